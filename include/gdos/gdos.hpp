@@ -1,0 +1,10 @@
+/// @file gdos.hpp
+/// @brief The umbrella header: everything gdos offers, in one include.
+///
+/// `single_include/gdos/gdos.hpp` is the same content generated as one file by
+/// tools/amalgamate.py; `#include <gdos/gdos.hpp>` works with either include directory.
+#pragma once
+
+#include <gdos/config.hpp>
+#include <gdos/version.hpp>
+#include <gdos/form.hpp>
