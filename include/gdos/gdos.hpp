@@ -7,4 +7,5 @@
 
 #include <gdos/config.hpp>
 #include <gdos/version.hpp>
+#include <gdos/common.hpp>
 #include <gdos/form.hpp>
