@@ -84,10 +84,12 @@ class result {
   using error_type = E;  ///< The error type.
 
   /// A success holding `v`.
-  constexpr result(T v) noexcept(std::is_nothrow_move_constructible_v<T>)  // NOLINT(google-explicit-constructor)
+  constexpr result(T v) noexcept(
+      std::is_nothrow_move_constructible_v<T>)  // NOLINT(google-explicit-constructor)
       : value_(std::move(v)), ok_(true) {}
   /// A failure holding `e`.
-  constexpr result(E e) noexcept(std::is_nothrow_default_constructible_v<T>)  // NOLINT(google-explicit-constructor)
+  constexpr result(E e) noexcept(
+      std::is_nothrow_default_constructible_v<T>)  // NOLINT(google-explicit-constructor)
       : error_(std::move(e)), ok_(false) {}
 
   /// True on success.

@@ -241,8 +241,14 @@ constexpr char* decode_unchecked(std::string_view encoded, char* dest) noexcept 
   const char* end = p + encoded.size();
   for (;;) {
     const char* s = detail::find_special(p, end);
-    if (dest != p) dest = std::copy(p, s, dest);
-    else dest += s - p;
+    if (std::is_constant_evaluated()) {
+      // A constant expression may not compare pointers into different arrays, so copy always.
+      for (const char* q = p; q != s; ++q) *dest++ = *q;
+    } else {
+      // In place, the run is already where it belongs.
+      if (dest != p) std::memmove(dest, p, static_cast<std::size_t>(s - p));
+      dest += s - p;
+    }
     if (s == end) return dest;
     if (*s == '+') {
       *dest++ = ' ';
@@ -447,8 +453,9 @@ class fields_view {
           const char* eq = detail::find_char(p, amp, '=');
           field_.name = encoded_view(std::string_view(p, static_cast<std::size_t>(eq - p)));
           field_.value =
-              eq == amp ? encoded_view(std::string_view(amp, 0))
-                        : encoded_view(std::string_view(eq + 1, static_cast<std::size_t>(amp - eq - 1)));
+              eq == amp
+                  ? encoded_view(std::string_view(amp, 0))
+                  : encoded_view(std::string_view(eq + 1, static_cast<std::size_t>(amp - eq - 1)));
           return;
         }
         p = amp + 1;
@@ -466,8 +473,7 @@ class fields_view {
   /// An empty range.
   constexpr fields_view() noexcept = default;
   /// Views the fields of `body`, which must stay alive while the range is used.
-  constexpr explicit fields_view(std::string_view body GDOS_LIFETIMEBOUND) noexcept
-      : body_(body) {}
+  constexpr explicit fields_view(std::string_view body GDOS_LIFETIMEBOUND) noexcept : body_(body) {}
 
   /// The first field (scans up to it).
   [[nodiscard]] constexpr iterator begin() const noexcept {
@@ -722,8 +728,10 @@ struct utf8_step {
   const char* end = p + text.size();
   while (p != end) {
     const auto s = detail::utf8_next(p, end);
-    if (s.valid) out.append(p, s.length);
-    else out.append("\xEF\xBF\xBD");
+    if (s.valid)
+      out.append(p, s.length);
+    else
+      out.append("\xEF\xBF\xBD");
     p += s.length;
   }
   return out;

@@ -5,7 +5,7 @@
 /// tools/amalgamate.py; `#include <gdos/gdos.hpp>` works with either include directory.
 #pragma once
 
-#include <gdos/config.hpp>
-#include <gdos/version.hpp>
 #include <gdos/common.hpp>
+#include <gdos/config.hpp>
 #include <gdos/form.hpp>
+#include <gdos/version.hpp>
