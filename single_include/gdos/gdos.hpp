@@ -13,6 +13,11 @@
 /// `single_include/gdos/gdos.hpp` is the same content generated as one file by
 /// tools/amalgamate.py; `#include <gdos/gdos.hpp>` works with either include directory.
 
+// ---- begin gdos/common.hpp ----
+/// @file common.hpp
+/// @brief Vocabulary shared by the request and response layers: the API's result codes and a
+/// small value-or-error result type.
+
 // ---- begin gdos/config.hpp ----
 /// @file config.hpp
 /// @brief Compiler feature macros shared by every gdos header.
@@ -57,11 +62,6 @@
 #define GDOS_UNLIKELY(x) (x)
 #endif
 // ---- end gdos/config.hpp ----
-// ---- begin gdos/common.hpp ----
-/// @file common.hpp
-/// @brief Vocabulary shared by the request and response layers: the API's result codes and a
-/// small value-or-error result type.
-
 
 #include <cstdint>
 #include <string_view>
@@ -142,10 +142,12 @@ class result {
   using error_type = E;  ///< The error type.
 
   /// A success holding `v`.
-  constexpr result(T v) noexcept(std::is_nothrow_move_constructible_v<T>)  // NOLINT(google-explicit-constructor)
+  constexpr result(T v) noexcept(
+      std::is_nothrow_move_constructible_v<T>)  // NOLINT(google-explicit-constructor)
       : value_(std::move(v)), ok_(true) {}
   /// A failure holding `e`.
-  constexpr result(E e) noexcept(std::is_nothrow_default_constructible_v<T>)  // NOLINT(google-explicit-constructor)
+  constexpr result(E e) noexcept(
+      std::is_nothrow_default_constructible_v<T>)  // NOLINT(google-explicit-constructor)
       : error_(std::move(e)), ok_(false) {}
 
   /// True on success.
@@ -433,8 +435,14 @@ constexpr char* decode_unchecked(std::string_view encoded, char* dest) noexcept 
   const char* end = p + encoded.size();
   for (;;) {
     const char* s = detail::find_special(p, end);
-    if (dest != p) dest = std::copy(p, s, dest);
-    else dest += s - p;
+    if (std::is_constant_evaluated()) {
+      // A constant expression may not compare pointers into different arrays, so copy always.
+      for (const char* q = p; q != s; ++q) *dest++ = *q;
+    } else {
+      // In place, the run is already where it belongs.
+      if (dest != p) std::memmove(dest, p, static_cast<std::size_t>(s - p));
+      dest += s - p;
+    }
     if (s == end) return dest;
     if (*s == '+') {
       *dest++ = ' ';
@@ -639,8 +647,9 @@ class fields_view {
           const char* eq = detail::find_char(p, amp, '=');
           field_.name = encoded_view(std::string_view(p, static_cast<std::size_t>(eq - p)));
           field_.value =
-              eq == amp ? encoded_view(std::string_view(amp, 0))
-                        : encoded_view(std::string_view(eq + 1, static_cast<std::size_t>(amp - eq - 1)));
+              eq == amp
+                  ? encoded_view(std::string_view(amp, 0))
+                  : encoded_view(std::string_view(eq + 1, static_cast<std::size_t>(amp - eq - 1)));
           return;
         }
         p = amp + 1;
@@ -658,8 +667,7 @@ class fields_view {
   /// An empty range.
   constexpr fields_view() noexcept = default;
   /// Views the fields of `body`, which must stay alive while the range is used.
-  constexpr explicit fields_view(std::string_view body GDOS_LIFETIMEBOUND) noexcept
-      : body_(body) {}
+  constexpr explicit fields_view(std::string_view body GDOS_LIFETIMEBOUND) noexcept : body_(body) {}
 
   /// The first field (scans up to it).
   [[nodiscard]] constexpr iterator begin() const noexcept {
@@ -914,8 +922,10 @@ struct utf8_step {
   const char* end = p + text.size();
   while (p != end) {
     const auto s = detail::utf8_next(p, end);
-    if (s.valid) out.append(p, s.length);
-    else out.append("\xEF\xBF\xBD");
+    if (s.valid)
+      out.append(p, s.length);
+    else
+      out.append("\xEF\xBF\xBD");
     p += s.length;
   }
   return out;
