@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Quick start on a fresh Debian 12 machine: `sudo bash scripts/demo.sh`.
+# Installs the dependencies, builds the gdos tools into build/ and runs `build/tools/gdos demo`.
+# Under sudo, only the package installation runs as root; the build belongs to the calling user,
+# so a later `bash scripts/check.sh` (without sudo) can write to build/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/install-deps.sh
+
+as_user=()
+if [ "$(id -u)" -eq 0 ] && [ -n "${SUDO_USER:-}" ] && [ "$SUDO_USER" != root ]; then
+  as_user=(sudo -u "$SUDO_USER" --)
+fi
+
+"${as_user[@]}" cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DGDOS_BUILD_TOOLS=ON -DGDOS_BUILD_TESTS=OFF -DGDOS_BUILD_FUZZERS=OFF \
+  -DGDOS_BUILD_BENCHMARKS=OFF -DGDOS_BUILD_EXAMPLES=OFF
+"${as_user[@]}" cmake --build build -j 2
+
+if [ -x build/tools/gdos ]; then
+  "${as_user[@]}" build/tools/gdos demo
+else
+  echo "build/tools/gdos is not built yet: the gdos command-line tool (tools/gdos_cli.cpp) is"
+  echo "still being written. The library itself needs no build: #include <gdos/gdos.hpp>."
+  echo "Run 'bash scripts/check.sh' for the full test suite."
+fi
