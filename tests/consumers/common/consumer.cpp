@@ -1,0 +1,73 @@
+// The program every consumer project builds: it includes gdos the way a user would, calls the
+// public API on a sample request and reply, and exits non-zero on any wrong answer, so a
+// consumer test fails when the integration path hands it a broken or mismatched copy of gdos.
+//
+//   consumer <expected version> [single]
+//
+// "single" asks it to prove it was compiled against the generated single header.
+#include <gdos/gdos.hpp>
+
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <string_view>
+
+namespace {
+
+int failures = 0;
+
+void expect(bool ok, const char* what) {
+  if (!ok) {
+    std::fprintf(stderr, "consumer: FAILED: %s\n", what);
+    ++failures;
+  }
+}
+
+// A reply of the url-encoded kind that GetDetailedOrderStatus sends (responseFormat=1).
+constexpr std::string_view sample_reply =
+    "errorCode=0&1_orderNumber=1234567&1_orderDateTime=2025-06-11+11%3A57"
+    "&1_orderStatus=Valid&1_1_FQDN=www.example.com&1_1_dcvStatus=1\n";
+
+void check_form() {
+  const std::string plain = "The 'orderNumber' argument is missing!";
+  const std::string encoded = gdos::form::encode(plain);
+  expect(encoded == "The+%27orderNumber%27+argument+is+missing%21", "form::encode");
+  expect(gdos::form::decode(encoded) == plain, "form::decode");
+
+  std::size_t fields = 0;
+  bool saw_date = false;
+  for (const auto& f : gdos::form::fields(sample_reply)) {
+    ++fields;
+    if (f.name.encoded() == "1_orderDateTime") saw_date = f.value.equals_decoded("2025-06-11 11:57");
+  }
+  expect(fields == 6, "form::fields counts the reply's fields");
+  expect(saw_date, "form::fields decodes 1_orderDateTime");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    std::fprintf(stderr, "usage: consumer <expected version> [single]\n");
+    return 2;
+  }
+  expect(std::strcmp(GDOS_VERSION_STRING, argv[1]) == 0,
+         "GDOS_VERSION_STRING is the version of the gdos this project asked for");
+  if (argc > 2 && std::strcmp(argv[2], "single") == 0) {
+#ifndef GDOS_SINGLE_HEADER
+    expect(false, "built against the single header");
+#endif
+  }
+
+  check_form();
+
+  if (failures != 0) return 1;
+  std::printf("consumer: gdos %s works (%s)\n", GDOS_VERSION_STRING,
+#ifdef GDOS_SINGLE_HEADER
+              "single header"
+#else
+              "include/ tree"
+#endif
+  );
+  return 0;
+}
