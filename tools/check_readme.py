@@ -1,0 +1,44 @@
+#!/usr/bin/env python3
+"""Check that every ```cpp block of README.md appears in tests/readme_snippets.cpp.
+
+The README's C++ snippets are compiled and run as tests/readme_snippets.cpp; this keeps the two
+from drifting apart. A block matches when its lines, stripped of leading and trailing
+whitespace, occur as consecutive lines of the test file (so clang-format's indentation there
+does not matter). Exit status 1 lists the blocks that were not found.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+README = ROOT / "README.md"
+SNIPPETS = ROOT / "tests" / "readme_snippets.cpp"
+
+BLOCK_RE = re.compile(r"^```cpp\n(.*?)^```", re.M | re.S)
+
+
+def normalized(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def contains(haystack: list[str], needle: list[str]) -> bool:
+    n = len(needle)
+    return any(haystack[i:i + n] == needle for i in range(len(haystack) - n + 1))
+
+
+def main() -> int:
+    blocks = BLOCK_RE.findall(README.read_text(encoding="utf-8"))
+    code = normalized(SNIPPETS.read_text(encoding="utf-8"))
+    missing = [b for b in blocks if not contains(code, normalized(b))]
+    for block in missing:
+        first = normalized(block)[0] if normalized(block) else "(empty block)"
+        print(f"README.md snippet not in tests/readme_snippets.cpp: {first}", file=sys.stderr)
+    print(f"check_readme: {len(blocks) - len(missing)} of {len(blocks)} C++ snippets found")
+    return 1 if missing else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
