@@ -56,9 +56,9 @@ single_include() { python3 tools/amalgamate.py --check; }
 
 format() { cpp_files | xargs -0 -r clang-format-19 --dry-run -Werror; }
 
+# Also runs the consumer projects (tests/consumers/, ctest label "consumer"): install, find_package,
+# add_subdirectory, FetchContent, pkg-config, Meson, the single header.
 cmake_gcc() { cmake --workflow --preset gcc; }
-
-packaging() { bash scripts/package-test.sh; }
 
 meson_clang() {
   local dir=build/meson-clang
@@ -111,7 +111,6 @@ bench() {
 stage "single header up to date" single_include
 stage "clang-format-19" format
 stage "CMake g++ (werror) + ctest" cmake_gcc
-stage "packaging (install, consumers)" packaging
 stage "Meson clang++-19 (werror) + test" meson_clang
 stage "ASan+UBSan (clang++-19) + ctest" asan
 stage "libFuzzer (clang++-19)" fuzz
