@@ -8,4 +8,5 @@
 #include <gdos/common.hpp>
 #include <gdos/config.hpp>
 #include <gdos/form.hpp>
+#include <gdos/request.hpp>
 #include <gdos/version.hpp>

@@ -933,4 +933,818 @@ struct utf8_step {
 
 }  // namespace gdos::form
 // ---- end gdos/form.hpp ----
+// ---- begin gdos/request.hpp ----
+/// @file request.hpp
+/// @brief Layer 2: the GetDetailedOrderStatus request, for clients (a typed request, validation,
+/// a constexpr encoder) and for servers (a zero-copy parser that refuses a body exactly the way
+/// Comodo's endpoint does, and the error replies that go with it).
+///
+/// **The body.** encode_request_to() writes the fields in this fixed order, each name spelled as
+/// the API documents it and each value escaped by the form layer (so no value can add, end or
+/// change a field):
+///
+///     loginName=..&loginPassword=..[&orderNumber=N][&certificateID=N]&queryType=N
+///         [&showValidityPeriod=Y|N][&responseFormat=N]
+///
+/// `orderNumber`, `certificateID` and `showValidityPeriod` appear only when set;
+/// `responseFormat=1` is sent by default so that the reply is url-encoded (the format
+/// response.hpp parses), and is left out only when the request says response_format::omitted.
+///
+/// **Counting characters.** loginName (at most 64) and loginPassword (at most 128) are limited
+/// in characters, not bytes: a character is a Unicode code point of the UTF-8 value, and each
+/// invalid byte sequence counts as the one U+FFFD that WHATWG decoding turns it into
+/// (form::utf8_length()). Control bytes are characters like any other.
+///
+/// **Secrets.** The password is never part of an error, a message or a printed request: errors
+/// name fields (validation_result) or arguments by their *name* (api_error), never a value, and
+/// printing a request writes `loginPassword=***`.
+///
+/// Everything is `constexpr`; only the functions returning a `std::string` allocate.
+
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <type_traits>
+
+namespace gdos {
+
+// ---------------------------------------------------------------------------------------------
+// The call
+// ---------------------------------------------------------------------------------------------
+
+/// The call's URL on Comodo's host.
+inline constexpr std::string_view comodo_url =
+    "https://secure.comodo.net/products/!GetDetailedOrderStatus";
+/// The same call on the second host the API documents.
+inline constexpr std::string_view trust_provider_url =
+    "https://secure.trust-provider.com/products/!GetDetailedOrderStatus";
+/// The HTTP method the call needs (a GET is refused with api_code::get_not_post).
+inline constexpr std::string_view request_method = "POST";
+/// The `Content-Type` of the request body.
+inline constexpr std::string_view request_content_type = "application/x-www-form-urlencoded";
+
+/// Everything an HTTP client needs besides the body: how and where to send it.
+struct endpoint {
+  std::string_view method{};        ///< Always request_method.
+  std::string_view url{};           ///< comodo_url or trust_provider_url.
+  std::string_view content_type{};  ///< Always request_content_type.
+  friend constexpr bool operator==(const endpoint&, const endpoint&) noexcept = default;
+};
+
+/// The call on secure.comodo.net.
+inline constexpr endpoint comodo_endpoint{request_method, comodo_url, request_content_type};
+/// The call on secure.trust-provider.com.
+inline constexpr endpoint trust_provider_endpoint{request_method, trust_provider_url,
+                                                  request_content_type};
+
+// ---------------------------------------------------------------------------------------------
+// The request
+// ---------------------------------------------------------------------------------------------
+
+/// How much the reply tells (`queryType`); the enumerators' values are the wire values.
+enum class query_type : std::uint8_t {
+  status = 0,                      ///< The order's status only.
+  detailed = 1,                    ///< Plus the certificates' detailed status.
+  detailed_with_replacements = 2,  ///< Plus the replacement orders.
+};
+
+/// An optional Y/N flag (`showValidityPeriod`).
+enum class yes_no : std::uint8_t {
+  unset = 0,  ///< Not sent.
+  yes = 1,    ///< Sent as `Y`.
+  no = 2,     ///< Sent as `N`.
+};
+
+/// The reply format asked for (`responseFormat`); the values 0 and 1 are the wire values.
+enum class response_format : std::uint8_t {
+  newline_delimited = 0,  ///< `0`: a newline-delimited reply, which response.hpp does not parse.
+  url_encoded = 1,        ///< `1`: a url-encoded reply (the default of gdos::request).
+  omitted = 255,          ///< Not sent: the server picks (Comodo documents newline-delimited).
+};
+
+/// A GetDetailedOrderStatus request. It owns nothing: the strings are views that must outlive
+/// the request (and every body-less use of it). Aggregate, so designated initializers work:
+/// `gdos::request{.login_name = "alice", .login_password = pw, .order_number = 1234567}`.
+struct request {
+  // Every member has an initializer so that designated initializers may leave any out without
+  // -Wmissing-field-initializers (g++ 12, clang 19 with -Wextra).
+  std::string_view login_name{};      ///< `loginName`: 1 to 64 characters.
+  std::string_view login_password{};  ///< `loginPassword`: 1 to 128 characters; never printed.
+  /// `orderNumber`: positive. At least one of order_number and certificate_id must be set.
+  std::optional<std::int64_t> order_number{};
+  /// `certificateID`: positive, at most 16 digits.
+  std::optional<std::int64_t> certificate_id{};
+  /// `queryType`, always sent.
+  gdos::query_type query_type = gdos::query_type::status;
+  /// `showValidityPeriod`, sent only when set.
+  yes_no show_validity_period = yes_no::unset;
+  /// `responseFormat`: url_encoded unless the caller says otherwise.
+  gdos::response_format response_format = gdos::response_format::url_encoded;
+
+  /// Field-wise equality (string contents, not addresses).
+  friend constexpr bool operator==(const request&, const request&) noexcept = default;
+};
+
+/// Longest loginName, in characters (see the file comment for how they are counted).
+inline constexpr std::size_t max_login_name_length = 64;
+/// Longest loginPassword, in characters.
+inline constexpr std::size_t max_login_password_length = 128;
+/// Most digits a certificateID may have.
+inline constexpr std::size_t max_certificate_id_digits = 16;
+/// Largest certificateID: sixteen nines.
+inline constexpr std::int64_t max_certificate_id = 9'999'999'999'999'999;
+
+// ---------------------------------------------------------------------------------------------
+// Validation
+// ---------------------------------------------------------------------------------------------
+
+/// A field of the request, for errors.
+enum class request_field : std::uint8_t {
+  login_name,            ///< `loginName`
+  login_password,        ///< `loginPassword`
+  order_number,          ///< `orderNumber` (also reported when neither it nor certificateID is set)
+  certificate_id,        ///< `certificateID`
+  query_type,            ///< `queryType`
+  show_validity_period,  ///< `showValidityPeriod`
+  response_format,       ///< `responseFormat`
+};
+
+/// The field's name on the wire, as the API spells it ("loginName", "certificateID", ...).
+[[nodiscard]] constexpr std::string_view field_name(request_field f) noexcept {
+  switch (f) {
+    case request_field::login_name:
+      return "loginName";
+    case request_field::login_password:
+      return "loginPassword";
+    case request_field::order_number:
+      return "orderNumber";
+    case request_field::certificate_id:
+      return "certificateID";
+    case request_field::query_type:
+      return "queryType";
+    case request_field::show_validity_period:
+      return "showValidityPeriod";
+    case request_field::response_format:
+      return "responseFormat";
+  }
+  return "unknown";
+}
+
+/// What is wrong with a request.
+enum class request_errc : std::uint8_t {
+  ok = 0,            ///< Nothing.
+  missing,           ///< Empty login name or password; neither orderNumber nor certificateID.
+  too_long,          ///< More characters (or certificateID digits) than allowed.
+  not_positive,      ///< orderNumber or certificateID zero or negative.
+  out_of_range,      ///< An enumeration holding a value it does not name.
+  buffer_too_small,  ///< encode_request_to() only: the body did not fit (nothing was written).
+};
+
+/// A short English description of `e`.
+[[nodiscard]] constexpr std::string_view to_string(request_errc e) noexcept {
+  switch (e) {
+    case request_errc::ok:
+      return "ok";
+    case request_errc::missing:
+      return "missing";
+    case request_errc::too_long:
+      return "too long";
+    case request_errc::not_positive:
+      return "not a positive integer";
+    case request_errc::out_of_range:
+      return "out of range";
+    case request_errc::buffer_too_small:
+      return "buffer too small";
+  }
+  return "unknown request error";
+}
+
+/// Outcome of validate(): the first rule the request breaks, and in which field. It holds no
+/// part of any value, so it is safe to log.
+struct validation_result {
+  request_errc ec = request_errc::ok;  ///< What is wrong; request_errc::ok when nothing is.
+  request_field field{};               ///< Where (meaningless when ec is ok).
+  /// True when the request is valid.
+  constexpr explicit operator bool() const noexcept { return ec == request_errc::ok; }
+  friend constexpr bool operator==(const validation_result&,
+                                   const validation_result&) noexcept = default;
+};
+
+/// Checks `r` against the API's rules, in field order: login name 1..64 characters, password
+/// 1..128 characters, orderNumber or certificateID set (else `missing` on order_number),
+/// orderNumber > 0, certificateID > 0 with at most 16 digits, and each enumeration holding
+/// one of its named values.
+[[nodiscard]] constexpr validation_result validate(const request& r) noexcept {
+  using f = request_field;
+  using e = request_errc;
+  // A character is at least one byte, so only long values pay for counting characters.
+  if (r.login_name.empty()) return {e::missing, f::login_name};
+  if (r.login_name.size() > max_login_name_length &&
+      form::utf8_length(r.login_name) > max_login_name_length)
+    return {e::too_long, f::login_name};
+  if (r.login_password.empty()) return {e::missing, f::login_password};
+  if (r.login_password.size() > max_login_password_length &&
+      form::utf8_length(r.login_password) > max_login_password_length)
+    return {e::too_long, f::login_password};
+  if (!r.order_number && !r.certificate_id) return {e::missing, f::order_number};
+  if (r.order_number && *r.order_number <= 0) return {e::not_positive, f::order_number};
+  if (r.certificate_id) {
+    if (*r.certificate_id <= 0) return {e::not_positive, f::certificate_id};
+    if (*r.certificate_id > max_certificate_id) return {e::too_long, f::certificate_id};
+  }
+  if (static_cast<unsigned>(r.query_type) > 2u) return {e::out_of_range, f::query_type};
+  if (static_cast<unsigned>(r.show_validity_period) > 2u)
+    return {e::out_of_range, f::show_validity_period};
+  switch (r.response_format) {
+    case response_format::newline_delimited:
+    case response_format::url_encoded:
+    case response_format::omitted:
+      break;
+    default:
+      return {e::out_of_range, f::response_format};
+  }
+  return {};
+}
+
+// ---------------------------------------------------------------------------------------------
+// Encoding
+// ---------------------------------------------------------------------------------------------
+
+/// Outcome of encode_request_to(). Exactly one of three things happened:
+/// - ec == ok: the body was written, `size` bytes;
+/// - ec == buffer_too_small: nothing was written, `size` is what the body needs;
+/// - any other ec: the request is invalid (validate() said so about `field`), nothing was written
+///   and `size` is 0, because an invalid request has no body.
+struct encode_result {
+  std::size_t size = 0;                ///< Bytes written (ok) or needed (buffer_too_small).
+  request_errc ec = request_errc::ok;  ///< ok, buffer_too_small, or a validation error.
+  request_field field{};               ///< The invalid field, for validation errors.
+  /// True when the body was written.
+  constexpr explicit operator bool() const noexcept { return ec == request_errc::ok; }
+  /// The validation part: ok unless the request itself is invalid.
+  [[nodiscard]] constexpr validation_result validation() const noexcept {
+    return ec == request_errc::buffer_too_small ? validation_result{}
+                                                : validation_result{ec, field};
+  }
+  friend constexpr bool operator==(const encode_result&, const encode_result&) noexcept = default;
+};
+
+namespace detail {
+
+[[nodiscard]] constexpr std::size_t decimal_digits(std::uint64_t v) noexcept {
+  std::size_t n = 1;
+  while (v >= 10) {
+    v /= 10;
+    ++n;
+  }
+  return n;
+}
+
+/// Writes v in decimal at p, returns one past the end.
+constexpr char* write_decimal(std::uint64_t v, char* p) noexcept {
+  const std::size_t n = decimal_digits(v);
+  char* end = p + n;
+  do {
+    *--end = static_cast<char>('0' + v % 10);
+    v /= 10;
+  } while (v != 0);
+  return p + n;
+}
+
+constexpr char* write_literal(std::string_view s, char* p) noexcept {
+  for (char c : s) *p++ = c;
+  return p;
+}
+
+// The separators are part of the literals so that writing a field is two copies at most.
+inline constexpr std::string_view k_login_name = "loginName=";
+inline constexpr std::string_view k_login_password = "&loginPassword=";
+inline constexpr std::string_view k_order_number = "&orderNumber=";
+inline constexpr std::string_view k_certificate_id = "&certificateID=";
+inline constexpr std::string_view k_query_type = "&queryType=";
+inline constexpr std::string_view k_show_validity_period = "&showValidityPeriod=";
+inline constexpr std::string_view k_response_format = "&responseFormat=";
+
+/// Writes the body of a request that passed validate() at p, which holds encoded_size() bytes.
+constexpr char* write_request(const request& r, char* p) noexcept {
+  p = write_literal(k_login_name, p);
+  p = form::encode_unchecked(r.login_name, p);
+  p = write_literal(k_login_password, p);
+  p = form::encode_unchecked(r.login_password, p);
+  if (r.order_number) {
+    p = write_literal(k_order_number, p);
+    p = write_decimal(static_cast<std::uint64_t>(*r.order_number), p);
+  }
+  if (r.certificate_id) {
+    p = write_literal(k_certificate_id, p);
+    p = write_decimal(static_cast<std::uint64_t>(*r.certificate_id), p);
+  }
+  p = write_literal(k_query_type, p);
+  *p++ = static_cast<char>('0' + static_cast<int>(r.query_type));
+  if (r.show_validity_period != yes_no::unset) {
+    p = write_literal(k_show_validity_period, p);
+    *p++ = r.show_validity_period == yes_no::yes ? 'Y' : 'N';
+  }
+  if (r.response_format != response_format::omitted) {
+    p = write_literal(k_response_format, p);
+    *p++ = static_cast<char>('0' + static_cast<int>(r.response_format));
+  }
+  return p;
+}
+
+}  // namespace detail
+
+/// Size in bytes of the body encode_request_to() writes for `r`. Only meaningful for a request
+/// that passes validate() (an invalid request has no body).
+[[nodiscard]] constexpr std::size_t encoded_size(const request& r) noexcept {
+  std::size_t n = detail::k_login_name.size() + form::encoded_size(r.login_name) +
+                  detail::k_login_password.size() + form::encoded_size(r.login_password) +
+                  detail::k_query_type.size() + 1;
+  if (r.order_number)
+    n += detail::k_order_number.size() +
+         detail::decimal_digits(static_cast<std::uint64_t>(*r.order_number));
+  if (r.certificate_id)
+    n += detail::k_certificate_id.size() +
+         detail::decimal_digits(static_cast<std::uint64_t>(*r.certificate_id));
+  if (r.show_validity_period != yes_no::unset) n += detail::k_show_validity_period.size() + 1;
+  if (r.response_format != response_format::omitted) n += detail::k_response_format.size() + 1;
+  return n;
+}
+
+/// Validates `r` and writes its body into `dest` (no allocation). Writes nothing unless the
+/// request is valid and the whole body fits; see encode_result for how each case is reported.
+[[nodiscard]] constexpr encode_result encode_request_to(const request& r,
+                                                        std::span<char> dest) noexcept {
+  const validation_result v = validate(r);
+  if (!v) return {0, v.ec, v.field};
+  const std::size_t n = encoded_size(r);
+  if (n > dest.size()) return {n, request_errc::buffer_too_small, {}};
+  detail::write_request(r, dest.data());
+  return {n, request_errc::ok, {}};
+}
+
+/// Validates `r` and returns its body as a new string, or why the request is invalid.
+[[nodiscard]] constexpr result<std::string, validation_result> encode_request(const request& r) {
+  const validation_result v = validate(r);
+  if (!v) return v;
+  std::string body(encoded_size(r), '\0');
+  detail::write_request(r, body.data());
+  return body;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Printing (the password is always masked)
+// ---------------------------------------------------------------------------------------------
+
+/// Any stream that takes a std::string_view with `<<` (std::ostream, a doctest or fmt stream...),
+/// so that printing needs no <ostream> in this header.
+template <class Stream>
+concept string_view_stream = requires(Stream& s, std::string_view v) { s << v; };
+
+namespace detail {
+
+template <class Stream>
+void print_encoded(Stream& os, std::string_view plain) {
+  std::array<char, 3 * 64> buf{};
+  while (!plain.empty()) {
+    const std::string_view chunk = plain.substr(0, 64);
+    const char* end = form::encode_unchecked(chunk, buf.data());
+    os << std::string_view(buf.data(), static_cast<std::size_t>(end - buf.data()));
+    plain.remove_prefix(chunk.size());
+  }
+}
+
+template <class Stream>
+void print_integer(Stream& os, std::int64_t v) {
+  std::array<char, 24> buf{};
+  const bool neg = v < 0;
+  // Negation in unsigned arithmetic, so that INT64_MIN prints too.
+  const std::uint64_t u =
+      neg ? std::uint64_t{0} - static_cast<std::uint64_t>(v) : static_cast<std::uint64_t>(v);
+  char* p = buf.data();
+  if (neg) *p++ = '-';
+  p = write_decimal(u, p);
+  os << std::string_view(buf.data(), static_cast<std::size_t>(p - buf.data()));
+}
+
+}  // namespace detail
+
+/// Prints `r` the way it would be encoded, with the password replaced by `***` (whatever its
+/// value, even empty) and invalid enumeration values shown as numbers. Never validates.
+template <string_view_stream Stream>
+Stream& operator<<(Stream& os, const request& r) {
+  os << detail::k_login_name;
+  detail::print_encoded(os, r.login_name);
+  os << detail::k_login_password << std::string_view("***");
+  if (r.order_number) {
+    os << detail::k_order_number;
+    detail::print_integer(os, *r.order_number);
+  }
+  if (r.certificate_id) {
+    os << detail::k_certificate_id;
+    detail::print_integer(os, *r.certificate_id);
+  }
+  os << detail::k_query_type;
+  detail::print_integer(os, static_cast<std::int64_t>(r.query_type));
+  if (r.show_validity_period == yes_no::yes) {
+    os << detail::k_show_validity_period << std::string_view("Y");
+  } else if (r.show_validity_period == yes_no::no) {
+    os << detail::k_show_validity_period << std::string_view("N");
+  } else if (r.show_validity_period != yes_no::unset) {
+    os << detail::k_show_validity_period;
+    detail::print_integer(os, static_cast<std::int64_t>(r.show_validity_period));
+  }
+  if (r.response_format != response_format::omitted) {
+    os << detail::k_response_format;
+    detail::print_integer(os, static_cast<std::int64_t>(r.response_format));
+  }
+  return os;
+}
+
+/// Prints `v` as `ok`, or as the field's wire name and the problem (`loginName: too long`).
+template <string_view_stream Stream>
+Stream& operator<<(Stream& os, const validation_result& v) {
+  if (v) {
+    os << std::string_view("ok");
+  } else {
+    os << field_name(v.field) << std::string_view(": ") << to_string(v.ec);
+  }
+  return os;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Server side: Comodo's errors
+// ---------------------------------------------------------------------------------------------
+
+/// A refusal in the API's own terms: the code and the argument it is about.
+///
+/// `argument` is an argument *name*, never a value: for unrecognised_argument and
+/// invalid_argument it is the name exactly as it appears in the parsed body (still encoded, a
+/// view into the body, valid as long as the body); for missing_argument it is the documented
+/// name (a static string). Errors built by hand may view anything that outlives them.
+struct api_error {
+  api_code code = api_code::unknown_error;  ///< The errorCode.
+  std::string_view argument{};              ///< The argument's name (see above).
+
+  /// Size in bytes of message().
+  [[nodiscard]] constexpr std::size_t message_size() const noexcept;
+  /// Writes Comodo's errorMessage into `dest` when it fits; writes nothing otherwise.
+  [[nodiscard]] constexpr form::write_result message_to(std::span<char> dest) const noexcept;
+  /// Comodo's errorMessage for this error: `The 'orderNumber' argument is missing!`,
+  /// `'xxxx' is an unrecognised argument!`, `The value of the 'xxxx' argument is invalid!`, the
+  /// fixed texts of the other documented codes, and an empty message for codes the API does not
+  /// document for this call.
+  [[nodiscard]] constexpr std::string message() const;
+
+  friend constexpr bool operator==(const api_error&, const api_error&) noexcept = default;
+};
+
+namespace detail {
+
+/// A message is a fixed prefix, the argument (for -2, -3, -4 only) and a fixed suffix.
+struct message_parts {
+  std::string_view prefix;
+  std::string_view argument;
+  std::string_view suffix;
+  [[nodiscard]] constexpr std::size_t size() const noexcept {
+    return prefix.size() + argument.size() + suffix.size();
+  }
+};
+
+[[nodiscard]] constexpr message_parts message_of(const api_error& e) noexcept {
+  switch (e.code) {
+    case api_code::not_https:
+      return {"Request was not made over https!", {}, {}};
+    case api_code::unrecognised_argument:
+      return {"'", e.argument, "' is an unrecognised argument!"};
+    case api_code::missing_argument:
+      return {"The '", e.argument, "' argument is missing!"};
+    case api_code::invalid_argument:
+      return {"The value of the '", e.argument, "' argument is invalid!"};
+    case api_code::unknown_error:
+      return {"An unknown error occurred!", {}, {}};
+    case api_code::permission_denied:
+      return {"Permission denied!", {}, {}};
+    case api_code::get_not_post:
+      return {"Request used GET rather than POST!", {}, {}};
+    case api_code::success:
+      break;
+  }
+  return {};
+}
+
+}  // namespace detail
+
+constexpr std::size_t api_error::message_size() const noexcept {
+  return detail::message_of(*this).size();
+}
+
+constexpr form::write_result api_error::message_to(std::span<char> dest) const noexcept {
+  const detail::message_parts m = detail::message_of(*this);
+  if (m.size() > dest.size()) return {m.size(), false};
+  char* p = detail::write_literal(m.prefix, dest.data());
+  p = detail::write_literal(m.argument, p);
+  detail::write_literal(m.suffix, p);
+  return {m.size(), true};
+}
+
+constexpr std::string api_error::message() const {
+  std::string out(message_size(), '\0');
+  (void)message_to(out);
+  return out;
+}
+
+/// Prints Comodo's message for `e`.
+template <string_view_stream Stream>
+Stream& operator<<(Stream& os, const api_error& e) {
+  const detail::message_parts m = detail::message_of(e);
+  os << m.prefix << m.argument << m.suffix;
+  return os;
+}
+
+namespace detail {
+
+inline constexpr std::string_view k_error_code = "errorCode=";
+inline constexpr std::string_view k_error_message = "&errorMessage=";
+
+}  // namespace detail
+
+/// Size in bytes of the reply body error_reply_to() writes for `e`.
+[[nodiscard]] constexpr std::size_t error_reply_size(const api_error& e) noexcept {
+  const detail::message_parts m = detail::message_of(e);
+  const std::int32_t code = to_int(e.code);
+  const std::uint64_t magnitude = code < 0 ? std::uint64_t{0} - static_cast<std::uint64_t>(code)
+                                           : static_cast<std::uint64_t>(code);
+  return detail::k_error_code.size() + (code < 0 ? 1 : 0) + detail::decimal_digits(magnitude) +
+         detail::k_error_message.size() + form::encoded_size(m.prefix) +
+         form::encoded_size(m.argument) + form::encoded_size(m.suffix);
+}
+
+/// Writes the url-encoded reply body a server sends for `e`
+/// (`errorCode=-3&errorMessage=The+%27orderNumber%27+argument+is+missing%21`) into `dest` when
+/// it fits; writes nothing otherwise.
+[[nodiscard]] constexpr form::write_result error_reply_to(const api_error& e,
+                                                          std::span<char> dest) noexcept {
+  const std::size_t n = error_reply_size(e);
+  if (n > dest.size()) return {n, false};
+  const detail::message_parts m = detail::message_of(e);
+  const std::int32_t code = to_int(e.code);
+  char* p = detail::write_literal(detail::k_error_code, dest.data());
+  if (code < 0) *p++ = '-';
+  p = detail::write_decimal(code < 0 ? std::uint64_t{0} - static_cast<std::uint64_t>(code)
+                                     : static_cast<std::uint64_t>(code),
+                            p);
+  p = detail::write_literal(detail::k_error_message, p);
+  p = form::encode_unchecked(m.prefix, p);
+  p = form::encode_unchecked(m.argument, p);
+  form::encode_unchecked(m.suffix, p);
+  return {n, true};
+}
+
+/// The reply body for `e` as a new string (see error_reply_to()).
+[[nodiscard]] constexpr std::string error_reply(const api_error& e) {
+  std::string out(error_reply_size(e), '\0');
+  (void)error_reply_to(e, out);
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Server side: parsing a body
+// ---------------------------------------------------------------------------------------------
+
+/// A request as parse_request() accepted it. The integers are parsed; the two strings are still
+/// encoded views into the body (valid as long as the body), decoded only when asked, so that
+/// accepting a body copies nothing.
+struct parsed_request {
+  form::encoded_view login_name{};      ///< `loginName`, 1 to 64 characters once decoded.
+  form::encoded_view login_password{};  ///< `loginPassword`, 1 to 128 characters once decoded.
+  std::optional<std::int64_t> order_number{};    ///< `orderNumber`, when sent.
+  std::optional<std::int64_t> certificate_id{};  ///< `certificateID`, when sent.
+  /// `queryType`; status when not sent.
+  gdos::query_type query_type = gdos::query_type::status;
+  /// `showValidityPeriod`; unset when not sent.
+  yes_no show_validity_period = yes_no::unset;
+  /// `responseFormat`; omitted when not sent.
+  gdos::response_format response_format = gdos::response_format::omitted;
+
+  /// Bytes of caller memory to_request() needs: the decoded sizes of the strings that need
+  /// decoding. 0 in the common case of plain values.
+  [[nodiscard]] constexpr std::size_t decoding_buffer_size() const noexcept {
+    return (login_name.needs_decoding() ? login_name.decoded_size() : 0) +
+           (login_password.needs_decoding() ? login_password.decoded_size() : 0);
+  }
+
+  /// The request, its strings viewing the body when they need no decoding and `buffer`
+  /// otherwise (so the request lives as long as both). When `buffer` is smaller than
+  /// decoding_buffer_size(), nothing is written and the error says the size needed.
+  [[nodiscard]] constexpr result<request, form::write_result> to_request(
+      std::span<char> buffer GDOS_LIFETIMEBOUND) const noexcept {
+    const std::size_t need = decoding_buffer_size();
+    if (need > buffer.size()) return form::write_result{need, false};
+    char* p = buffer.data();
+    request r;
+    r.login_name = view(login_name, p);
+    r.login_password = view(login_password, p);
+    r.order_number = order_number;
+    r.certificate_id = certificate_id;
+    r.query_type = query_type;
+    r.show_validity_period = show_validity_period;
+    r.response_format = response_format;
+    return r;
+  }
+
+  /// The request, decoding into `storage` (resized to decoding_buffer_size()). The request views
+  /// the body and `storage`: it is valid while both are and `storage` is not modified.
+  [[nodiscard]] constexpr request to_request(std::string& storage GDOS_LIFETIMEBOUND) const {
+    storage.resize(decoding_buffer_size());
+    return *to_request(std::span<char>(storage));
+  }
+
+  /// True when `r` is the request this body carries (strings compared decoded, no allocation).
+  friend constexpr bool operator==(const parsed_request& p, const request& r) noexcept {
+    return p.login_name.equals_decoded(r.login_name) &&
+           p.login_password.equals_decoded(r.login_password) && p.order_number == r.order_number &&
+           p.certificate_id == r.certificate_id && p.query_type == r.query_type &&
+           p.show_validity_period == r.show_validity_period &&
+           p.response_format == r.response_format;
+  }
+
+ private:
+  static constexpr std::string_view view(form::encoded_view v, char*& p) noexcept {
+    if (!v.needs_decoding()) return v.encoded();
+    char* begin = p;
+    p = v.decode_unchecked(p);
+    return {begin, static_cast<std::size_t>(p - begin)};
+  }
+};
+
+namespace detail {
+
+inline constexpr std::array<std::string_view, 7> field_names = {
+    "loginName", "loginPassword",      "orderNumber",   "certificateID",
+    "queryType", "showValidityPeriod", "responseFormat"};
+inline constexpr std::size_t longest_field_name = 18;  // showValidityPeriod
+
+[[nodiscard]] constexpr char ascii_lower(char c) noexcept {
+  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+[[nodiscard]] constexpr bool iequals(std::string_view a, std::string_view b) noexcept {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
+  return true;
+}
+
+/// A value decoded into a fixed buffer, or `fits == false` when it decodes to more than N bytes.
+template <std::size_t N>
+struct small_decoded {
+  std::array<char, N> buf{};
+  std::string_view text;
+  bool fits = false;
+};
+
+template <std::size_t N>
+constexpr void decode_small(form::encoded_view v, small_decoded<N>& out) noexcept {
+  if (!v.needs_decoding()) {
+    out.text = v.encoded();
+    out.fits = out.text.size() <= N;
+    return;
+  }
+  const form::write_result w = v.decode_to(out.buf);
+  out.fits = w.ok;
+  if (w.ok) out.text = std::string_view(out.buf.data(), w.size);
+}
+
+/// Which documented field `name` is (decoded, ASCII case-insensitively), or -1.
+[[nodiscard]] constexpr int match_field(form::encoded_view name) noexcept {
+  small_decoded<longest_field_name> d;
+  decode_small(name, d);
+  if (!d.fits) return -1;
+  for (std::size_t i = 0; i < field_names.size(); ++i)
+    if (iequals(d.text, field_names[i])) return static_cast<int>(i);
+  return -1;
+}
+
+/// Digits only (after decoding), 1..max_digits of them. Nineteen digits always fit in 64 bits.
+[[nodiscard]] constexpr std::optional<std::uint64_t> parse_digits(form::encoded_view v,
+                                                                  std::size_t max_digits) noexcept {
+  small_decoded<19> d;
+  decode_small(v, d);
+  if (!d.fits || d.text.empty() || d.text.size() > max_digits) return std::nullopt;
+  std::uint64_t x = 0;
+  for (char c : d.text) {
+    if (c < '0' || c > '9') return std::nullopt;
+    x = x * 10 + static_cast<std::uint64_t>(c - '0');
+  }
+  return x;
+}
+
+/// True when `v` decodes to at most `max_chars` characters. A character takes at most 4 bytes,
+/// so longer decoded text is too long without counting.
+template <std::size_t MaxChars>
+[[nodiscard]] constexpr bool within_chars(form::encoded_view v) noexcept {
+  if (!v.needs_decoding())
+    return v.size() <= MaxChars ||
+           (v.size() <= 4 * MaxChars && form::utf8_length(v.encoded()) <= MaxChars);
+  small_decoded<4 * MaxChars> d;
+  decode_small(v, d);
+  return d.fits && form::utf8_length(d.text) <= MaxChars;
+}
+
+}  // namespace detail
+
+/// Parses a GetDetailedOrderStatus POST body the way Comodo's endpoint reads it, copying nothing.
+///
+/// Argument names are decoded and matched ASCII case-insensitively (`LOGINNAME`, `login%4Eame`);
+/// values are case-sensitive. An argument sent with an empty value counts as not sent. Integers
+/// are decimal digits only once decoded (no sign, no space; leading zeros allowed): orderNumber
+/// 1..2^63-1 in at most 19 digits, certificateID positive in at most 16 digits, queryType 0..2,
+/// responseFormat 0..1; showValidityPeriod is `Y` or `N`. The strings follow validate()'s limits.
+///
+/// Each refusal is one of Comodo's errors, checked in this order:
+/// 1. walking the fields in body order, the first that is
+///    - not a documented argument: api_code::unrecognised_argument (-2),
+///    - a repeat of an argument already seen (in any case): api_code::invalid_argument (-4),
+///    - a documented argument with an invalid value: api_code::invalid_argument (-4),
+///    each naming the argument as it appears in the body (still encoded);
+/// 2. then api_code::missing_argument (-3) for loginName, then loginPassword, then orderNumber
+///    when neither orderNumber nor certificateID was sent.
+/// Any byte sequence is accepted as input: malformed bodies (stray `%`, `=` or `&`, binary) end in
+/// one of these errors. Errors name arguments only, never a value, so the password is never part
+/// of one (a client that leaves an `&` in its password unescaped splits it into pieces the server
+/// can only see as argument names; encode_request_to() always escapes it).
+[[nodiscard]] constexpr result<parsed_request, api_error> parse_request(
+    std::string_view body GDOS_LIFETIMEBOUND) noexcept {
+  parsed_request out;
+  std::array<bool, detail::field_names.size()> seen{};
+  bool has_name = false;
+  bool has_password = false;
+  for (const form::field& f : form::fields(body)) {
+    const int id = detail::match_field(f.name);
+    const api_error invalid{api_code::invalid_argument, f.name.encoded()};
+    if (id < 0) return api_error{api_code::unrecognised_argument, f.name.encoded()};
+    const auto index = static_cast<std::size_t>(id);
+    if (seen[index]) return invalid;
+    seen[index] = true;
+    if (f.value.empty()) continue;
+    switch (static_cast<request_field>(index)) {
+      case request_field::login_name:
+        if (!detail::within_chars<max_login_name_length>(f.value)) return invalid;
+        out.login_name = f.value;
+        has_name = true;
+        break;
+      case request_field::login_password:
+        if (!detail::within_chars<max_login_password_length>(f.value)) return invalid;
+        out.login_password = f.value;
+        has_password = true;
+        break;
+      case request_field::order_number: {
+        const auto n = detail::parse_digits(f.value, 19);
+        if (!n || *n == 0 || *n > 9'223'372'036'854'775'807u) return invalid;
+        out.order_number = static_cast<std::int64_t>(*n);
+        break;
+      }
+      case request_field::certificate_id: {
+        const auto n = detail::parse_digits(f.value, max_certificate_id_digits);
+        if (!n || *n == 0) return invalid;
+        out.certificate_id = static_cast<std::int64_t>(*n);
+        break;
+      }
+      case request_field::query_type: {
+        const auto n = detail::parse_digits(f.value, 19);
+        if (!n || *n > 2) return invalid;
+        out.query_type = static_cast<gdos::query_type>(*n);
+        break;
+      }
+      case request_field::show_validity_period:
+        if (f.value.equals_decoded("Y"))
+          out.show_validity_period = yes_no::yes;
+        else if (f.value.equals_decoded("N"))
+          out.show_validity_period = yes_no::no;
+        else
+          return invalid;
+        break;
+      case request_field::response_format: {
+        const auto n = detail::parse_digits(f.value, 19);
+        if (!n || *n > 1) return invalid;
+        out.response_format = static_cast<gdos::response_format>(*n);
+        break;
+      }
+    }
+  }
+  if (!has_name) return api_error{api_code::missing_argument, "loginName"};
+  if (!has_password) return api_error{api_code::missing_argument, "loginPassword"};
+  if (!out.order_number && !out.certificate_id)
+    return api_error{api_code::missing_argument, "orderNumber"};
+  return out;
+}
+
+}  // namespace gdos
+// ---- end gdos/request.hpp ----
 // ---- end gdos/gdos.hpp ----
