@@ -38,7 +38,8 @@ void check_form() {
   bool saw_date = false;
   for (const auto& f : gdos::form::fields(sample_reply)) {
     ++fields;
-    if (f.name.encoded() == "1_orderDateTime") saw_date = f.value.equals_decoded("2025-06-11 11:57");
+    if (f.name.encoded() == "1_orderDateTime")
+      saw_date = f.value.equals_decoded("2025-06-11 11:57");
   }
   expect(fields == 6, "form::fields counts the reply's fields");
   expect(saw_date, "form::fields decodes 1_orderDateTime");

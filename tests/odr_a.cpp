@@ -1,0 +1,78 @@
+// test_odr links two translation units that both include <gdos/gdos.hpp> and use the same
+// functions, variables and templates (odr_a.cpp, odr_b.cpp). It fails to link when a header
+// defines something that is not inline (multiple definitions), and its checks fail when a header
+// gives something internal linkage (`static`, an unnamed namespace), because then each unit
+// would hold its own copy at its own address.
+#include <gdos/gdos.hpp>
+
+#include <doctest/doctest.h>
+
+#include <array>
+#include <cstddef>
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace gdos_odr {
+
+// Defined in odr_b.cpp.
+const void* b_hex_table();
+const void* b_unreserved_table();
+std::string (*b_encode())(std::string_view);
+std::size_t (*b_encoded_size())(std::string_view) noexcept;
+gdos::form::fields_view (*b_fields())(std::string_view) noexcept;
+bool (*b_is_known())(gdos::api_code) noexcept;
+std::string b_written_body();
+int b_result_value();
+std::size_t b_count_fields(std::string_view body);
+
+}  // namespace gdos_odr
+
+using namespace gdos_odr;
+
+TEST_CASE("an inline variable has one address in every translation unit") {
+  CHECK(b_hex_table() == &gdos::form::detail::hex_table);
+  CHECK(b_unreserved_table() == &gdos::form::detail::unreserved_table);
+}
+
+TEST_CASE("an inline function has one address in every translation unit") {
+  // doctest cannot print function pointers: compare to a bool first.
+  const bool encode_same = b_encode() == &gdos::form::encode;
+  const bool encoded_size_same = b_encoded_size() == &gdos::form::encoded_size;
+  const bool fields_same = b_fields() == &gdos::form::fields;
+  const bool is_known_same = b_is_known() == &gdos::is_known;
+  CHECK(encode_same);
+  CHECK(encoded_size_same);
+  CHECK(fields_same);
+  CHECK(is_known_same);
+}
+
+TEST_CASE("templates instantiated in both translation units agree") {
+  std::array<char, 64> buf{};
+  gdos::form::buffer_writer w{std::span<char>(buf)};
+  w.add("orderNumber", 1234567);
+  w.add("loginName", "a b&c");
+  w.add("queryType", static_cast<unsigned char>(2));
+  CHECK(w.result().ok);
+  CHECK(std::string(w.view()) == "orderNumber=1234567&loginName=a+b%26c&queryType=2");
+  CHECK(b_written_body() == w.view());
+
+  gdos::result<int, gdos::api_code> ok = 42;
+  gdos::result<int, gdos::api_code> bad = gdos::api_code::permission_denied;
+  CHECK(b_result_value() == *ok + gdos::to_int(bad.error()));
+  CHECK(b_result_value() == 42 - 16);
+}
+
+namespace {
+constexpr std::string_view body = "errorCode=0&1_1_FQDN=www.example.com&x=%41%4";
+}  // namespace
+
+TEST_CASE("a constexpr function gives the same answer at compile time here and at run time there") {
+  constexpr std::size_t here = [] {
+    std::size_t n = 0;
+    for (const auto& f : gdos::form::fields(body)) n += f.value.decoded_size();
+    return n;
+  }();
+  static_assert(here == 1 + 15 + 3);
+  CHECK(b_count_fields(body) == here);
+}

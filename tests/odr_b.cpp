@@ -1,0 +1,42 @@
+// Second translation unit of test_odr (see odr_a.cpp): it includes gdos and uses the same inline
+// functions, inline variables and templates as odr_a.cpp, and hands its view of them over.
+#include <gdos/gdos.hpp>
+
+#include <array>
+#include <cstddef>
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace gdos_odr {
+
+const void* b_hex_table() { return &gdos::form::detail::hex_table; }
+const void* b_unreserved_table() { return &gdos::form::detail::unreserved_table; }
+
+std::string (*b_encode())(std::string_view) { return &gdos::form::encode; }
+std::size_t (*b_encoded_size())(std::string_view) noexcept { return &gdos::form::encoded_size; }
+gdos::form::fields_view (*b_fields())(std::string_view) noexcept { return &gdos::form::fields; }
+bool (*b_is_known())(gdos::api_code) noexcept { return &gdos::is_known; }
+
+std::string b_written_body() {
+  std::array<char, 64> buf{};
+  gdos::form::buffer_writer w{std::span<char>(buf)};
+  w.add("orderNumber", 1234567);
+  w.add("loginName", "a b&c");
+  w.add("queryType", static_cast<unsigned char>(2));
+  return std::string(w.view());
+}
+
+int b_result_value() {
+  gdos::result<int, gdos::api_code> ok = 42;
+  gdos::result<int, gdos::api_code> bad = gdos::api_code::permission_denied;
+  return (ok ? *ok : -1) + (bad ? 1000 : gdos::to_int(bad.error()));
+}
+
+std::size_t b_count_fields(std::string_view body) {
+  std::size_t n = 0;
+  for (const auto& f : gdos::form::fields(body)) n += f.value.decoded_size();
+  return n;
+}
+
+}  // namespace gdos_odr
