@@ -19,11 +19,15 @@
 #define GDOS_LIFETIMEBOUND
 #endif
 
-/// Branch hints for the parsers' hot loops.
+// Branch hints for the parsers' hot loops.
 #if defined(__GNUC__) || defined(__clang__)
+/// Tells the compiler that `x` is usually true (a hint for hot loops, no effect on meaning).
 #define GDOS_LIKELY(x) (__builtin_expect(!!(x), 1))
+/// Tells the compiler that `x` is usually false (a hint for hot loops, no effect on meaning).
 #define GDOS_UNLIKELY(x) (__builtin_expect(!!(x), 0))
 #else
+/// `x` itself: this compiler takes no branch hints.
 #define GDOS_LIKELY(x) (x)
+/// `x` itself: this compiler takes no branch hints.
 #define GDOS_UNLIKELY(x) (x)
 #endif

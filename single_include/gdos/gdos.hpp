@@ -53,12 +53,16 @@
 #define GDOS_LIFETIMEBOUND
 #endif
 
-/// Branch hints for the parsers' hot loops.
+// Branch hints for the parsers' hot loops.
 #if defined(__GNUC__) || defined(__clang__)
+/// Tells the compiler that `x` is usually true (a hint for hot loops, no effect on meaning).
 #define GDOS_LIKELY(x) (__builtin_expect(!!(x), 1))
+/// Tells the compiler that `x` is usually false (a hint for hot loops, no effect on meaning).
 #define GDOS_UNLIKELY(x) (__builtin_expect(!!(x), 0))
 #else
+/// `x` itself: this compiler takes no branch hints.
 #define GDOS_LIKELY(x) (x)
+/// `x` itself: this compiler takes no branch hints.
 #define GDOS_UNLIKELY(x) (x)
 #endif
 // ---- end gdos/config.hpp ----
@@ -240,6 +244,7 @@ struct write_result {
   bool ok = false;       ///< True when all `size` bytes were written.
   /// True when the whole output was written.
   constexpr explicit operator bool() const noexcept { return ok; }
+  /// Member-wise equality.
   friend constexpr bool operator==(const write_result&, const write_result&) = default;
 };
 
@@ -256,6 +261,7 @@ struct check_result {
   std::size_t offset = 0;  ///< Where, in bytes from the start of the checked text.
   /// True when the text has no malformed escape.
   constexpr explicit operator bool() const noexcept { return ec == errc::ok; }
+  /// Member-wise equality.
   friend constexpr bool operator==(const check_result&, const check_result&) = default;
 };
 
@@ -610,26 +616,32 @@ class fields_view {
   /// Forward iterator yielding `const field&`.
   class iterator {
    public:
-    using value_type = field;
-    using difference_type = std::ptrdiff_t;
-    using reference = const field&;
-    using pointer = const field*;
-    using iterator_category = std::forward_iterator_tag;
-    using iterator_concept = std::forward_iterator_tag;
+    using value_type = field;                             ///< What it yields.
+    using difference_type = std::ptrdiff_t;               ///< Distance between iterators.
+    using reference = const field&;                       ///< operator*() result.
+    using pointer = const field*;                         ///< operator->() result.
+    using iterator_category = std::forward_iterator_tag;  ///< A forward iterator...
+    using iterator_concept = std::forward_iterator_tag;   ///< ...for C++20 ranges too.
 
+    /// A singular iterator, equal only to other default-constructed ones.
     constexpr iterator() noexcept = default;
 
+    /// The current field; valid until the iterator moves, its parts as long as the body.
     [[nodiscard]] constexpr reference operator*() const noexcept { return field_; }
+    /// The current field; valid until the iterator moves, its parts as long as the body.
     [[nodiscard]] constexpr pointer operator->() const noexcept { return &field_; }
+    /// Moves to the next non-empty piece.
     constexpr iterator& operator++() noexcept {
       load(next_);
       return *this;
     }
+    /// Moves to the next non-empty piece; returns the iterator as it was.
     constexpr iterator operator++(int) noexcept {
       iterator old = *this;
       ++*this;
       return old;
     }
+    /// True when both are at the same piece of the same body (or both at the end).
     friend constexpr bool operator==(const iterator& a, const iterator& b) noexcept {
       return a.piece_ == b.piece_;
     }
