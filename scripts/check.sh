@@ -83,6 +83,10 @@ fuzz() {
     target=${target#fuzz_}
     exe=build/fuzz/fuzz/fuzz_$target
     work=build/fuzz/run/$target
+    if [ ! -x "$exe" ]; then
+      echo "$src was not built: add gdos_add_fuzzer($target) to fuzz/CMakeLists.txt" >&2
+      return 1
+    fi
     rm -rf "$work"
     mkdir -p "$work/corpus" "$work/artifacts"
     if [ -d "fuzz/corpus/$target" ]; then cp -R "fuzz/corpus/$target/." "$work/corpus/"; fi
