@@ -439,28 +439,54 @@ constexpr void encode_append(std::string& out, std::string_view plain) {
 constexpr char* decode_unchecked(std::string_view encoded, char* dest) noexcept {
   const char* p = encoded.data();
   const char* end = p + encoded.size();
-  for (;;) {
-    const char* s = detail::find_special(p, end);
-    if (std::is_constant_evaluated()) {
-      // A constant expression may not compare pointers into different arrays, so copy always.
-      for (const char* q = p; q != s; ++q) *dest++ = *q;
-    } else {
-      // In place, the run is already where it belongs.
-      if (dest != p) std::memmove(dest, p, static_cast<std::size_t>(s - p));
-      dest += s - p;
-    }
-    if (s == end) return dest;
-    if (*s == '+') {
-      *dest++ = ' ';
-      p = s + 1;
-    } else if (detail::valid_escape_at(s, end)) {
-      *dest++ = static_cast<char>((detail::hex_value(s[1]) << 4) | detail::hex_value(s[2]));
-      p = s + 3;
-    } else {
-      *dest++ = '%';
-      p = s + 1;
+  if constexpr (std::endian::native == std::endian::little) {
+    if (!std::is_constant_evaluated()) {
+      // Scan and copy in one pass, 8 bytes at a time: most runs between escapes are a few bytes
+      // long, where a memmove call per run cost more than the copying (perf: ~20% of decode).
+      // Storing the whole word is safe only when it holds no special byte: then all 8 bytes
+      // are output. In place (dest <= p) every byte is read before it is overwritten.
+      while (end - p >= 8) {
+        std::uint64_t w;
+        std::memcpy(&w, p, 8);
+        const std::uint64_t m = detail::zero_bytes(w ^ detail::broadcast('%')) |
+                                detail::zero_bytes(w ^ detail::broadcast('+'));
+        if (m == 0) {
+          std::memcpy(dest, &w, 8);
+          dest += 8;
+          p += 8;
+          continue;
+        }
+        const int k = std::countr_zero(m) >> 3;
+        for (int i = 0; i < k; ++i) dest[i] = p[i];
+        dest += k;
+        p += k;
+        if (*p == '+') {
+          *dest++ = ' ';
+          ++p;
+        } else if (detail::valid_escape_at(p, end)) {
+          *dest++ = static_cast<char>((detail::hex_value(p[1]) << 4) | detail::hex_value(p[2]));
+          p += 3;
+        } else {
+          *dest++ = '%';
+          ++p;
+        }
+      }
     }
   }
+  while (p != end) {
+    const char c = *p;
+    if (c == '+') {
+      *dest++ = ' ';
+      ++p;
+    } else if (c == '%' && detail::valid_escape_at(p, end)) {
+      *dest++ = static_cast<char>((detail::hex_value(p[1]) << 4) | detail::hex_value(p[2]));
+      p += 3;
+    } else {
+      *dest++ = c;
+      ++p;
+    }
+  }
+  return dest;
 }
 
 /// Decodes `encoded` into `dest` when it fits; writes nothing otherwise.
