@@ -83,10 +83,11 @@ namespace detail {
 inline constexpr std::array<signed char, 256> hex_table = [] {
   std::array<signed char, 256> t{};
   for (auto& v : t) v = -1;
-  for (int i = 0; i < 10; ++i) t[static_cast<std::size_t>('0' + i)] = static_cast<signed char>(i);
-  for (int i = 0; i < 6; ++i) {
-    t[static_cast<std::size_t>('a' + i)] = static_cast<signed char>(10 + i);
-    t[static_cast<std::size_t>('A' + i)] = static_cast<signed char>(10 + i);
+  for (char c = '0'; c <= '9'; ++c)
+    t[static_cast<unsigned char>(c)] = static_cast<signed char>(c - '0');
+  for (char c = 'a'; c <= 'f'; ++c) {
+    t[static_cast<unsigned char>(c)] = static_cast<signed char>(c - 'a' + 10);
+    t[static_cast<unsigned char>(c - 'a' + 'A')] = static_cast<signed char>(c - 'a' + 10);
   }
   return t;
 }();
@@ -488,6 +489,8 @@ class fields_view {
           field_.name = encoded_view(std::string_view(p, static_cast<std::size_t>(eq - p)));
           field_.value =
               eq == amp
+                  // Empty, yet placed at the piece's end so offsets computed from it still hold.
+                  // NOLINTNEXTLINE(bugprone-string-constructor)
                   ? encoded_view(std::string_view(amp, 0))
                   : encoded_view(std::string_view(eq + 1, static_cast<std::size_t>(amp - eq - 1)));
           return;
