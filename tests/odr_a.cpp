@@ -22,6 +22,9 @@ std::string (*b_encode())(std::string_view);
 std::size_t (*b_encoded_size())(std::string_view) noexcept;
 gdos::form::fields_view (*b_fields())(std::string_view) noexcept;
 bool (*b_is_known())(gdos::api_code) noexcept;
+const void* b_comodo_endpoint();
+gdos::validation_result (*b_validate())(const gdos::request&) noexcept;
+std::string b_request_body();
 std::string b_written_body();
 int b_result_value();
 std::size_t b_count_fields(std::string_view body);
@@ -33,6 +36,7 @@ using namespace gdos_odr;
 TEST_CASE("an inline variable has one address in every translation unit") {
   CHECK(b_hex_table() == &gdos::form::detail::hex_table);
   CHECK(b_unreserved_table() == &gdos::form::detail::unreserved_table);
+  CHECK(b_comodo_endpoint() == &gdos::comodo_endpoint);
 }
 
 TEST_CASE("an inline function has one address in every translation unit") {
@@ -41,10 +45,12 @@ TEST_CASE("an inline function has one address in every translation unit") {
   const bool encoded_size_same = b_encoded_size() == &gdos::form::encoded_size;
   const bool fields_same = b_fields() == &gdos::form::fields;
   const bool is_known_same = b_is_known() == &gdos::is_known;
+  const bool validate_same = b_validate() == &gdos::validate;
   CHECK(encode_same);
   CHECK(encoded_size_same);
   CHECK(fields_same);
   CHECK(is_known_same);
+  CHECK(validate_same);
 }
 
 TEST_CASE("templates instantiated in both translation units agree") {
@@ -61,6 +67,11 @@ TEST_CASE("templates instantiated in both translation units agree") {
   gdos::result<int, gdos::api_code> bad = gdos::api_code::permission_denied;
   CHECK(b_result_value() == *ok + gdos::to_int(bad.error()));
   CHECK(b_result_value() == 42 - 16);
+
+  const gdos::request req{.login_name = "odr", .login_password = "pw", .certificate_id = 77};
+  const auto body = gdos::encode_request(req);
+  REQUIRE(body.has_value());
+  CHECK(b_request_body() == *body);
 }
 
 namespace {

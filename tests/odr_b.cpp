@@ -17,6 +17,8 @@ std::string (*b_encode())(std::string_view) { return &gdos::form::encode; }
 std::size_t (*b_encoded_size())(std::string_view) noexcept { return &gdos::form::encoded_size; }
 gdos::form::fields_view (*b_fields())(std::string_view) noexcept { return &gdos::form::fields; }
 bool (*b_is_known())(gdos::api_code) noexcept { return &gdos::is_known; }
+const void* b_comodo_endpoint() { return &gdos::comodo_endpoint; }
+gdos::validation_result (*b_validate())(const gdos::request&) noexcept { return &gdos::validate; }
 
 std::string b_written_body() {
   std::array<char, 64> buf{};
@@ -31,6 +33,12 @@ int b_result_value() {
   gdos::result<int, gdos::api_code> ok = 42;
   gdos::result<int, gdos::api_code> bad = gdos::api_code::permission_denied;
   return (ok ? *ok : -1) + (bad ? 1000 : gdos::to_int(bad.error()));
+}
+
+std::string b_request_body() {
+  const gdos::request req{.login_name = "odr", .login_password = "pw", .certificate_id = 77};
+  const auto body = gdos::encode_request(req);
+  return body ? *body : std::string("invalid");
 }
 
 std::size_t b_count_fields(std::string_view body) {

@@ -45,6 +45,18 @@ void check_form() {
   expect(saw_date, "form::fields decodes 1_orderDateTime");
 }
 
+void check_request() {
+  const gdos::request req{.login_name = "alice", .login_password = "s3cret&", .order_number = 42};
+  const auto body = gdos::encode_request(req);
+  expect(body.has_value(), "encode_request accepts a valid request");
+  if (body) {
+    expect(body->find("loginName=alice") != std::string::npos, "encode_request writes loginName");
+    expect(body->find("loginPassword=s3cret%26") != std::string::npos,
+           "encode_request encodes loginPassword");
+    expect(body->find("orderNumber=42") != std::string::npos, "encode_request writes orderNumber");
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -61,6 +73,7 @@ int main(int argc, char** argv) {
   }
 
   check_form();
+  check_request();
 
   if (failures != 0) return 1;
   std::printf("consumer: gdos %s works (%s)\n", GDOS_VERSION_STRING,
