@@ -345,6 +345,39 @@ TEST_CASE("encode_request_to reports the size it needs and writes nothing when i
   CHECK_BOTH_WAYS(a_short_buffer_reports_the_size_needed_and_stays_untouched);
 }
 
+constexpr bool every_buffer_size_gives_the_same_body_or_the_size_needed() {
+  // Buffers that hold the worst case are written in one pass, smaller ones are sized first:
+  // both must agree, at every size around the two thresholds.
+  const gdos::request r{.login_name = "\x01 %&=+\xC3\xA9",
+                        .login_password = "\xFF\xFE~*",
+                        .order_number = 9'223'372'036'854'775'807,
+                        .certificate_id = 9'999'999'999'999'999,
+                        .query_type = gdos::query_type::detailed,
+                        .show_validity_period = gdos::yes_no::no};
+  const std::size_t n = gdos::encoded_size(r);
+  const std::size_t worst = gdos::detail::max_encoded_size(r);
+  if (worst < n) return false;
+  std::array<char, 512> full{};
+  const auto reference = gdos::encode_request_to(r, full);
+  if (!reference || reference.size != n) return false;
+  const std::string_view body(full.data(), n);
+  for (std::size_t size :
+       {std::size_t{0}, std::size_t{1}, n - 1, n, n + 1, worst - 1, worst, worst + 1}) {
+    std::array<char, 512> buf{};
+    const auto e = gdos::encode_request_to(r, std::span<char>(buf.data(), size));
+    if (size < n) {
+      if (e.ec != request_errc::buffer_too_small || e.size != n) return false;
+    } else if (!e || e.size != n || std::string_view(buf.data(), n) != body) {
+      return false;
+    }
+  }
+  return true;
+}
+
+TEST_CASE("Every buffer size gives the same body, or says the size it needs") {
+  CHECK_BOTH_WAYS(every_buffer_size_gives_the_same_body_or_the_size_needed);
+}
+
 constexpr bool an_invalid_request_is_an_error_and_never_a_body() {
   gdos::request r = sample;
   r.order_number = 0;
