@@ -1,0 +1,234 @@
+#include "fixture.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+#include <initializer_list>
+#include <set>
+#include <sstream>
+
+namespace gdos_mock {
+namespace {
+
+using json = nlohmann::ordered_json;
+
+// Parsing reports the first problem with its JSON path; a failed check throws this inside the
+// file only, and parse_fixture() turns it into an error string.
+struct fixture_error {
+  std::string what;
+};
+
+[[noreturn]] void fail(const std::string& path, const std::string& what) {
+  throw fixture_error{path + ": " + what};
+}
+
+void only_keys(const json& j, const std::string& path, std::initializer_list<const char*> keys) {
+  if (!j.is_object()) fail(path, "expected an object");
+  for (const auto& [k, v] : j.items()) {
+    bool known = false;
+    for (const char* allowed : keys) known = known || k == allowed;
+    if (!known) fail(path, "unknown key \"" + k + "\"");
+  }
+}
+
+std::string str(const json& j, const std::string& path, const char* key, bool required = false) {
+  const auto it = j.find(key);
+  if (it == j.end()) {
+    if (required) fail(path, std::string("missing \"") + key + "\"");
+    return {};
+  }
+  if (!it->is_string()) fail(path + "." + key, "expected a string");
+  return it->get<std::string>();
+}
+
+std::int64_t integer(const json& j, const std::string& path, const char* key) {
+  const auto it = j.find(key);
+  if (it == j.end()) fail(path, std::string("missing \"") + key + "\"");
+  if (!it->is_number_integer()) fail(path + "." + key, "expected an integer");
+  return it->get<std::int64_t>();
+}
+
+int progress(const json& j, const std::string& path, const char* key) {
+  const auto it = j.find(key);
+  if (it == j.end()) return -1;
+  if (!it->is_number_integer()) fail(path + "." + key, "expected -1, 0, 1 or 2");
+  const auto v = it->get<std::int64_t>();
+  if (v < -1 || v > 2) fail(path + "." + key, "expected -1, 0, 1 or 2");
+  return static_cast<int>(v);
+}
+
+std::vector<std::pair<std::string, std::string>> string_map(const json& j, const std::string& path,
+                                                            const char* key) {
+  std::vector<std::pair<std::string, std::string>> out;
+  const auto it = j.find(key);
+  if (it == j.end()) return out;
+  if (!it->is_object()) fail(path + "." + key, "expected an object of strings");
+  for (const auto& [k, v] : it->items()) {
+    if (!v.is_string()) fail(path + "." + key + "." + k, "expected a string");
+    out.emplace_back(k, v.get<std::string>());
+  }
+  return out;
+}
+
+const json& array(const json& j, const std::string& path, const char* key, const json& empty) {
+  const auto it = j.find(key);
+  if (it == j.end()) return empty;
+  if (!it->is_array()) fail(path + "." + key, "expected an array");
+  return *it;
+}
+
+certificate parse_certificate(const json& j, const std::string& path) {
+  only_keys(j, path,
+            {"certificateID", "serialNumber", "objectType", "FQDN", "certificateStatus",
+             "certificateStatusReason", "csrStatus", "dcvStatus", "ovCallBackStatus",
+             "organizationValidationStatus", "freeDVUPStatus", "evClickThroughStatus", "validity",
+             "extra"});
+  certificate c;
+  if (j.contains("certificateID")) {
+    c.certificate_id = integer(j, path, "certificateID");
+    if (*c.certificate_id <= 0 || *c.certificate_id > 9'999'999'999'999'999)
+      fail(path + ".certificateID", "expected 1 to 16 digits");
+  }
+  c.serial_number = str(j, path, "serialNumber");
+  c.object_type = str(j, path, "objectType");
+  c.fqdn = str(j, path, "FQDN");
+  c.certificate_status = str(j, path, "certificateStatus");
+  c.certificate_status_reason = str(j, path, "certificateStatusReason");
+  c.csr_status = progress(j, path, "csrStatus");
+  c.dcv_status = progress(j, path, "dcvStatus");
+  c.ov_callback_status = progress(j, path, "ovCallBackStatus");
+  c.organization_validation_status = progress(j, path, "organizationValidationStatus");
+  c.free_dvup_status = progress(j, path, "freeDVUPStatus");
+  c.ev_click_through_status = progress(j, path, "evClickThroughStatus");
+  c.validity = string_map(j, path, "validity");
+  c.extra = string_map(j, path, "extra");
+  return c;
+}
+
+org_match parse_match(const json& j, const std::string& path) {
+  only_keys(j, path,
+            {"organizationName", "streetAddress", "localityName", "stateOrProvinceName",
+             "postalCode", "countryName", "dunsNumber", "telephoneNumber"});
+  org_match m;
+  m.organization_name = str(j, path, "organizationName", true);
+  m.street_address = str(j, path, "streetAddress");
+  m.locality_name = str(j, path, "localityName");
+  m.state_or_province_name = str(j, path, "stateOrProvinceName");
+  m.postal_code = str(j, path, "postalCode");
+  m.country_name = str(j, path, "countryName");
+  m.duns_number = str(j, path, "dunsNumber");
+  m.telephone_number = str(j, path, "telephoneNumber");
+  return m;
+}
+
+order parse_order(const json& j, const std::string& path) {
+  only_keys(j, path,
+            {"orderNumber", "orderDateTime", "orderStatus", "orderStatusReason",
+             "suggestedOrgDetails", "replacedBy", "certificates"});
+  static const json empty = json::array();
+  order o;
+  o.order_number = integer(j, path, "orderNumber");
+  if (o.order_number <= 0) fail(path + ".orderNumber", "expected a positive integer");
+  o.order_date_time = str(j, path, "orderDateTime");
+  o.order_status = str(j, path, "orderStatus", true);
+  o.order_status_reason = str(j, path, "orderStatusReason");
+  if (const auto it = j.find("suggestedOrgDetails"); it != j.end()) {
+    const std::string p = path + ".suggestedOrgDetails";
+    only_keys(*it, p, {"Status", "matches"});
+    o.org_details_status = str(*it, p, "Status", true);
+    static const std::set<std::string> statuses = {"Found", "NotFound", "NotYetCompleted",
+                                                   "NotApplicable"};
+    if (statuses.count(o.org_details_status) == 0)
+      fail(p + ".Status", "expected Found, NotFound, NotYetCompleted or NotApplicable");
+    const json& matches = array(*it, p, "matches", empty);
+    for (std::size_t i = 0; i < matches.size(); ++i)
+      o.org_matches.push_back(parse_match(matches[i], p + ".matches[" + std::to_string(i) + "]"));
+    if ((o.org_details_status == "Found") != !o.org_matches.empty())
+      fail(p, "matches are listed exactly when Status is Found");
+  }
+  const json& replaced = array(j, path, "replacedBy", empty);
+  for (std::size_t i = 0; i < replaced.size(); ++i) {
+    if (!replaced[i].is_number_integer())
+      fail(path + ".replacedBy[" + std::to_string(i) + "]", "expected an order number");
+    o.replaced_by.push_back(replaced[i].get<std::int64_t>());
+  }
+  const json& certs = array(j, path, "certificates", empty);
+  for (std::size_t i = 0; i < certs.size(); ++i)
+    o.certificates.push_back(
+        parse_certificate(certs[i], path + ".certificates[" + std::to_string(i) + "]"));
+  return o;
+}
+
+fixture parse(const json& root) {
+  only_keys(root, "$", {"accounts", "orders"});
+  static const json empty = json::array();
+  fixture f;
+  const json& accounts = array(root, "$", "accounts", empty);
+  for (std::size_t i = 0; i < accounts.size(); ++i) {
+    const std::string p = "$.accounts[" + std::to_string(i) + "]";
+    only_keys(accounts[i], p, {"loginName", "loginPassword"});
+    f.accounts.push_back(
+        {str(accounts[i], p, "loginName", true), str(accounts[i], p, "loginPassword", true)});
+  }
+  if (f.accounts.empty()) fail("$.accounts", "at least one account is needed");
+  const json& orders = array(root, "$", "orders", empty);
+  for (std::size_t i = 0; i < orders.size(); ++i)
+    f.orders.push_back(parse_order(orders[i], "$.orders[" + std::to_string(i) + "]"));
+
+  std::set<std::int64_t> numbers;
+  std::set<std::int64_t> certificate_ids;
+  for (const order& o : f.orders) {
+    if (!numbers.insert(o.order_number).second)
+      fail("$.orders", "orderNumber " + std::to_string(o.order_number) + " appears twice");
+    for (const certificate& c : o.certificates)
+      if (c.certificate_id && !certificate_ids.insert(*c.certificate_id).second)
+        fail("$.orders", "certificateID " + std::to_string(*c.certificate_id) + " appears twice");
+  }
+  for (const order& o : f.orders)
+    for (std::int64_t r : o.replaced_by)
+      if (numbers.count(r) == 0)
+        fail("$.orders", "order " + std::to_string(o.order_number) + " is replaced by " +
+                             std::to_string(r) + ", which is not in the fixture");
+  return f;
+}
+
+}  // namespace
+
+const order* fixture::find_order(std::int64_t number) const noexcept {
+  for (const order& o : orders)
+    if (o.order_number == number) return &o;
+  return nullptr;
+}
+
+const order* fixture::find_by_certificate(std::int64_t id) const noexcept {
+  for (const order& o : orders)
+    for (const certificate& c : o.certificates)
+      if (c.certificate_id == id) return &o;
+  return nullptr;
+}
+
+std::optional<fixture> parse_fixture(std::string_view text, std::string& error) {
+  try {
+    return parse(json::parse(text.begin(), text.end()));
+  } catch (const fixture_error& e) {
+    error = e.what;
+  } catch (const json::exception& e) {
+    error = e.what();
+  }
+  return std::nullopt;
+}
+
+std::optional<fixture> load_fixture(const std::string& path, std::string& error) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    error = "cannot open " + path;
+    return std::nullopt;
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  auto f = parse_fixture(text.str(), error);
+  if (!f) error = path + ": " + error;
+  return f;
+}
+
+}  // namespace gdos_mock
