@@ -1006,6 +1006,7 @@ struct utf8_step {
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <span>
 #include <string>
@@ -1238,12 +1239,16 @@ struct encode_result {
 namespace detail {
 
 [[nodiscard]] constexpr std::size_t decimal_digits(std::uint64_t v) noexcept {
+  // Four digits per division: the divisions form a dependency chain that dominates otherwise.
   std::size_t n = 1;
-  while (v >= 10) {
-    v /= 10;
-    ++n;
+  for (;;) {
+    if (v < 10) return n;
+    if (v < 100) return n + 1;
+    if (v < 1000) return n + 2;
+    if (v < 10000) return n + 3;
+    v /= 10000;
+    n += 4;
   }
-  return n;
 }
 
 /// Writes v in decimal at p, returns one past the end.
@@ -1258,7 +1263,42 @@ constexpr char* write_decimal(std::uint64_t v, char* p) noexcept {
 }
 
 constexpr char* write_literal(std::string_view s, char* p) noexcept {
-  for (char c : s) *p++ = c;
+  std::char_traits<char>::copy(p, s.data(), s.size());  // memcpy at run time
+  return p + s.size();
+}
+
+/// For each byte: its urlencoded form in the first 1 or 3 chars, and that length in the 4th.
+inline constexpr std::array<std::array<char, 4>, 256> escape_table = [] {
+  std::array<std::array<char, 4>, 256> t{};
+  for (std::size_t i = 0; i < 256; ++i) {
+    const char c = static_cast<char>(i);
+    if (form::is_unreserved(c) || c == ' ') {
+      t[i] = {c == ' ' ? '+' : c, '\0', '\0', 1};
+    } else {
+      t[i] = {'%', "0123456789ABCDEF"[i >> 4], "0123456789ABCDEF"[i & 15], 3};
+    }
+  }
+  return t;
+}();
+
+/// form::encoded_size() from the table: one load and one add per byte, no branch.
+[[nodiscard]] constexpr std::size_t value_encoded_size(std::string_view plain) noexcept {
+  std::size_t n = 0;
+  for (char c : plain)
+    n += static_cast<std::size_t>(escape_table[static_cast<unsigned char>(c)][3]);
+  return n;
+}
+
+/// form::encode_unchecked(), branch-free at run time: each byte's table entry is stored whole
+/// (4 bytes) and the pointer advances by its length, so up to 3 bytes past the encoding are
+/// overwritten. Callers guarantee that room: write_request() always writes more after a value.
+constexpr char* encode_value(std::string_view plain, char* p) noexcept {
+  if (std::is_constant_evaluated()) return form::encode_unchecked(plain, p);
+  for (char c : plain) {
+    const std::array<char, 4>& e = escape_table[static_cast<unsigned char>(c)];
+    std::memcpy(p, e.data(), 4);
+    p += e[3];
+  }
   return p;
 }
 
@@ -1273,10 +1313,12 @@ inline constexpr std::string_view k_response_format = "&responseFormat=";
 
 /// Writes the body of a request that passed validate() at p, which holds encoded_size() bytes.
 constexpr char* write_request(const request& r, char* p) noexcept {
+  // Values go through encode_value(), which may overwrite up to 3 bytes past them: the next
+  // literal is always longer than that and rewrites them.
   p = write_literal(k_login_name, p);
-  p = form::encode_unchecked(r.login_name, p);
+  p = encode_value(r.login_name, p);
   p = write_literal(k_login_password, p);
-  p = form::encode_unchecked(r.login_password, p);
+  p = encode_value(r.login_password, p);
   if (r.order_number) {
     p = write_literal(k_order_number, p);
     p = write_decimal(static_cast<std::uint64_t>(*r.order_number), p);
@@ -1298,13 +1340,23 @@ constexpr char* write_request(const request& r, char* p) noexcept {
   return p;
 }
 
+/// An upper bound of encoded_size(r) that costs no pass over the strings: every byte escaped,
+/// every optional field present with its longest valid value. Meaningful for a request that
+/// passed validate(), whose strings are at most 4 bytes per character long (so no overflow).
+[[nodiscard]] constexpr std::size_t max_encoded_size(const request& r) noexcept {
+  return k_login_name.size() + k_login_password.size() + k_order_number.size() + 19 +
+         k_certificate_id.size() + max_certificate_id_digits + k_query_type.size() + 1 +
+         k_show_validity_period.size() + 1 + k_response_format.size() + 1 +
+         3 * (r.login_name.size() + r.login_password.size());
+}
+
 }  // namespace detail
 
 /// Size in bytes of the body encode_request_to() writes for `r`. Only meaningful for a request
 /// that passes validate() (an invalid request has no body).
 [[nodiscard]] constexpr std::size_t encoded_size(const request& r) noexcept {
-  std::size_t n = detail::k_login_name.size() + form::encoded_size(r.login_name) +
-                  detail::k_login_password.size() + form::encoded_size(r.login_password) +
+  std::size_t n = detail::k_login_name.size() + detail::value_encoded_size(r.login_name) +
+                  detail::k_login_password.size() + detail::value_encoded_size(r.login_password) +
                   detail::k_query_type.size() + 1;
   if (r.order_number)
     n += detail::k_order_number.size() +
@@ -1323,6 +1375,12 @@ constexpr char* write_request(const request& r, char* p) noexcept {
                                                         std::span<char> dest) noexcept {
   const validation_result v = validate(r);
   if (!v) return {0, v.ec, v.field};
+  // A buffer that holds the worst case is written in one pass, without sizing first: the common
+  // case of a reused buffer of a few hundred bytes.
+  if (dest.size() >= detail::max_encoded_size(r)) {
+    const char* end = detail::write_request(r, dest.data());
+    return {static_cast<std::size_t>(end - dest.data()), request_errc::ok, {}};
+  }
   const std::size_t n = encoded_size(r);
   if (n > dest.size()) return {n, request_errc::buffer_too_small, {}};
   detail::write_request(r, dest.data());
@@ -1333,8 +1391,10 @@ constexpr char* write_request(const request& r, char* p) noexcept {
 [[nodiscard]] constexpr result<std::string, validation_result> encode_request(const request& r) {
   const validation_result v = validate(r);
   if (!v) return v;
-  std::string body(encoded_size(r), '\0');
-  detail::write_request(r, body.data());
+  // Sized for the worst case and trimmed, so that the values are read once; at most a few
+  // hundred bytes of capacity go unused, since a valid request's strings are short.
+  std::string body(detail::max_encoded_size(r), '\0');
+  body.resize(static_cast<std::size_t>(detail::write_request(r, body.data()) - body.data()));
   return body;
 }
 
