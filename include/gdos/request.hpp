@@ -4,8 +4,8 @@
 /// Comodo's endpoint does, and the error replies that go with it).
 ///
 /// **The body.** encode_request_to() writes the fields in this fixed order, each name spelled as
-/// the API documents it and each value escaped by the form layer (so no value can add, end or
-/// change a field):
+/// the API documents it and each value escaped by the form layer's rules (the WHATWG urlencoded
+/// serializer, exactly form::encode()), so no value can add, end or change a field:
 ///
 ///     loginName=..&loginPassword=..[&orderNumber=N][&certificateID=N]&queryType=N
 ///         [&showValidityPeriod=Y|N][&responseFormat=N]
@@ -23,7 +23,8 @@
 /// name fields (validation_result) or arguments by their *name* (api_error), never a value, and
 /// printing a request writes `loginPassword=***`.
 ///
-/// Everything is `constexpr`; only the functions returning a `std::string` allocate.
+/// Everything but printing is `constexpr`; only the functions returning a `std::string`
+/// allocate.
 #pragma once
 
 #include <gdos/common.hpp>
@@ -62,6 +63,7 @@ struct endpoint {
   std::string_view method{};        ///< Always request_method.
   std::string_view url{};           ///< comodo_url or trust_provider_url.
   std::string_view content_type{};  ///< Always request_content_type.
+  /// Member-wise equality.
   friend constexpr bool operator==(const endpoint&, const endpoint&) noexcept = default;
 };
 
@@ -200,6 +202,7 @@ struct validation_result {
   request_field field{};               ///< Where (meaningless when ec is ok).
   /// True when the request is valid.
   constexpr explicit operator bool() const noexcept { return ec == request_errc::ok; }
+  /// Member-wise equality.
   friend constexpr bool operator==(const validation_result&,
                                    const validation_result&) noexcept = default;
 };
@@ -260,6 +263,7 @@ struct encode_result {
     return ec == request_errc::buffer_too_small ? validation_result{}
                                                 : validation_result{ec, field};
   }
+  /// Member-wise equality.
   friend constexpr bool operator==(const encode_result&, const encode_result&) noexcept = default;
 };
 
@@ -430,7 +434,7 @@ constexpr char* write_request(const request& r, char* p) noexcept {
 // ---------------------------------------------------------------------------------------------
 
 /// Any stream that takes a std::string_view with `<<` (std::ostream, a doctest or fmt stream...),
-/// so that printing needs no <ostream> in this header.
+/// so that printing needs no `<ostream>` in this header.
 template <class Stream>
 concept string_view_stream = requires(Stream& s, std::string_view v) { s << v; };
 
@@ -529,6 +533,7 @@ struct api_error {
   /// document for this call.
   [[nodiscard]] constexpr std::string message() const;
 
+  /// Member-wise equality.
   friend constexpr bool operator==(const api_error&, const api_error&) noexcept = default;
 };
 
