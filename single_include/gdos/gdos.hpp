@@ -1415,7 +1415,7 @@ namespace detail {
 
 template <class Stream>
 void print_encoded(Stream& os, std::string_view plain) {
-  std::array<char, 3 * 64> buf{};
+  std::array<char, std::size_t{3} * 64> buf{};
   while (!plain.empty()) {
     const std::string_view chunk = plain.substr(0, 64);
     const char* end = form::encode_unchecked(chunk, buf.data());
