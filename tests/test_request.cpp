@@ -266,6 +266,23 @@ TEST_CASE("Every value is escaped by the form layer") {
   CHECK_BOTH_WAYS(values_are_escaped_by_the_form_layer);
 }
 
+TEST_CASE("Every byte value is escaped exactly as form::encode escapes it") {
+  // The encoder's run-time table path against the form layer, one byte at a time and in a run
+  // (whose stores overlap), with a guard byte after the room the table path may overwrite.
+  std::string all;
+  for (int i = 0; i < 256; ++i) all += static_cast<char>(i);
+  for (std::size_t i = 0; i <= all.size(); ++i) {
+    const std::string_view plain = i < all.size() ? std::string_view(all).substr(i, 1) : all;
+    const std::string expected = gdos::form::encode(plain);
+    CHECK(gdos::detail::value_encoded_size(plain) == expected.size());
+    std::string out(expected.size() + 4, '#');
+    const char* end = gdos::detail::encode_value(plain, out.data());
+    REQUIRE(end == out.data() + expected.size());
+    CHECK(out.substr(0, expected.size()) == expected);
+    CHECK(out.back() == '#');
+  }
+}
+
 constexpr bool no_value_can_inject_a_field() {
   // Whatever the strings hold, the body has exactly the fields the request sets.
   constexpr std::array<std::string_view, 12> nasty = {"a&queryType=0",
