@@ -73,6 +73,24 @@ meson_clang() {
 
 asan() { cmake --workflow --preset asan; }
 
+# clang-tidy-19 over every public header (.clang-tidy says which checks and why).
+tidy() { bash scripts/tidy.sh; }
+
+# The API reference, warnings as errors (docs/Doxyfile): lands in build/gcc/docs/html/.
+docs() { cmake --build --preset gcc --target docs; }
+
+# The test suite as C++23 (g++, tests only): gdos' cxx_std_20 is a floor, not a pin.
+cxx23() { cmake --workflow --preset cxx23; }
+
+# What <gdos/gdos.hpp> plus a parse costs to compile, against the standard headers it includes
+# (budget 1.5 x), and what each header costs alone.
+compile_time() {
+  local out
+  out=$(python3 tools/compile_time.py --runs 5 --breakdown)
+  echo "$out"
+  summary+=("     compile time: $(grep -m1 "^ratio" <<<"$out" | tr -s " ")")
+}
+
 fuzz() {
   # Builds the libFuzzer binaries and replays each corpus (ctest), then fuzzes each target for
   # $fuzz_seconds on a scratch copy of its corpus, so the checked-in seeds never change.
@@ -115,6 +133,10 @@ bench() {
 stage "single header up to date" single_include
 stage "clang-format-19" format
 stage "CMake g++ (werror) + ctest" cmake_gcc
+stage "clang-tidy-19 (headers)" tidy
+stage "Doxygen API reference" docs
+stage "C++23 (g++) + ctest" cxx23
+stage "compile time (gdos vs std headers)" compile_time
 stage "Meson clang++-19 (werror) + test" meson_clang
 stage "ASan+UBSan (clang++-19) + ctest" asan
 stage "libFuzzer (clang++-19)" fuzz
