@@ -28,8 +28,16 @@ units+=("$root/tests/consumers/common/consumer.cpp")
 
 # --config-file: the generated units live outside the tree, where clang-tidy would not find
 # .clang-tidy by itself.
+# The "N warnings generated." counts are about suppressed (non-gdos) code: filtered out.
+set +e +o pipefail
 printf '%s\0' "${units[@]}" |
   xargs -0 -P "$jobs" -I{} "$tidy" --quiet --config-file="$root/.clang-tidy" {} -- \
-    -std=c++20 -I"$root/include" ||
-  { echo "clang-tidy: findings above (see .clang-tidy for the checks and why)" >&2; exit 1; }
+    -std=c++20 -I"$root/include" 2>&1 |
+  grep -v '^[0-9]* warnings\? generated\.$'
+status=${PIPESTATUS[1]}
+set -e -o pipefail
+if [[ $status -ne 0 ]]; then
+  echo "clang-tidy: findings above (see .clang-tidy for the checks and why)" >&2
+  exit 1
+fi
 echo "clang-tidy: ${#units[@]} translation units, no findings"
