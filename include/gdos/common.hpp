@@ -83,14 +83,19 @@ class result {
   using value_type = T;  ///< The success type.
   using error_type = E;  ///< The error type.
 
+  // NOLINTBEGIN(google-explicit-constructor): implicit, so a function returns either side.
+  // By reference rather than by value: g++ 12 cannot evaluate the by-value form in a constant
+  // expression when T is std::string.
+
+  /// A success holding a copy of `v`.
+  constexpr result(const T& v) : value_(v), ok_(true) {}
   /// A success holding `v`.
-  constexpr result(T v) noexcept(
-      std::is_nothrow_move_constructible_v<T>)  // NOLINT(google-explicit-constructor)
+  constexpr result(T&& v) noexcept(std::is_nothrow_move_constructible_v<T>)
       : value_(std::move(v)), ok_(true) {}
   /// A failure holding `e`.
-  constexpr result(E e) noexcept(
-      std::is_nothrow_default_constructible_v<T>)  // NOLINT(google-explicit-constructor)
-      : error_(std::move(e)), ok_(false) {}
+  constexpr result(const E& e) noexcept(std::is_nothrow_default_constructible_v<T>)
+      : error_(e), ok_(false) {}
+  // NOLINTEND(google-explicit-constructor)
 
   /// True on success.
   [[nodiscard]] constexpr bool has_value() const noexcept { return ok_; }
