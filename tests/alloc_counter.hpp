@@ -1,0 +1,57 @@
+/// @file alloc_counter.hpp
+/// @brief Counts heap allocations of a test executable, to prove what a parse allocates.
+///
+/// Including this header replaces the global `operator new` / `operator delete` of the whole
+/// executable (the standard's replaceable allocation functions), so include it in exactly ONE
+/// .cpp file of a test executable, and only in executables whose tests want the count. Every
+/// form of operator new funnels into the two counted ones below (libstdc++ implements the
+/// array and nothrow forms on top of them). Single-threaded tests only: the counter is a plain
+/// integer.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <new>
+
+namespace gdos_test {
+
+namespace detail {
+inline std::uint64_t allocation_count = 0;
+}  // namespace detail
+
+/// Heap allocations made by operator new since the program started.
+[[nodiscard]] inline std::uint64_t allocations() noexcept { return detail::allocation_count; }
+
+/// Allocations made since this object was created.
+class allocation_scope {
+ public:
+  allocation_scope() noexcept : start_(allocations()) {}
+  /// Allocations since construction.
+  [[nodiscard]] std::uint64_t count() const noexcept { return allocations() - start_; }
+
+ private:
+  std::uint64_t start_;
+};
+
+}  // namespace gdos_test
+
+void* operator new(std::size_t size) {
+  ++gdos_test::detail::allocation_count;
+  if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
+  throw std::bad_alloc();
+}
+
+void* operator new(std::size_t size, std::align_val_t alignment) {
+  ++gdos_test::detail::allocation_count;
+  const auto a = static_cast<std::size_t>(alignment);
+  // std::aligned_alloc wants a size that is a multiple of the alignment.
+  const std::size_t rounded = (size + a - 1) / a * a;
+  if (void* p = std::aligned_alloc(a, rounded == 0 ? a : rounded)) return p;
+  throw std::bad_alloc();
+}
+
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+void operator delete(void* p, std::align_val_t) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t, std::align_val_t) noexcept { std::free(p); }

@@ -1,0 +1,1199 @@
+// Tests of the response layer, include/gdos/response.hpp. The header comes first to prove it is
+// self-contained. Each rule is a constexpr function run twice, by static_assert at compile time
+// and by doctest at run time, where the run-time input sits against a guard page so that any
+// read past its end faults.
+#include <gdos/response.hpp>
+//
+#include <doctest/doctest.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <cstring>
+#include <deque>
+#include <limits>
+#include <random>
+#include <ranges>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "alloc_counter.hpp"
+#include "guard_page.hpp"
+
+using namespace std::literals;
+namespace form = gdos::form;
+using gdos::api_code;
+using gdos::parse_mode;
+using gdos::progress_status;
+using gdos::response_errc;
+
+// clang 19 cannot run libstdc++ 12's std::string in a constant expression; g++ 12 can.
+#if defined(__clang__)
+#define GDOS_TEST_CONSTEXPR_STRING 0
+#else
+#define GDOS_TEST_CONSTEXPR_STRING 1
+#endif
+
+// Runs `fn(text)` at compile time and at run time on a copy of `text` against a guard page.
+#define CHECK_BOTH_WAYS_ON(fn, text) \
+  static_assert(fn(text));           \
+  CHECK(fn(gdos_test::guarded_input(text).view()))
+
+#define CHECK_BOTH_WAYS(fn) \
+  static_assert(fn());      \
+  CHECK(fn())
+
+static_assert(std::ranges::forward_range<gdos::unknown_fields_view<gdos::unknown_field>>);
+static_assert(std::forward_iterator<gdos::unknown_fields_view<gdos::unknown_field>::iterator>);
+static_assert(std::is_nothrow_move_constructible_v<gdos::response>);
+
+namespace {
+
+/// Mutable bytes whose last byte is followed by a PROT_NONE page, for the in-place parsers.
+class guarded_buffer {
+ public:
+  explicit guarded_buffer(std::string_view bytes) : size_(bytes.size()) {
+    page_ = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+    const std::size_t pages = (size_ + page_ - 1) / page_;
+    mapped_ = (pages + 1) * page_;
+    void* base =
+        ::mmap(nullptr, mapped_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    REQUIRE(base != MAP_FAILED);
+    base_ = static_cast<char*>(base);
+    REQUIRE(::mprotect(base_ + pages * page_, page_, PROT_NONE) == 0);
+    data_ = base_ + pages * page_ - size_;
+    if (size_ != 0) std::memcpy(data_, bytes.data(), size_);
+  }
+  guarded_buffer(const guarded_buffer&) = delete;
+  guarded_buffer& operator=(const guarded_buffer&) = delete;
+  ~guarded_buffer() { ::munmap(base_, mapped_); }
+  [[nodiscard]] std::span<char> span() noexcept { return {data_, size_}; }
+
+ private:
+  std::size_t page_ = 0;
+  std::size_t mapped_ = 0;
+  char* base_ = nullptr;
+  char* data_ = nullptr;
+  std::size_t size_ = 0;
+};
+
+constexpr std::chrono::local_seconds at(int y, unsigned mo, unsigned d, int h, int mi, int s = 0) {
+  return std::chrono::local_days{std::chrono::year{y} / std::chrono::month{mo} /
+                                 std::chrono::day{d}} +
+         std::chrono::hours{h} + std::chrono::minutes{mi} + std::chrono::seconds{s};
+}
+
+constexpr bool error_is(const gdos::result<gdos::response, gdos::parse_error>& r,
+                        response_errc code) {
+  return !r && r.error().code == code;
+}
+
+constexpr bool error_is(std::string_view body, response_errc code,
+                        const gdos::parse_options& opt = {}) {
+  return error_is(gdos::parse_response(body, opt), code);
+}
+
+constexpr gdos::parse_options lenient() {
+  gdos::parse_options o;
+  o.mode = parse_mode::lenient;
+  return o;
+}
+
+// ---- the documented sample --------------------------------------------------------------------
+
+// The prefix of the example reply in Sectigo's documentation.
+constexpr std::string_view sample =
+    "errorCode=0&1_orderNumber=7250060&1_orderDateTime=2025-06-11+11%3A57&1_orderStatus=Pending";
+
+constexpr bool sample_reply_gives_one_pending_order(std::string_view body) {
+  const auto r = gdos::parse_response(body);
+  if (!r || !r->ok() || r->error_code != api_code::success || r->orders.size() != 1) return false;
+  const gdos::order& o = r->orders[0];
+  return o.index == 1 && o.number == 7250060 && o.date_time->encoded() == "2025-06-11+11%3A57" &&
+         o.date_time->equals_decoded("2025-06-11 11:57") && o.status->equals_decoded("Pending") &&
+         !o.status_reason && !o.suggested_org_details && o.certificates.empty() &&
+         r->unknown_fields.empty() && !r->error_message &&
+         o.local_time() == at(2025, 6, 11, 11, 57);
+}
+
+// A reply with every documented field.
+constexpr std::string_view full_reply =
+    "errorCode=0&1_orderNumber=1234567&1_orderDateTime=2025-06-11+11%3A57%3A09"
+    "&1_orderStatus=Issued&1_orderStatusReason=&1_suggestedOrgDetails=Status%3DNotFound"
+    "&1_1_serialNumber=00AB12&1_1_objectType=SSL+Certificate&1_1_FQDN=www.example.com"
+    "&1_1_certificateStatus=Valid&1_1_certificateStatusReason=&1_1_csrStatus=-1"
+    "&1_1_dcvStatus=0&1_1_ovCallBackStatus=1&1_1_organizationValidationStatus=2"
+    "&1_1_freeDVUPStatus=7&1_1_evClickThroughStatus=-5";
+
+constexpr bool every_documented_field_is_parsed(std::string_view body) {
+  const auto r = gdos::parse_response(body);
+  if (!r || r->orders.size() != 1 || r->orders[0].certificates.size() != 1) return false;
+  const auto& o = r->orders[0];
+  const auto& c = o.certificates[0];
+  return o.number == 1234567 && o.local_time() == at(2025, 6, 11, 11, 57, 9) &&
+         o.status->equals_decoded("Issued") && o.status_reason && o.status_reason->empty() &&
+         o.suggested_org_details->equals_decoded("Status=NotFound") && c.index == 1 &&
+         c.serial_number->equals_decoded("00AB12") &&
+         c.object_type->equals_decoded("SSL Certificate") &&
+         c.fqdn->equals_decoded("www.example.com") && c.status->equals_decoded("Valid") &&
+         c.status_reason->empty() && c.csr_status == progress_status::not_required &&
+         c.dcv_status == progress_status::not_completed &&
+         c.ov_callback_status == progress_status::completed &&
+         c.organization_validation_status == progress_status::in_progress &&
+         c.free_dvup_status == static_cast<progress_status>(7) &&
+         c.ev_click_through_status == static_cast<progress_status>(-5) && r->unknown_fields.empty();
+}
+
+constexpr bool progress_statuses_are_an_enum_over_int() {
+  return gdos::is_known(progress_status::not_required) &&
+         gdos::is_known(progress_status::in_progress) &&
+         !gdos::is_known(static_cast<progress_status>(3)) &&
+         !gdos::is_known(static_cast<progress_status>(-2)) &&
+         gdos::to_string(progress_status::completed) == "completed" &&
+         gdos::to_string(static_cast<progress_status>(9)) == "unknown" &&
+         gdos::to_int(static_cast<progress_status>(-7)) == -7;
+}
+
+}  // namespace
+
+TEST_CASE("the documented sample reply gives one pending order with its parsed date and time") {
+  CHECK_BOTH_WAYS_ON(sample_reply_gives_one_pending_order, sample);
+}
+
+TEST_CASE("every documented order and certificate field is parsed, statuses typed") {
+  CHECK_BOTH_WAYS_ON(every_documented_field_is_parsed, full_reply);
+  CHECK_BOTH_WAYS(progress_statuses_are_an_enum_over_int);
+}
+
+// ---- errorCode and the error fields -----------------------------------------------------------
+
+namespace {
+
+constexpr bool error_replies_keep_code_message_item_and_detail(std::string_view body) {
+  const auto r = gdos::parse_response(body);
+  return r && !r->ok() && r->error_code == api_code::missing_argument &&
+         gdos::is_known(r->error_code) &&
+         r->error_message->equals_decoded("The 'loginName' argument is missing!") &&
+         r->error_item->equals_decoded("loginName") && r->error_detail->equals_decoded("x=y") &&
+         r->orders.empty();
+}
+
+constexpr bool undocumented_error_codes_are_kept_as_integers() {
+  const auto a = gdos::parse_response("errorCode=-42&errorMessage=call+limit");
+  const auto b = gdos::parse_response("errorCode=-2147483648");
+  const auto c = gdos::parse_response("errorCode=2147483647");
+  return a && gdos::to_int(a->error_code) == -42 && !gdos::is_known(a->error_code) && !a->ok() &&
+         b && gdos::to_int(b->error_code) == std::numeric_limits<int>::min() && c &&
+         gdos::to_int(c->error_code) == std::numeric_limits<int>::max();
+}
+
+constexpr bool error_code_must_be_a_32_bit_integer() {
+  return error_is("errorCode=abc", response_errc::invalid_error_code) &&
+         error_is("errorCode=", response_errc::invalid_error_code) &&
+         error_is("errorCode", response_errc::invalid_error_code) &&
+         error_is("errorCode=1.5", response_errc::invalid_error_code) &&
+         error_is("errorCode=+1", response_errc::invalid_error_code) &&
+         error_is("errorCode=2147483648", response_errc::invalid_error_code) &&
+         error_is("errorCode=-2147483649", response_errc::invalid_error_code) &&
+         error_is("errorCode=0x10", response_errc::invalid_error_code) &&
+         // Not even lenient mode guesses a code.
+         error_is("errorCode=zero", response_errc::invalid_error_code, lenient()) &&
+         // The value is decoded like any other: %2D is '-'.
+         gdos::parse_response("errorCode=%2D16")->error_code == api_code::permission_denied;
+}
+
+constexpr bool error_offsets_and_keys_point_at_the_field() {
+  const auto r = gdos::parse_response("errorCode=0&1_orderNumber=x");
+  return !r && r.error().code == response_errc::invalid_value && r.error().offset == 12 &&
+         r.error().key == "1_orderNumber";
+}
+
+}  // namespace
+
+TEST_CASE("an error reply keeps errorCode, errorMessage, errorItem and errorDetail") {
+  CHECK_BOTH_WAYS_ON(
+      error_replies_keep_code_message_item_and_detail,
+      "errorCode=-3&errorMessage=The+%27loginName%27+argument+is+missing%21&errorItem=loginName"
+      "&errorDetail=x%3Dy"sv);
+}
+
+TEST_CASE("errorCode values the API does not document are kept as plain integers") {
+  CHECK_BOTH_WAYS(undocumented_error_codes_are_kept_as_integers);
+}
+
+TEST_CASE("an errorCode that is not a 32-bit decimal integer is a typed error") {
+  CHECK_BOTH_WAYS(error_code_must_be_a_32_bit_integer);
+}
+
+TEST_CASE("errors give the offending key and its byte offset, with a readable message") {
+  CHECK_BOTH_WAYS(error_offsets_and_keys_point_at_the_field);
+  const auto r = gdos::parse_response("errorCode=0&1_1_csrStatus=\x01x");
+  REQUIRE(!r);
+  CHECK(r.error().message() ==
+        "value does not parse as its field's type: '1_1_csrStatus' at byte 12");
+  CHECK(gdos::to_string(response_errc::duplicate_key) == "duplicate key");
+  const auto h = gdos::parse_response("\x01\x02<html>");
+  REQUIRE(!h);
+  CHECK(h.error().code == response_errc::not_urlencoded);
+  CHECK(h.error().message() == "not a url-encoded reply (no '=' anywhere) at byte 0");
+}
+
+// ---- bodies that are not url-encoded replies --------------------------------------------------
+
+namespace {
+
+constexpr bool the_legacy_newline_format_is_recognised(std::string_view body) {
+  const auto r = gdos::parse_response(body);
+  return !r && r.error().code == response_errc::legacy_format &&
+         r.error().legacy_code == api_code::permission_denied &&
+         r.error().legacy_message == "Permission denied!";
+}
+
+constexpr bool not_urlencoded_bodies_are_typed_errors() {
+  return error_is("", response_errc::empty_body) && error_is("\n", response_errc::empty_body) &&
+         error_is("\r\n", response_errc::empty_body) &&
+         error_is("<html><body>502 Bad Gateway</body></html>", response_errc::html_body) &&
+         error_is("\xEF\xBB\xBF\r\n  <!DOCTYPE html>", response_errc::html_body) &&
+         error_is("Service Unavailable", response_errc::not_urlencoded) &&
+         error_is("1_orderNumber=5&1_orderStatus=Pending", response_errc::missing_error_code) &&
+         error_is("errorcode=0", response_errc::missing_error_code) &&
+         error_is("-14\nAn unknown error occurred!", response_errc::legacy_format) &&
+         gdos::parse_response("0\n").error().legacy_code == api_code::success;
+}
+
+constexpr bool a_trailing_newline_or_crlf_is_accepted() {
+  const auto a = gdos::parse_response("errorCode=0&1_orderStatus=Pending\n");
+  const auto b = gdos::parse_response("errorCode=0&1_orderStatus=Pending\r\n");
+  const auto c = gdos::parse_response("errorCode=-16\n");
+  // Only one: a second newline is part of the last value.
+  const auto d = gdos::parse_response("errorCode=0&1_orderStatus=Pending\n\n");
+  return a && a->orders[0].status->encoded() == "Pending" && b &&
+         b->orders[0].status->encoded() == "Pending" && c &&
+         c->error_code == api_code::permission_denied && d &&
+         d->orders[0].status->encoded() == "Pending\n";
+}
+
+constexpr bool bodies_over_max_body_size_are_refused() {
+  gdos::parse_options o;
+  o.max_body_size = 10;
+  const auto r = gdos::parse_response("errorCode=0", o);
+  o.max_body_size = 11;
+  return !r && r.error().code == response_errc::body_too_large && r.error().offset == 10 &&
+         gdos::parse_response("errorCode=0", o).has_value();
+}
+
+}  // namespace
+
+TEST_CASE("the legacy newline format is recognised and reported with its code and message") {
+  CHECK_BOTH_WAYS_ON(the_legacy_newline_format_is_recognised, "-16\nPermission denied!"sv);
+  CHECK_BOTH_WAYS_ON(the_legacy_newline_format_is_recognised, "-16\r\nPermission denied!\r\n"sv);
+  const auto r = gdos::parse_response("-16\nPermission denied!");
+  CHECK(r.error().message() ==
+        "newline-delimited reply (the legacy format), not url-encoded: errorCode -16, "
+        "\"Permission denied!\"");
+}
+
+TEST_CASE("an empty body, an HTML page, plain text or a body without errorCode is a typed error") {
+  CHECK_BOTH_WAYS(not_urlencoded_bodies_are_typed_errors);
+}
+
+TEST_CASE("one trailing newline or CRLF is accepted") {
+  CHECK_BOTH_WAYS(a_trailing_newline_or_crlf_is_accepted);
+}
+
+TEST_CASE("a body over max_body_size is refused before it is read") {
+  CHECK_BOTH_WAYS(bodies_over_max_body_size_are_refused);
+}
+
+// ---- indices ------------------------------------------------------------------------------------
+
+namespace {
+
+constexpr std::string_view shuffled_sparse =
+    "7_2_FQDN=g.example&3_orderNumber=33&errorCode=0&7_orderNumber=77&3_5_FQDN=c5"
+    "&1_orderStatus=Pending&3_2_FQDN=c2&7_2_dcvStatus=1&3_5_csrStatus=2";
+
+constexpr bool orders_and_certificates_come_back_in_index_order(std::string_view body) {
+  const auto r = gdos::parse_response(body);
+  if (!r || r->orders.size() != 3) return false;
+  const auto& o = r->orders;
+  return o[0].index == 1 && o[0].status->equals_decoded("Pending") && o[0].certificates.empty() &&
+         o[1].index == 3 && o[1].number == 33 && o[1].certificates.size() == 2 &&
+         o[1].certificates[0].index == 2 && o[1].certificates[0].fqdn->equals_decoded("c2") &&
+         o[1].certificates[1].index == 5 && o[1].certificates[1].fqdn->equals_decoded("c5") &&
+         o[1].certificates[1].csr_status == progress_status::in_progress && o[2].index == 7 &&
+         o[2].number == 77 && o[2].certificates.size() == 1 &&
+         o[2].certificates[0].dcv_status == progress_status::completed &&
+         r->find_order(3) == &o[1] && r->find_order(2) == nullptr &&
+         o[1].find_certificate(5) == &o[1].certificates[1] && o[1].find_certificate(4) == nullptr;
+}
+
+// Keys that go back to an index not seen yet: the parser switches to its hash index and sorts
+// once at the end.
+constexpr bool keys_going_back_to_new_indices_still_give_sorted_orders() {
+  const auto r = gdos::parse_response(
+      "errorCode=0&5_1_FQDN=e1&5_3_FQDN=e3&2_2_FQDN=b2&9_orderNumber=9&5_2_FQDN=e2&1_1_FQDN=a1"
+      "&2_1_FQDN=b1&5_3_dcvStatus=1&2_2_csrStatus=0&1_orderNumber=1");
+  if (!r || r->orders.size() != 4) return false;
+  const auto& o = r->orders;
+  return o[0].index == 1 && o[0].number == 1 && o[0].certificates[0].fqdn->equals_decoded("a1") &&
+         o[1].index == 2 && o[1].certificates.size() == 2 &&
+         o[1].certificates[0].fqdn->equals_decoded("b1") &&
+         o[1].certificates[1].fqdn->equals_decoded("b2") &&
+         o[1].certificates[1].csr_status == progress_status::not_completed && o[2].index == 5 &&
+         o[2].certificates.size() == 3 && o[2].certificates[0].fqdn->equals_decoded("e1") &&
+         o[2].certificates[1].fqdn->equals_decoded("e2") &&
+         o[2].certificates[2].fqdn->equals_decoded("e3") &&
+         o[2].certificates[2].dcv_status == progress_status::completed && o[3].index == 9 &&
+         o[3].number == 9;
+}
+
+constexpr bool bad_indices_are_typed_errors_in_strict_mode() {
+  const auto at_key = [](std::string_view body, response_errc code, std::string_view key) {
+    const auto r = gdos::parse_response(body);
+    return !r && r.error().code == code && r.error().key == key &&
+           r.error().offset == body.find(key);
+  };
+  return at_key("errorCode=0&0_FQDN=x", response_errc::index_zero, "0_FQDN") &&
+         at_key("errorCode=0&01_orderNumber=1", response_errc::index_leading_zero,
+                "01_orderNumber") &&
+         at_key("errorCode=0&-1_orderNumber=1", response_errc::index_signed, "-1_orderNumber") &&
+         at_key("errorCode=0&%2B1_orderNumber=1", response_errc::index_signed,
+                "%2B1_orderNumber") &&
+         at_key("errorCode=0&4294967296_orderNumber=1", response_errc::index_overflow,
+                "4294967296_orderNumber") &&
+         at_key("errorCode=0&99999999999999999999999_x=1", response_errc::index_overflow,
+                "99999999999999999999999_x") &&
+         at_key("errorCode=0&1000001_orderNumber=1", response_errc::index_too_large,
+                "1000001_orderNumber") &&
+         at_key("errorCode=0&1_0_FQDN=x", response_errc::index_zero, "1_0_FQDN") &&
+         at_key("errorCode=0&1_00_FQDN=x", response_errc::index_leading_zero, "1_00_FQDN") &&
+         at_key("errorCode=0&1_-2_FQDN=x", response_errc::index_signed, "1_-2_FQDN") &&
+         at_key("errorCode=0&1_1000001_FQDN=x", response_errc::index_too_large, "1_1000001_FQDN") &&
+         // Not indices at all: no '_' after the digits, or a space (a '+') before them.
+         gdos::parse_response("errorCode=0&12=x&1_2=y&+1_x=z&1_2x_y=w").has_value();
+}
+
+constexpr bool lenient_mode_keeps_bad_indices_as_top_level_fields() {
+  const auto r =
+      gdos::parse_response("errorCode=0&0_FQDN=a&1_01_FQDN=b&-3_x=c&1_orderNumber=5", lenient());
+  if (!r || r->orders.size() != 1 || r->unknown_fields.size() != 3) return false;
+  const auto& u = r->unknown_fields;
+  return u[0].order == 0 && u[0].certificate == 0 && u[0].name.encoded() == "0_FQDN" &&
+         u[0].value.encoded() == "a" && u[1].name.encoded() == "1_01_FQDN" && u[1].order == 0 &&
+         u[2].name.encoded() == "-3_x" && r->orders[0].number == 5 &&
+         r->orders[0].certificates.empty();
+}
+
+constexpr bool the_index_limit_is_an_option() {
+  gdos::parse_options o;
+  o.max_index = 5;
+  o.max_orders = 2;
+  o.max_certificates = 2;
+  o.max_fields = 4;
+  return error_is("errorCode=0&6_orderNumber=1", response_errc::index_too_large, o) &&
+         gdos::parse_response("errorCode=0&5_orderNumber=1", o).has_value() &&
+         error_is("errorCode=0&1_x=1&2_x=1&3_x=1", response_errc::too_many_orders, o) &&
+         error_is("errorCode=0&1_1_x=1&1_2_x=1&1_3_FQDN=1", response_errc::too_many_certificates,
+                  o) &&
+         error_is("errorCode=0&a=1&b=1&c=1&d=1", response_errc::too_many_fields, o) &&
+         gdos::parse_response("errorCode=0&a=1&&&&b=1&c=1", o).has_value();
+}
+
+constexpr bool keys_are_decoded_before_they_are_classified() {
+  const auto r = gdos::parse_response(
+      "error%43ode=0&%31_orderNumber=5&1%5F1%5FFQDN=a&1_2_FQD%4E=b&1_1_csr%53tatus=%2D1"
+      "&1_suggested+OrgDetails=x");
+  if (!r || r->orders.size() != 1) return false;
+  const auto& o = r->orders[0];
+  return o.number == 5 && o.certificates.size() == 2 && o.certificates[0].fqdn->encoded() == "a" &&
+         o.certificates[1].fqdn->encoded() == "b" &&
+         o.certificates[0].csr_status == progress_status::not_required &&
+         // '+' is a space: "suggested OrgDetails" is not a known name.
+         !o.suggested_org_details && r->unknown_fields.size() == 1 &&
+         r->unknown_fields[0].name.equals_decoded("suggested OrgDetails") &&
+         r->unknown_fields[0].name.encoded() == "suggested+OrgDetails";
+}
+
+}  // namespace
+
+TEST_CASE(
+    "orders and certificates come back in index order, with sparse indices, keys in any order") {
+  CHECK_BOTH_WAYS_ON(orders_and_certificates_come_back_in_index_order, shuffled_sparse);
+  CHECK_BOTH_WAYS(keys_going_back_to_new_indices_still_give_sorted_orders);
+}
+
+TEST_CASE("an index that is 0, signed, zero-led, overflowing or over the limit is a strict error") {
+  CHECK_BOTH_WAYS(bad_indices_are_typed_errors_in_strict_mode);
+  CHECK_BOTH_WAYS(the_index_limit_is_an_option);
+}
+
+TEST_CASE("lenient mode keeps a key with a bad index as an unknown top-level field") {
+  CHECK_BOTH_WAYS(lenient_mode_keeps_bad_indices_as_top_level_fields);
+}
+
+TEST_CASE("keys are percent-decoded before their index and name are read") {
+  CHECK_BOTH_WAYS(keys_are_decoded_before_they_are_classified);
+}
+
+TEST_CASE("many keys out of order still give every order and certificate, sorted") {
+  // 300 certificates and 200 orders, each index first met after larger ones.
+  std::string body = "errorCode=0";
+  for (int y = 300; y >= 1; --y) body += "&1_" + std::to_string(y) + "_FQDN=c" + std::to_string(y);
+  for (int x = 201; x >= 2; --x)
+    body += "&" + std::to_string(x) + "_orderNumber=" + std::to_string(x);
+  for (int y = 1; y <= 300; y += 7) body += "&1_" + std::to_string(y) + "_dcvStatus=2";
+  const gdos_test::guarded_input in(body);
+  const auto r = gdos::parse_response(in.view());
+  REQUIRE(r);
+  REQUIRE(r->orders.size() == 201);
+  for (std::uint32_t x = 1; x <= 201; ++x) {
+    CHECK(r->orders[x - 1].index == x);
+    if (x > 1) CHECK(r->orders[x - 1].number == static_cast<std::int64_t>(x));
+  }
+  const auto& certs = r->orders[0].certificates;
+  REQUIRE(certs.size() == 300);
+  for (std::uint32_t y = 1; y <= 300; ++y) {
+    CHECK(certs[y - 1].index == y);
+    CHECK(certs[y - 1].fqdn->decode() == "c" + std::to_string(y));
+    CHECK(certs[y - 1].dcv_status.has_value() == ((y - 1) % 7 == 0));
+  }
+}
+
+// ---- allocation ---------------------------------------------------------------------------------
+
+TEST_CASE("allocation follows the number of orders and certificates, never an index's value") {
+  gdos::parse_options o;
+  o.max_index = std::numeric_limits<std::uint32_t>::max();
+  std::uint64_t small = 0;
+  std::uint64_t huge = 0;
+  {
+    const gdos_test::guarded_input in("errorCode=0&1_1_FQDN=x");
+    const gdos_test::allocation_scope scope;
+    const auto r = gdos::parse_response(in.view(), o);
+    small = scope.count();
+    REQUIRE(r);
+  }
+  {
+    const gdos_test::guarded_input in("errorCode=0&999999999_1_FQDN=x");
+    const gdos_test::allocation_scope scope;
+    const auto r = gdos::parse_response(in.view(), o);
+    huge = scope.count();
+    REQUIRE(r);
+    CHECK(r->orders.size() == 1);
+    CHECK(r->orders[0].index == 999999999);
+    CHECK(r->orders[0].certificates[0].fqdn->encoded() == "x");
+  }
+  // One vector of orders, one of certificates: nothing that grows with 999999999.
+  CHECK(small == 2);
+  CHECK(huge == small);
+  {
+    const gdos_test::guarded_input in("errorCode=0&4000000000_4000000000_FQDN=x");
+    const gdos_test::allocation_scope scope;
+    CHECK(gdos::parse_response(in.view(), o).has_value());
+    CHECK(scope.count() == small);
+  }
+}
+
+TEST_CASE("a reply of 2 orders of 3 certificates allocates once per vector, in place or not") {
+  std::string body = "errorCode=0";
+  for (int x = 1; x <= 2; ++x)
+    for (int y = 1; y <= 3; ++y)
+      for (const char* f : {"FQDN=a", "csrStatus=1", "slId=5", "validityPeriodStart=x"})
+        body += "&" + std::to_string(x) + "_" + std::to_string(y) + "_" + f;
+  {
+    const gdos_test::guarded_input in(body);
+    const gdos_test::allocation_scope scope;
+    const auto r = gdos::parse_response(in.view());
+    REQUIRE(r);
+    CHECK(r->unknown_fields.size() == 12);
+    // orders, 2 certificate vectors, unknown fields.
+    CHECK(scope.count() == 4);
+  }
+  {
+    guarded_buffer buf(body);
+    const gdos_test::allocation_scope scope;
+    const auto r = gdos::parse_response_in_place(buf.span());
+    REQUIRE(r);
+    CHECK(scope.count() == 4);
+  }
+}
+
+// ---- unknown fields ----------------------------------------------------------------------------
+
+namespace {
+
+constexpr std::string_view with_unknown_fields =
+    "errorCode=0&apiVersion=2&1_orderNumber=5&1_1_FQDN=a&1_1_slId=77&1_1_validityPeriodStart="
+    "2025-06-01+00%3A00%3A00&1_upsTrackingID=1Z&1_2_qualysCreationDate=d&2_1_slId=88"
+    "&1_shippingAddress=here&trailer=yes";
+
+constexpr bool unknown_fields_are_kept_in_order_at_their_level(std::string_view body) {
+  const auto r = gdos::parse_response(body);
+  if (!r || r->unknown_fields.size() != 8) return false;
+  const auto names = [](auto view) {
+    std::vector<std::string_view> out;
+    for (const auto& u : view) out.push_back(u.name.encoded());
+    return out;
+  };
+  const auto top = names(r->unknown_fields_of());
+  const auto order1 = names(r->unknown_fields_of(1));
+  const auto cert11 = names(r->unknown_fields_of(1, 1));
+  const auto cert12 = names(r->unknown_fields_of(1, 2));
+  const auto cert21 = names(r->unknown_fields_of(2, 1));
+  // Order 2 and certificate 1_2 exist only through their unknown fields.
+  return top == std::vector{"apiVersion"sv, "trailer"sv} &&
+         order1 == std::vector{"upsTrackingID"sv, "shippingAddress"sv} &&
+         cert11 == std::vector{"slId"sv, "validityPeriodStart"sv} &&
+         cert12 == std::vector{"qualysCreationDate"sv} && cert21 == std::vector{"slId"sv} &&
+         r->unknown_fields_of(2).empty() && r->orders.size() == 2 &&
+         r->orders[0].certificates.size() == 2 && r->orders[1].certificates.size() == 1 &&
+         r->unknown_fields[2].value.equals_decoded("2025-06-01 00:00:00");
+}
+
+}  // namespace
+
+TEST_CASE("unknown fields are kept in order at their level: reply, order, certificate") {
+  CHECK_BOTH_WAYS_ON(unknown_fields_are_kept_in_order_at_their_level, with_unknown_fields);
+}
+
+// ---- duplicates -------------------------------------------------------------------------------
+
+namespace {
+
+constexpr bool duplicate_keys_are_strict_errors() {
+  const auto dup_at = [](std::string_view body, std::string_view key) {
+    const auto r = gdos::parse_response(body);
+    return !r && r.error().code == response_errc::duplicate_key && r.error().key == key;
+  };
+  return dup_at("errorCode=0&errorCode=1", "errorCode") &&
+         dup_at("errorCode=0&errorMessage=a&errorMessage=b", "errorMessage") &&
+         dup_at("errorCode=0&1_orderNumber=1&1_orderNumber=1", "1_orderNumber") &&
+         dup_at("errorCode=0&1_1_FQDN=a&1_1_FQD%4E=b", "1_1_FQD%4E") &&
+         dup_at("errorCode=0&1_1_csrStatus=1&1_1_csrStatus=1", "1_1_csrStatus") &&
+         dup_at("errorCode=0&1_1_slId=1&1_1_slId=2", "1_1_slId") &&
+         dup_at("errorCode=0&x=1&x=2", "x") &&
+         // Same name after decoding.
+         dup_at("errorCode=0&1_a+b=1&1_a%20b=2", "1_a%20b") &&
+         // Different levels are different fields.
+         gdos::parse_response("errorCode=0&slId=1&1_slId=1&1_1_slId=1&1_2_slId=1").has_value();
+}
+
+constexpr bool the_last_duplicate_wins_in_lenient_mode() {
+  const auto r = gdos::parse_response(
+      "errorCode=1&errorCode=0&1_1_FQDN=a&1_1_FQD%4E=b&1_1_slId=1&1_1_sl%49d=2&x=1&x=3", lenient());
+  return r && r->ok() && r->orders[0].certificates[0].fqdn->encoded() == "b" &&
+         r->unknown_fields.size() == 2 && r->unknown_fields[0].name.encoded() == "slId" &&
+         r->unknown_fields[0].value.encoded() == "2" && r->unknown_fields[1].value.encoded() == "3";
+}
+
+// A level met again after others, or a long run of unknown fields, is checked once at the end.
+constexpr bool duplicates_far_apart_are_found_too() {
+  std::string_view interleaved = "errorCode=0&1_a=1&2_a=2&1_b=1&1_a=3";
+  const auto s = gdos::parse_response(interleaved);
+  const auto l = gdos::parse_response(interleaved, lenient());
+  if (s || s.error().code != response_errc::duplicate_key || s.error().key != "a") return false;
+  if (!l || l->unknown_fields.size() != 3) return false;
+  const auto& u = l->unknown_fields;
+  return u[0].order == 1 && u[0].name.encoded() == "a" && u[0].value.encoded() == "3" &&
+         u[1].order == 2 && u[1].value.encoded() == "2" && u[2].name.encoded() == "b";
+}
+
+constexpr std::string_view long_run =
+    "errorCode=0&1_1_u1=a&1_1_u2=a&1_1_u3=a&1_1_u4=a&1_1_u5=a&1_1_u6=a&1_1_u7=a&1_1_u8=a"
+    "&1_1_u9=a&1_1_u10=a&1_1_u11=a&1_1_u12=a&1_1_u13=a&1_1_u14=a&1_1_u15=a&1_1_u16=a"
+    "&1_1_u17=a&1_1_u18=a&1_1_u%31=z&1_1_u19=a";
+
+constexpr bool duplicates_in_a_long_run_are_found_too(std::string_view body) {
+  const auto s = gdos::parse_response(body);
+  const auto l = gdos::parse_response(body, lenient());
+  return !s && s.error().code == response_errc::duplicate_key && s.error().key == "u%31" && l &&
+         l->unknown_fields.size() == 19 && l->unknown_fields[0].value.encoded() == "z" &&
+         l->unknown_fields[18].name.encoded() == "u19";
+}
+
+}  // namespace
+
+TEST_CASE("duplicate keys are a strict error; in lenient mode the last one wins") {
+  CHECK_BOTH_WAYS(duplicate_keys_are_strict_errors);
+  CHECK_BOTH_WAYS(the_last_duplicate_wins_in_lenient_mode);
+  CHECK_BOTH_WAYS(duplicates_far_apart_are_found_too);
+  CHECK_BOTH_WAYS_ON(duplicates_in_a_long_run_are_found_too, long_run);
+}
+
+// ---- values -------------------------------------------------------------------------------------
+
+namespace {
+
+constexpr bool values_that_do_not_parse_are_strict_errors_and_lenient_unknowns() {
+  constexpr std::string_view body =
+      "errorCode=0&1_orderNumber=12a&1_1_csrStatus=&1_1_dcvStatus=1&1_1_dcvStatus=x"
+      "&1_1_ovCallBackStatus=99999999999";
+  const auto s = gdos::parse_response(body);
+  const auto l = gdos::parse_response(body, lenient());
+  if (s || s.error().code != response_errc::invalid_value || s.error().key != "1_orderNumber")
+    return false;
+  if (!l || l->unknown_fields.size() != 4) return false;
+  const auto& u = l->unknown_fields;
+  const auto& c = l->orders[0].certificates[0];
+  return !l->orders[0].number && u[0].order == 1 && u[0].certificate == 0 &&
+         u[0].name.encoded() == "orderNumber" && u[0].value.encoded() == "12a" &&
+         u[1].certificate == 1 && u[1].name.encoded() == "csrStatus" && u[1].value.empty() &&
+         c.dcv_status == progress_status::completed && u[2].value.encoded() == "x" &&
+         u[3].name.encoded() == "ovCallBackStatus" && !c.ov_callback_status;
+}
+
+constexpr bool order_numbers_are_64_bit_integers() {
+  const auto r = gdos::parse_response(
+      "errorCode=0&1_orderNumber=9223372036854775807&2_orderNumber=-9223372036854775808"
+      "&3_orderNumber=%31%32");
+  return r && r->orders[0].number == std::numeric_limits<std::int64_t>::max() &&
+         r->orders[1].number == std::numeric_limits<std::int64_t>::min() &&
+         r->orders[2].number == 12 &&
+         error_is("errorCode=0&1_orderNumber=9223372036854775808", response_errc::invalid_value);
+}
+
+constexpr bool date_times_parse_without_inventing_a_time_zone() {
+  using gdos::parse_date_time;
+  return parse_date_time("2025-06-11 11:57"sv) == at(2025, 6, 11, 11, 57) &&
+         parse_date_time("2024-02-29 23:59:59"sv) == at(2024, 2, 29, 23, 59, 59) &&
+         parse_date_time(form::encoded_view("2025-06-11+11%3A57")) == at(2025, 6, 11, 11, 57) &&
+         !parse_date_time("2025-02-29 10:00"sv) && !parse_date_time("2025-06-11T11:57"sv) &&
+         !parse_date_time("2025-6-11 11:57"sv) && !parse_date_time("2025-06-11 24:00"sv) &&
+         !parse_date_time("2025-06-11 11:60"sv) && !parse_date_time("2025-06-11 11:57:60"sv) &&
+         !parse_date_time("2025-06-11 11:57:5"sv) && !parse_date_time(""sv) &&
+         !parse_date_time(form::encoded_view("2025-06-11+11%3A57%3A00%3A00"));
+}
+
+}  // namespace
+
+TEST_CASE("a value that does not parse as its type is a strict error and a lenient unknown field") {
+  CHECK_BOTH_WAYS(values_that_do_not_parse_are_strict_errors_and_lenient_unknowns);
+  CHECK_BOTH_WAYS(order_numbers_are_64_bit_integers);
+}
+
+TEST_CASE("orderDateTime parses into local date and time values without a time zone") {
+  CHECK_BOTH_WAYS(date_times_parse_without_inventing_a_time_zone);
+}
+
+// ---- suggestedOrgDetails
+// --------------------------------------------------------------------------
+
+namespace {
+
+// "Acme & Sons = Widgets" and "+1 555": the inner list encodes them, the outer value again.
+constexpr std::string_view with_org_details =
+    "errorCode=0&1_orderStatus=Issued&1_suggestedOrgDetails=Status%3DFound%261_organizationName"
+    "%3DAcme%2B%2526%2BSons%2B%253D%2BWidgets%261_countryName%3DGB%261_telephoneNumber%3D%252B1"
+    "%2B555%262_organizationName%3DBeta%262_dunsNumber%3D123456789%262_foo%3Dbar";
+
+constexpr bool org_details_survive_the_double_decoding(std::string_view body) {
+  const auto r = gdos::parse_response(body);
+  if (!r || !r->orders[0].suggested_org_details) return false;
+  const form::encoded_view outer = *r->orders[0].suggested_org_details;
+  std::array<char, 256> list{};
+  const auto d = gdos::parse_org_details(outer, list);
+  if (!d || d->status_kind() != gdos::org_status::found || d->matches.size() != 2) return false;
+  const auto& m1 = d->matches[0];
+  const auto& m2 = d->matches[1];
+  return m1.index == 1 && m1.organization_name->equals_decoded("Acme & Sons = Widgets") &&
+         m1.organization_name->encoded() == "Acme+%26+Sons+%3D+Widgets" &&
+         m1.country_name->equals_decoded("GB") && m1.telephone_number->equals_decoded("+1 555") &&
+         !m1.street_address && m2.index == 2 && m2.organization_name->equals_decoded("Beta") &&
+         m2.duns_number->equals_decoded("123456789") && d->unknown_fields.size() == 1 &&
+         d->unknown_fields[0].match == 2 && d->unknown_fields[0].name.encoded() == "foo" &&
+         !d->unknown_fields_of(2).empty() && d->unknown_fields_of(1).empty();
+}
+
+constexpr bool org_status_values_are_classified() {
+  const auto kind = [](std::string_view list) {
+    const auto d = gdos::parse_org_details(list, lenient());
+    return d ? d->status_kind() : gdos::org_status::other;
+  };
+  return kind("Status=Found") == gdos::org_status::found &&
+         kind("Status=NotFound") == gdos::org_status::not_found &&
+         kind("Status=NotYetCompleted") == gdos::org_status::not_yet_completed &&
+         kind("Status=NotApplicable") == gdos::org_status::not_applicable &&
+         kind("Status=Maybe") == gdos::org_status::other &&
+         kind("1_organizationName=x") == gdos::org_status::missing &&
+         gdos::wire_name(gdos::org_status::not_yet_completed) == "NotYetCompleted" &&
+         gdos::to_string(gdos::org_status::not_applicable) == "not_applicable";
+}
+
+constexpr bool unindexed_org_names_count_as_match_1() {
+  const auto d = gdos::parse_org_details(
+      "Status=Found&organizationName=A&postalCode=1&2_organizationName=B&extra=1&1_Status=x");
+  if (!d || d->matches.size() != 2) return false;
+  return d->matches[0].index == 1 && d->matches[0].organization_name->encoded() == "A" &&
+         d->matches[0].postal_code->encoded() == "1" &&
+         d->matches[1].organization_name->encoded() == "B" && d->unknown_fields.size() == 2 &&
+         d->unknown_fields[0].match == 0 && d->unknown_fields[0].name.encoded() == "extra" &&
+         d->unknown_fields[1].match == 1 && d->unknown_fields[1].name.encoded() == "Status" &&
+         // match 1 twice, once un-indexed
+         gdos::parse_org_details("Status=Found&organizationName=A&1_organizationName=B")
+                 .error()
+                 .code == response_errc::duplicate_key &&
+         gdos::parse_org_details("Status=Found&organizationName=A&1_organizationName=B", lenient())
+             ->matches[0]
+             .organization_name->equals_decoded("B");
+}
+
+constexpr bool org_details_errors_are_typed() {
+  std::array<char, 4> small{};
+  const auto b = gdos::parse_org_details(form::encoded_view("Status%3DFound"), small);
+  gdos::parse_options few;
+  few.max_org_matches = 1;
+  return b.error().code == response_errc::buffer_too_small &&
+         gdos::parse_org_details("1_organizationName=x").error().code ==
+             response_errc::missing_org_status &&
+         gdos::parse_org_details("Status=a&Status=b").error().code ==
+             response_errc::duplicate_key &&
+         gdos::parse_org_details("Status=a&0_organizationName=b").error().code ==
+             response_errc::index_zero &&
+         gdos::parse_org_details("Status=a&1_x=1&2_x=1", few).error().code ==
+             response_errc::too_many_matches &&
+         gdos::parse_org_details("Status=a&0_organizationName=b", lenient())
+                 ->unknown_fields[0]
+                 .name.encoded() == "0_organizationName";
+}
+
+constexpr bool org_details_parse_in_place_to_plain_text() {
+  std::array<char, 64> buf{};
+  constexpr std::string_view list = "Status=Found&1_organizationName=A%26B+%2541&1_x%3Dy=1";
+  std::copy(list.begin(), list.end(), buf.begin());
+  const auto d = gdos::parse_org_details_in_place(std::span<char>(buf.data(), list.size()));
+  return d && *d->status == "Found" && *d->matches[0].organization_name == "A&B %41" &&
+         d->unknown_fields[0].name == "x=y" && d->unknown_fields[0].match == 1;
+}
+
+}  // namespace
+
+TEST_CASE("suggestedOrgDetails is parsed on demand, and %26 or %3D in a name survives") {
+  CHECK_BOTH_WAYS_ON(org_details_survive_the_double_decoding, with_org_details);
+  // The same through a std::string the caller owns.
+  const gdos_test::guarded_input in(with_org_details);
+  const auto r = gdos::parse_response(in.view());
+  REQUIRE(r);
+  const std::string list = r->orders[0].suggested_org_details->decode();
+  const auto d = gdos::parse_org_details(list);
+  REQUIRE(d);
+  CHECK(d->matches[0].organization_name->decode() == "Acme & Sons = Widgets");
+}
+
+TEST_CASE("decoding the whole body first, the naive way, corrupts suggestedOrgDetails") {
+  const gdos_test::guarded_input in(with_org_details);
+  // Decoded once as a whole, the inner list's '&' and '=' split the outer body: the value is
+  // cut to "Status=Found" and the matches' fields become fields of orders 1 and 2.
+  const std::string once = form::decode(in.view());
+  const auto r1 = gdos::parse_response(once, lenient());
+  REQUIRE(r1);
+  CHECK(r1->orders[0].suggested_org_details->decode() == "Status=Found");
+  CHECK(r1->orders.size() == 2);
+  // Decoded twice as a whole, the '&' inside the organization's name splits it too.
+  const std::string twice = form::decode(once);
+  const auto r2 = gdos::parse_response(twice, lenient());
+  REQUIRE(r2);
+  std::string name;
+  for (const auto& u : r2->unknown_fields_of(1))
+    if (u.name.decode() == "organizationName") name = u.value.decode();
+  CHECK(name == "Acme ");
+}
+
+TEST_CASE("Status is classified, other text kept; un-indexed names count as match 1") {
+  CHECK_BOTH_WAYS(org_status_values_are_classified);
+  CHECK_BOTH_WAYS(unindexed_org_names_count_as_match_1);
+}
+
+TEST_CASE("suggestedOrgDetails errors are typed, including a buffer too small") {
+  CHECK_BOTH_WAYS(org_details_errors_are_typed);
+}
+
+TEST_CASE("parse_org_details_in_place decodes each string once, in the caller's memory") {
+  CHECK_BOTH_WAYS(org_details_parse_in_place_to_plain_text);
+}
+
+// ---- in place -----------------------------------------------------------------------------------
+
+namespace {
+
+template <std::size_t N>
+struct mutable_text {
+  std::array<char, N> buf{};
+  std::size_t size = 0;
+  constexpr explicit mutable_text(std::string_view s) : size(s.size()) {
+    std::copy(s.begin(), s.end(), buf.begin());
+  }
+  constexpr std::span<char> span() { return {buf.data(), size}; }
+};
+
+constexpr bool in_place_strings_are_decoded_exactly_once() {
+  mutable_text<128> t(
+      "errorCode=0&1_1_FQDN=a%2541&1_1_objectType=SSL+Certificate&1_1_x%2B=%26"
+      "&1_orderStatus=Pending");
+  const auto r = gdos::parse_response_in_place(t.span());
+  if (!r) return false;
+  const auto& c = r->orders[0].certificates[0];
+  return *c.fqdn == "a%41" && *c.object_type == "SSL Certificate" &&
+         r->unknown_fields[0].name == "x+" && r->unknown_fields[0].value == "&" &&
+         *r->orders[0].status == "Pending";
+}
+
+constexpr bool in_place_and_lazy_parses_are_equal(std::string_view body) {
+  std::array<char, 1024> buf{};
+  std::copy(body.begin(), body.end(), buf.begin());
+  const auto lazy = gdos::parse_response(body);
+  const auto plain = gdos::parse_response_in_place(std::span<char>(buf.data(), body.size()));
+  return lazy && plain && *lazy == *plain && *plain == *lazy;
+}
+
+constexpr bool in_place_errors_match_lazy_ones() {
+  mutable_text<64> t("errorCode=0&1_0%5FFQDN=x");
+  const auto r = gdos::parse_response_in_place(t.span());
+  return !r && r.error().code == response_errc::index_zero && r.error().offset == 12 &&
+         r.error().key == "1_0_FQDN";
+}
+
+}  // namespace
+
+TEST_CASE("the in-place parser decodes every string exactly once into plain views") {
+  CHECK_BOTH_WAYS(in_place_strings_are_decoded_exactly_once);
+  CHECK_BOTH_WAYS(in_place_errors_match_lazy_ones);
+  CHECK_BOTH_WAYS_ON(in_place_and_lazy_parses_are_equal, full_reply);
+  CHECK_BOTH_WAYS_ON(in_place_and_lazy_parses_are_equal, with_unknown_fields);
+  CHECK_BOTH_WAYS_ON(in_place_and_lazy_parses_are_equal, with_org_details);
+  CHECK_BOTH_WAYS_ON(in_place_and_lazy_parses_are_equal, shuffled_sparse);
+  guarded_buffer buf(full_reply);
+  const auto r = gdos::parse_response_in_place(buf.span());
+  REQUIRE(r);
+  CHECK(*r->orders[0].certificates[0].object_type == "SSL Certificate");
+}
+
+// ---- writing ------------------------------------------------------------------------------------
+
+namespace {
+
+template <std::size_t N>
+struct written {
+  std::array<char, N> buf{};
+  form::write_result result{};
+  [[nodiscard]] constexpr std::string_view view() const { return {buf.data(), result.size}; }
+};
+
+template <std::size_t N, class R>
+constexpr written<N> write(const R& r) {
+  written<N> w;
+  w.result = gdos::write_response(r, w.buf);
+  return w;
+}
+
+// A canonical body (what the writer produces) comes back byte for byte.
+constexpr bool parsed_replies_are_written_back_byte_for_byte(std::string_view body) {
+  const auto r = gdos::parse_response(body);
+  if (!r) return false;
+  const auto w = write<1024>(*r);
+  return w.result.ok && w.view() == body;
+}
+
+constexpr std::string_view canonical =
+    "errorCode=0&apiVersion=2&1_orderNumber=5&1_orderStatus=Pending&1_upsTrackingID=1Z"
+    "&1_1_FQDN=a.example&1_1_csrStatus=-1&1_1_slId=77&1_2_FQDN=b&2_1_slId=88";
+
+constexpr bool error_replies_are_written() {
+  const auto w = write<128>(gdos::make_error_response(
+      api_code::missing_argument, "The 'loginName' argument is missing!", "loginName"));
+  const auto e = write<64>(gdos::make_error_response(api_code::permission_denied, "Denied"));
+  return w.view() ==
+             "errorCode=-3&errorMessage=The+%27loginName%27+argument+is+missing%21"
+             "&errorItem=loginName" &&
+         e.view() == "errorCode=-16&errorMessage=Denied";
+}
+
+constexpr bool the_writer_never_truncates() {
+  const auto r = gdos::make_error_response(api_code::permission_denied, "Denied");
+  std::array<char, 33> exact{};
+  std::array<char, 32> one_short{};
+  exact.fill('#');
+  one_short.fill('#');
+  const auto a = gdos::write_response(r, exact);
+  const auto b = gdos::write_response(r, one_short);
+  return a.ok && a.size == 33 && !b.ok && b.size == 33 &&
+         std::all_of(one_short.begin(), one_short.end(), [](char c) { return c == '#'; });
+}
+
+// A reply built from plain strings, with a nested org list written by write_org_details().
+constexpr bool a_built_reply_round_trips_with_nested_org_details() {
+  gdos::decoded_org_details d;
+  d.status = "Found";
+  d.matches.resize(2);
+  d.matches[0].index = 1;
+  d.matches[0].organization_name = "A&B = C, Ltd.";
+  d.matches[0].telephone_number = "+44 20 7946 0000";
+  d.matches[1].index = 3;
+  d.matches[1].country_name = "GB";
+  d.unknown_fields.push_back({3, "newField", "v&1"});
+  d.unknown_fields.push_back({0, "note", "100%"});
+  std::array<char, 256> inner{};
+  const auto wi = gdos::write_org_details(d, inner);
+  if (!wi) return false;
+  const std::string_view list(inner.data(), wi.size);
+
+  gdos::decoded_response r;
+  r.error_code = api_code::success;
+  r.orders.resize(2);
+  r.orders[0].index = 1;
+  r.orders[0].number = 7250060;
+  r.orders[0].date_time = "2025-06-11 11:57";
+  r.orders[0].status = "Issued";
+  r.orders[0].suggested_org_details = list;
+  r.orders[0].certificates.resize(1);
+  r.orders[0].certificates[0].index = 2;
+  r.orders[0].certificates[0].fqdn = "*.example.com";
+  r.orders[0].certificates[0].ov_callback_status = progress_status::in_progress;
+  r.orders[1].index = 4;
+  r.orders[1].status_reason = "";
+  r.unknown_fields.push_back({1, 2, "slId", "42"});
+  r.unknown_fields.push_back({0, 0, "apiVersion", "2"});
+  r.unknown_fields.push_back({4, 0, "upsTrackingID", "1Z 99"});
+
+  const auto w = write<1024>(r);
+  if (!w.result) return false;
+  const auto back = gdos::parse_response(w.view());
+  if (!back || !(*back == r)) return false;
+  std::array<char, 256> buf{};
+  const auto d2 = gdos::parse_org_details(*back->orders[0].suggested_org_details, buf);
+  return d2 && *d2 == d && d2->matches[0].organization_name->equals_decoded("A&B = C, Ltd.") &&
+         w.view().find("1_suggestedOrgDetails=Status%3DFound%26") != std::string_view::npos &&
+         // '&' inside the name: encoded by the inner writer, encoded again by the outer one.
+         w.view().find("A%2526B") != std::string_view::npos;
+}
+
+constexpr bool views_not_in_serialized_form_are_reencoded() {
+  gdos::response r;
+  r.error_message = form::encoded_view("a&b=c");
+  r.unknown_fields.push_back({0, 0, form::encoded_view("k%7e"), form::encoded_view("50%")});
+  const auto w = write<128>(r);
+  const auto back = gdos::parse_response(w.view());
+  return w.view() == "errorCode=0&errorMessage=a%26b%3Dc&k%7e=50%25" && back && *back == r;
+}
+
+constexpr bool equality_compares_decoded_text_and_levels_not_interleaving() {
+  const auto a = gdos::parse_response("errorCode=0&x=1&1_y=2&z=3&1_1_w=4");
+  const auto b = gdos::parse_response("errorCode=0&1_1_w=4&1_y=%32&x=1&z=3");
+  const auto c = gdos::parse_response("errorCode=0&z=3&x=1&1_y=2&1_1_w=4");
+  const auto d = gdos::parse_response("errorCode=0&x=1&1_y=2&z=3&1_2_w=4");
+  return a && b && c && d && *a == *b && !(*a == *c) && *a != *d;
+}
+
+}  // namespace
+
+TEST_CASE("a parsed reply is written back byte for byte when it was written canonically") {
+  CHECK_BOTH_WAYS_ON(parsed_replies_are_written_back_byte_for_byte, canonical);
+  CHECK_BOTH_WAYS_ON(parsed_replies_are_written_back_byte_for_byte, full_reply);
+  CHECK_BOTH_WAYS_ON(parsed_replies_are_written_back_byte_for_byte, with_org_details);
+}
+
+TEST_CASE("error replies are written, and a short buffer gets nothing and the size it needs") {
+  CHECK_BOTH_WAYS(error_replies_are_written);
+  CHECK_BOTH_WAYS(the_writer_never_truncates);
+}
+
+TEST_CASE(
+    "a built reply with orders, certificates, nested org details and unknown fields round-trips") {
+  CHECK_BOTH_WAYS(a_built_reply_round_trips_with_nested_org_details);
+  CHECK_BOTH_WAYS(views_not_in_serialized_form_are_reencoded);
+}
+
+TEST_CASE("equality compares decoded text, and unknown fields level by level") {
+  CHECK_BOTH_WAYS(equality_compares_decoded_text_and_levels_not_interleaving);
+}
+
+#if GDOS_TEST_CONSTEXPR_STRING
+static_assert(gdos::write_response(gdos::make_error_response(api_code::not_https, "x")) ==
+              "errorCode=-1&errorMessage=x");
+#endif
+
+TEST_CASE("write_response and write_org_details also return std::string") {
+  const auto r = gdos::parse_response(canonical);
+  REQUIRE(r);
+  CHECK(gdos::write_response(*r) == canonical);
+  const auto d = gdos::parse_org_details("Status=Found&1_organizationName=A%26B&2_x=1");
+  REQUIRE(d);
+  CHECK(gdos::write_org_details(*d) == "Status=Found&1_organizationName=A%26B&2_x=1");
+}
+
+// ---- generated replies: parse(write(x)) == x ----------------------------------------------------
+
+namespace {
+
+struct generator {
+  std::mt19937 rng;
+  // Owns the text the generated views point to; a deque never moves its elements.
+  std::deque<std::string> strings;
+
+  explicit generator(unsigned seed) : rng(seed) {}
+
+  std::size_t below(std::size_t n) {
+    return std::uniform_int_distribution<std::size_t>(0, n - 1)(rng);
+  }
+  bool coin() { return below(2) == 0; }
+
+  std::string_view text() {
+    std::string s(below(12), '\0');
+    for (char& c : s) {
+      const std::size_t k = below(4);
+      c = k == 0 ? static_cast<char>(below(256))  // any byte
+                 : "aZ09 &=+%._-*\n\r"[below(15)];
+    }
+    strings.push_back(std::move(s));
+    return strings.back();
+  }
+
+  std::string_view name() {
+    // 'x' first: never a known name, never an index, never a sign.
+    std::string s = "x";
+    for (std::size_t n = below(6); n != 0; --n) s += "abcXYZ09_&= %"[below(13)];
+    strings.push_back(std::move(s));
+    return strings.back();
+  }
+
+  template <class T>
+  std::optional<T> maybe(T v) {
+    return below(3) == 0 ? std::nullopt : std::optional<T>(v);
+  }
+
+  std::vector<std::uint32_t> indices(std::size_t max_count) {
+    std::vector<std::uint32_t> v;
+    std::uint32_t i = 0;
+    for (std::size_t n = below(max_count + 1); n != 0; --n) {
+      i += static_cast<std::uint32_t>(1 + below(coin() ? 2 : 1000));
+      v.push_back(i);
+    }
+    return v;
+  }
+
+  progress_status progress() {
+    const std::size_t k = below(6);
+    if (k < 4) return static_cast<progress_status>(static_cast<int>(k) - 1);
+    return static_cast<progress_status>(static_cast<std::int32_t>(rng()));
+  }
+
+  gdos::decoded_response reply() {
+    strings.clear();
+    gdos::decoded_response r;
+    r.error_code =
+        coin() ? api_code::success : static_cast<api_code>(static_cast<std::int32_t>(rng()));
+    r.error_message = maybe(text());
+    r.error_item = maybe(text());
+    r.error_detail = maybe(text());
+    for (std::uint32_t x : indices(4)) {
+      auto& o = r.orders.emplace_back();
+      o.index = x;
+      o.number = static_cast<std::int64_t>((std::uint64_t{rng()} << 32) | rng());
+      o.date_time = text();
+      o.status = maybe(text());
+      o.status_reason = maybe(text());
+      if (coin()) o.suggested_org_details = text();
+      for (std::uint32_t y : indices(3)) {
+        auto& c = o.certificates.emplace_back();
+        c.index = y;
+        c.serial_number = maybe(text());
+        c.object_type = maybe(text());
+        c.fqdn = text();  // never empty of fields
+        c.status = maybe(text());
+        c.status_reason = maybe(text());
+        c.csr_status = maybe(progress());
+        c.dcv_status = maybe(progress());
+        c.ov_callback_status = maybe(progress());
+        c.organization_validation_status = maybe(progress());
+        c.free_dvup_status = maybe(progress());
+        c.ev_click_through_status = maybe(progress());
+      }
+    }
+    // Unknown fields at existing levels, in random order; names unique per level.
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> levels{{0, 0}};
+    for (const auto& o : r.orders) {
+      levels.emplace_back(o.index, 0);
+      for (const auto& c : o.certificates) levels.emplace_back(o.index, c.index);
+    }
+    for (std::size_t n = below(8); n != 0; --n) {
+      const auto [x, y] = levels[below(levels.size())];
+      const std::string_view nm = name();
+      bool taken = false;
+      for (const auto& u : r.unknown_fields)
+        taken |= u.order == x && u.certificate == y && u.name == nm;
+      if (!taken) r.unknown_fields.push_back({x, y, nm, text()});
+    }
+    return r;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("parse(write(x)) == x for generated replies, lazily and in place") {
+  generator g(20250611);
+  for (int i = 0; i < 2000; ++i) {
+    const gdos::decoded_response r = g.reply();
+    const std::string body = gdos::write_response(r);
+    std::array<char, 1> tiny{};
+    CHECK(gdos::write_response(r, tiny).size == body.size());
+    const gdos_test::guarded_input in(body);
+    const auto lazy = gdos::parse_response(in.view());
+    REQUIRE_MESSAGE(lazy, body, " : ", lazy.error().message());
+    CHECK_MESSAGE(*lazy == r, body);
+    // The writer is a fixed point on its own output.
+    CHECK(gdos::write_response(*lazy) == body);
+    guarded_buffer buf(body);
+    const auto plain = gdos::parse_response_in_place(buf.span());
+    REQUIRE(plain);
+    CHECK(*plain == r);
+  }
+}
+
+TEST_CASE("parse(write(x)) == x for generated suggestedOrgDetails lists") {
+  generator g(7);
+  for (int i = 0; i < 1000; ++i) {
+    g.strings.clear();
+    gdos::decoded_org_details d;
+    d.status = g.coin() ? "Found"sv : g.text();
+    for (std::uint32_t m : g.indices(3)) {
+      auto& x = d.matches.emplace_back();
+      x.index = m;
+      x.organization_name = g.text();
+      x.street_address = g.maybe(g.text());
+      x.locality_name = g.maybe(g.text());
+      x.state_or_province_name = g.maybe(g.text());
+      x.postal_code = g.maybe(g.text());
+      x.country_name = g.maybe(g.text());
+      x.duns_number = g.maybe(g.text());
+      x.telephone_number = g.maybe(g.text());
+    }
+    for (std::size_t n = g.below(4); n != 0; --n) {
+      const std::uint32_t m =
+          d.matches.empty() || g.coin() ? 0 : d.matches[g.below(d.matches.size())].index;
+      const std::string_view nm = g.name();
+      bool taken = false;
+      for (const auto& u : d.unknown_fields) taken |= u.match == m && u.name == nm;
+      if (!taken) d.unknown_fields.push_back({m, nm, g.text()});
+    }
+    const std::string list = gdos::write_org_details(d);
+    const gdos_test::guarded_input in(list);
+    const auto back = gdos::parse_org_details(in.view());
+    REQUIRE_MESSAGE(back, list);
+    CHECK_MESSAGE(*back == d, list);
+    CHECK(gdos::write_org_details(*back) == list);
+  }
+}
+
+// ---- the benchmark bodies
+// -------------------------------------------------------------------------
+
+TEST_CASE("parse_org_details is the only way to the inner list: a reply's value is the raw text") {
+  const auto r = gdos::parse_response(with_org_details);
+  REQUIRE(r);
+  CHECK(r->orders[0].suggested_org_details->encoded().starts_with("Status%3DFound%26"));
+  CHECK(r->orders[0].suggested_org_details->decode().starts_with("Status=Found&"));
+}
