@@ -269,6 +269,7 @@ struct parse_error {
 
   /// True when there is an error.
   constexpr explicit operator bool() const noexcept { return code != response_errc::ok; }
+  /// Member-wise equality (the views compare as text).
   friend constexpr bool operator==(const parse_error&, const parse_error&) = default;
 
   /// A one-line English message: the description, the key (non-printable bytes shown as `?`,
@@ -464,25 +465,31 @@ class unknown_fields_view {
   /// Forward iterator yielding `const U&`.
   class iterator {
    public:
-    using value_type = U;
-    using difference_type = std::ptrdiff_t;
-    using reference = const U&;
-    using pointer = const U*;
-    using iterator_category = std::forward_iterator_tag;
-    using iterator_concept = std::forward_iterator_tag;
+    using value_type = U;                                 ///< An unknown field.
+    using difference_type = std::ptrdiff_t;               ///< Iterator distance.
+    using reference = const U&;                           ///< What `*it` gives.
+    using pointer = const U*;                             ///< What `it.operator->()` gives.
+    using iterator_category = std::forward_iterator_tag;  ///< A forward iterator.
+    using iterator_concept = std::forward_iterator_tag;   ///< A forward iterator.
 
+    /// A singular iterator.
     constexpr iterator() noexcept = default;
+    /// The current field.
     [[nodiscard]] constexpr reference operator*() const noexcept { return *p_; }
+    /// The current field.
     [[nodiscard]] constexpr pointer operator->() const noexcept { return p_; }
+    /// Moves to the next field of the level.
     constexpr iterator& operator++() noexcept {
       p_ = skip(p_ + 1);
       return *this;
     }
+    /// Moves to the next field of the level; returns the iterator as it was.
     constexpr iterator operator++(int) noexcept {
       iterator old = *this;
       ++*this;
       return old;
     }
+    /// True when both point at the same field.
     friend constexpr bool operator==(const iterator& a, const iterator& b) noexcept {
       return a.p_ == b.p_;
     }
@@ -504,7 +511,8 @@ class unknown_fields_view {
 
   /// An empty range.
   constexpr unknown_fields_view() noexcept = default;
-  /// The fields of `all` whose level is `tag` (see detail::tag_of).
+  /// The fields of `all` whose level is `tag`: `(order << 32) | certificate` for reply fields,
+  /// the match index for suggestedOrgDetails fields.
   constexpr unknown_fields_view(std::span<const U> all GDOS_LIFETIMEBOUND,
                                 std::uint64_t tag) noexcept
       : all_(all), tag_(tag) {}
