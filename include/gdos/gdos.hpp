@@ -9,4 +9,5 @@
 #include <gdos/config.hpp>
 #include <gdos/form.hpp>
 #include <gdos/request.hpp>
+#include <gdos/response.hpp>
 #include <gdos/version.hpp>
