@@ -10,4 +10,5 @@
 #include <gdos/form.hpp>
 #include <gdos/request.hpp>
 #include <gdos/response.hpp>
+#include <gdos/transport.hpp>
 #include <gdos/version.hpp>
