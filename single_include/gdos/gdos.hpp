@@ -145,9 +145,9 @@ class result {
   using value_type = T;  ///< The success type.
   using error_type = E;  ///< The error type.
 
-  // NOLINTBEGIN(google-explicit-constructor): implicit, so a function returns either side.
-  // By reference rather than by value: g++ 12 cannot evaluate the by-value form in a constant
-  // expression when T is std::string.
+  // NOLINTBEGIN(google-explicit-constructor,modernize-pass-by-value): implicit, so a function
+  // returns either side. By reference rather than by value: g++ 12 cannot evaluate the by-value
+  // form in a constant expression when T is std::string.
 
   /// A success holding a copy of `v`.
   constexpr result(const T& v) : value_(v), ok_(true) {}
@@ -157,7 +157,7 @@ class result {
   /// A failure holding `e`.
   constexpr result(const E& e) noexcept(std::is_nothrow_default_constructible_v<T>)
       : error_(e), ok_(false) {}
-  // NOLINTEND(google-explicit-constructor)
+  // NOLINTEND(google-explicit-constructor,modernize-pass-by-value)
 
   /// True on success.
   [[nodiscard]] constexpr bool has_value() const noexcept { return ok_; }
