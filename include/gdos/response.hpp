@@ -1548,6 +1548,9 @@ class response_parser {
 
   /// Parses; false with error() set when the reply is refused.
   [[nodiscard]] constexpr bool run() {
+    // Looked for first: in place, decoding can add or remove '=' bytes. A reply has one within
+    // its first few bytes, so this costs nearly nothing.
+    const bool has_eq = form::detail::find_char(begin_, end_, '=') != end_;
     // run_fast() stops at a field it does not handle (already counted), which field_slow()
     // parses before the fast loop resumes.
     for (const char* p = begin_;;) {
@@ -1557,7 +1560,6 @@ class response_parser {
       if (!field_slow(p, p)) return false;
     }
     if (!have_error_code_) {
-      const bool has_eq = form::detail::find_char(begin_, end_, '=') != end_;
       err_ = {has_eq ? response_errc::missing_error_code : response_errc::not_urlencoded,
               0,
               {},
