@@ -3405,6 +3405,9 @@ class response_parser {
 
   /// Parses; false with error() set when the reply is refused.
   [[nodiscard]] constexpr bool run() {
+    // Looked for first: in place, decoding can add or remove '=' bytes. A reply has one within
+    // its first few bytes, so this costs nearly nothing.
+    const bool has_eq = form::detail::find_char(begin_, end_, '=') != end_;
     // run_fast() stops at a field it does not handle (already counted), which field_slow()
     // parses before the fast loop resumes.
     for (const char* p = begin_;;) {
@@ -3414,7 +3417,6 @@ class response_parser {
       if (!field_slow(p, p)) return false;
     }
     if (!have_error_code_) {
-      const bool has_eq = form::detail::find_char(begin_, end_, '=') != end_;
       err_ = {has_eq ? response_errc::missing_error_code : response_errc::not_urlencoded,
               0,
               {},
@@ -4414,12 +4416,15 @@ enum class transport_errc : std::uint8_t {
 }
 
 /// What a transport returns: a reply (status != 0), or a failure (status 0, `failure` says why).
+///
+/// Every member has an initializer, so designated initializers may name only some:
+/// `gdos::http_response{.status = 200, .content_type = type, .body = std::move(text)}`.
 struct http_response {
-  int status = 0;            ///< HTTP status code; 0 when no reply arrived.
-  std::string content_type;  ///< Value of the Content-Type header as received ("" if none).
-  std::string body;          ///< The reply body as received.
+  int status = 0;              ///< HTTP status code; 0 when no reply arrived.
+  std::string content_type{};  ///< Value of the Content-Type header as received ("" if none).
+  std::string body{};          ///< The reply body as received.
   transport_errc failure = transport_errc::none;  ///< Why no reply arrived, when status is 0.
-  std::string failure_detail;                     ///< The HTTP client's own message for `failure`.
+  std::string failure_detail{};                   ///< The HTTP client's own message for `failure`.
 
   /// A response saying that no reply arrived: status 0, `code` (other if none was given) and the
   /// client's message, which must not contain the request body.
@@ -4516,12 +4521,12 @@ struct call_error {
   validation_result validation{};                   ///< invalid_request: field and rule.
   transport_errc transport = transport_errc::none;  ///< transport: why no reply arrived.
   int http_status = 0;                              ///< The status of the reply, if one came.
-  std::string content_type;                         ///< The reply's Content-Type, as received.
+  std::string content_type{};                       ///< The reply's Content-Type, as received.
   parse_error parse{};  ///< malformed_reply: code, offset, legacy_code (views emptied).
   api_code api = api_code::success;  ///< api_error: the errorCode.
-  std::string detail;  ///< The main text: client message, body excerpt, parse or API message.
-  std::string item;    ///< api_error: errorItem, when the server sent one.
-  std::string extra;   ///< api_error: errorDetail, when the server sent one.
+  std::string detail{};  ///< The main text: client message, body excerpt, parse or API message.
+  std::string item{};    ///< api_error: errorItem, when the server sent one.
+  std::string extra{};   ///< api_error: errorDetail, when the server sent one.
 
   /// True when there is an error.
   constexpr explicit operator bool() const noexcept { return code != call_errc::ok; }
