@@ -112,12 +112,15 @@ enum class transport_errc : std::uint8_t {
 }
 
 /// What a transport returns: a reply (status != 0), or a failure (status 0, `failure` says why).
+///
+/// Every member has an initializer, so designated initializers may name only some:
+/// `gdos::http_response{.status = 200, .content_type = type, .body = std::move(text)}`.
 struct http_response {
-  int status = 0;            ///< HTTP status code; 0 when no reply arrived.
-  std::string content_type;  ///< Value of the Content-Type header as received ("" if none).
-  std::string body;          ///< The reply body as received.
+  int status = 0;              ///< HTTP status code; 0 when no reply arrived.
+  std::string content_type{};  ///< Value of the Content-Type header as received ("" if none).
+  std::string body{};          ///< The reply body as received.
   transport_errc failure = transport_errc::none;  ///< Why no reply arrived, when status is 0.
-  std::string failure_detail;                     ///< The HTTP client's own message for `failure`.
+  std::string failure_detail{};                   ///< The HTTP client's own message for `failure`.
 
   /// A response saying that no reply arrived: status 0, `code` (other if none was given) and the
   /// client's message, which must not contain the request body.
@@ -214,12 +217,12 @@ struct call_error {
   validation_result validation{};                   ///< invalid_request: field and rule.
   transport_errc transport = transport_errc::none;  ///< transport: why no reply arrived.
   int http_status = 0;                              ///< The status of the reply, if one came.
-  std::string content_type;                         ///< The reply's Content-Type, as received.
+  std::string content_type{};                       ///< The reply's Content-Type, as received.
   parse_error parse{};  ///< malformed_reply: code, offset, legacy_code (views emptied).
   api_code api = api_code::success;  ///< api_error: the errorCode.
-  std::string detail;  ///< The main text: client message, body excerpt, parse or API message.
-  std::string item;    ///< api_error: errorItem, when the server sent one.
-  std::string extra;   ///< api_error: errorDetail, when the server sent one.
+  std::string detail{};  ///< The main text: client message, body excerpt, parse or API message.
+  std::string item{};    ///< api_error: errorItem, when the server sent one.
+  std::string extra{};   ///< api_error: errorDetail, when the server sent one.
 
   /// True when there is an error.
   constexpr explicit operator bool() const noexcept { return code != call_errc::ok; }
