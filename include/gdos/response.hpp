@@ -800,7 +800,8 @@ namespace detail {
 // ---- scanning ---------------------------------------------------------------------------------
 
 #if GDOS_DETAIL_SSE2
-[[nodiscard]] inline const char* find_amp_sse2(const char* p, const char* end) noexcept {
+[[nodiscard]] GDOS_DETAIL_ALWAYS_INLINE const char* find_amp_sse2(const char* p,
+                                                                  const char* end) noexcept {
   const __m128i amp = _mm_set1_epi8('&');
   while (end - p >= 16) {
     const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
@@ -833,7 +834,8 @@ namespace detail {
 #endif
 
 /// First '&' in [p, end), or end.
-[[nodiscard]] constexpr const char* find_amp(const char* p, const char* end) noexcept {
+[[nodiscard]] GDOS_DETAIL_ALWAYS_INLINE constexpr const char* find_amp(const char* p,
+                                                                       const char* end) noexcept {
 #if GDOS_DETAIL_SSE2
   if (!std::is_constant_evaluated()) return find_amp_sse2(p, end);
 #endif
@@ -1699,7 +1701,7 @@ class response_parser {
       if constexpr (InPlace) {
         if (!quick) ve = decode_here(vb, ve);
       }
-      if (lv == level::certificate && x == cert_x_ && y == cert_y_) {
+      if GDOS_LIKELY (lv == level::certificate && x == cert_x_ && y == cert_y_) {
         // Certificate fields are most of a reply: the usual ones go straight into the cached
         // certificate; duplicates and everything else go through store().
         if (quick) {
