@@ -148,8 +148,12 @@ gdos::http_response curl_transport::operator()(const gdos::http_request& req) {
   }
 
   const CURLcode rc = curl_easy_perform(h);
+  // The handle outlives this call: it must not keep pointers to what dies with it.
   curl_easy_setopt(h, CURLOPT_HTTPHEADER, nullptr);
   curl_slist_free_all(headers);
+  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, nullptr);
+  curl_easy_setopt(h, CURLOPT_WRITEDATA, nullptr);
+  if (!get) curl_easy_setopt(h, CURLOPT_POSTFIELDS, nullptr);
 
   if (rc != CURLE_OK) {
     if (s.overflow)

@@ -44,7 +44,8 @@ class curl_transport {
   curl_transport(const curl_transport&) = delete;
   curl_transport& operator=(const curl_transport&) = delete;
 
-  /// Performs `req` (POST with the body, or GET with the body as query string). Only http and
+  /// Performs `req`: a POST with the body (what gdos sends), or a GET with the body as query
+  /// string (only for testing a server's -17: it puts the password in the URL). Only http and
   /// https URLs are allowed and redirects are not followed. Never throws except std::bad_alloc.
   [[nodiscard]] gdos::http_response operator()(const gdos::http_request& req);
 

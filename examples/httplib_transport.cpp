@@ -50,6 +50,23 @@ split_url split(std::string_view url) {
   const std::size_t path_start = url.find_first_of("/?#", scheme_end);
   const std::string_view authority = url.substr(scheme_end, path_start - scheme_end);
   if (authority.empty() || authority.find('@') != std::string_view::npos) return out;
+  // httplib::Client converts the port with std::stoi, which throws on overflow: check it here.
+  const std::size_t host_end = authority.front() == '[' ? authority.find(']') : authority.find(':');
+  if (host_end == std::string_view::npos ? authority.front() == '[' : host_end == 0) return out;
+  std::string_view rest =
+      host_end == std::string_view::npos ? std::string_view() : authority.substr(host_end);
+  if (authority.front() == '[') rest.remove_prefix(1);  // the ']'
+  if (!rest.empty()) {
+    if (rest.front() != ':') return out;
+    const std::string_view port = rest.substr(1);
+    if (port.empty() || port.size() > 5) return out;
+    unsigned value = 0;
+    for (char c : port) {
+      if (c < '0' || c > '9') return out;
+      value = value * 10 + static_cast<unsigned>(c - '0');
+    }
+    if (value == 0 || value > 65535) return out;
+  }
   out.origin = std::string(url.substr(0, path_start));
   out.path = path_start == std::string_view::npos ? "/" : std::string(url.substr(path_start));
   if (out.path.front() != '/') out.path.insert(0, 1, '/');

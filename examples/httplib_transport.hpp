@@ -37,7 +37,8 @@ class httplib_transport {
   /// Keeps the settings; nothing is opened until a call.
   explicit httplib_transport(httplib_options options = {}) : options_(std::move(options)) {}
 
-  /// Performs `req`: POST with the body, or GET with the body as query string.
+  /// Performs `req`: a POST with the body (what gdos sends), or a GET with the body as query
+  /// string (only for testing a server's -17: it puts the password in the URL).
   [[nodiscard]] gdos::http_response operator()(const gdos::http_request& req) const;
 
  private:

@@ -302,10 +302,15 @@ TEST_CASE("a refused connection is transport_errc::connect, an unusable URL inva
     CHECK(r.error().code == gdos::call_errc::transport);
     CHECK(r.error().transport == gdos::transport_errc::connect);
 
-    const auto bad = gdos::get_detailed_order_status(t.call, demo_request(1000002),
-                                                     {.url = "ftp://127.0.0.1/x"});
-    REQUIRE_FALSE(bad);
-    CHECK(bad.error().transport == gdos::transport_errc::invalid_url);
+    for (const std::string_view unusable :
+         {"ftp://127.0.0.1/x"sv, "https://127.0.0.1:99999999999/x"sv,
+          "https://127.0.0.1:4a3/x"sv}) {
+      CAPTURE(unusable);
+      const auto bad = gdos::get_detailed_order_status(t.call, demo_request(1000002),
+                                                       {.url = std::string(unusable)});
+      REQUIRE_FALSE(bad);
+      CHECK(bad.error().transport == gdos::transport_errc::invalid_url);
+    }
   }
 }
 
