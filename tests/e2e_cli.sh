@@ -125,6 +125,34 @@ env -u GDOS_LOGIN_PASSWORD setsid -w "$gdos" query --endpoint "$url" --ca-file "
   fail "no_password: succeeded"
 contains no_password err "no password"
 
+# The prompt: on a terminal (a pseudo-terminal from script(1)), without GDOS_LOGIN_PASSWORD, gdos
+# asks for the password with echo off. The password is typed only once the prompt is there
+# (the prompt flushes earlier input, as getpass does), and must not come back in the output.
+if command -v script >/dev/null; then
+  n=$((n + 1))
+  mkfifo "$work/typed"
+  (
+    status=0
+    env -u GDOS_LOGIN_PASSWORD timeout 30 script -qec \
+      "'$gdos' query --endpoint '$url' --ca-file '$ca' --order 1000001 --query-type 0" \
+      /dev/null <"$work/typed" >"$work/prompt.out" 2>&1 || status=$?
+    echo "$status" >"$work/prompt.status"
+  ) &
+  exec 3>"$work/typed"
+  for _ in $(seq 100); do
+    grep -q 'loginPassword: ' "$work/prompt.out" 2>/dev/null && break
+    sleep 0.1
+  done
+  printf '%s\n' "$password" >&3
+  exec 3>&-
+  wait $!
+  [ "$(cat "$work/prompt.status")" = 0 ] || fail "prompt: exit status $(cat "$work/prompt.status")"
+  contains prompt out "loginPassword: "
+  contains prompt out "Awaiting domain control validation"
+else
+  echo "e2e_cli: script(1) not found, the password prompt is not tested" >&2
+fi
+
 run bad_query_type 2 "$gdos" query --order 1 --query-type 7
 contains bad_query_type err "--query-type"
 
