@@ -6,8 +6,10 @@
 ///     auto r = gdos::get_detailed_order_status(curl, request);
 ///
 /// Certificate verification is always on (peer and host name); `ca_file` only changes which
-/// authorities are trusted. Transport failures come back as a gdos::http_response with status 0
-/// and a gdos::transport_errc, never as an exception.
+/// authorities are trusted. The handle sets CURLOPT_NOSIGNAL (safe with threads), so libcurl
+/// does not ignore SIGPIPE for you: a program should `std::signal(SIGPIPE, SIG_IGN)` once.
+/// Transport failures come back as a gdos::http_response with status 0 and a gdos::transport_errc,
+/// never as an exception.
 #pragma once
 
 #include <gdos/transport.hpp>

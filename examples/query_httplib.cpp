@@ -9,12 +9,14 @@
 #include <gdos/gdos.hpp>
 
 #include <charconv>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <string>
 
 int main(int argc, char** argv) {
+  std::signal(SIGPIPE, SIG_IGN);  // a server closing mid-write must not kill the program
   const char* name = std::getenv("GDOS_LOGIN_NAME");
   const char* password = std::getenv("GDOS_LOGIN_PASSWORD");
   std::int64_t order = 0;

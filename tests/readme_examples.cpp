@@ -6,6 +6,7 @@
 
 #include <doctest/doctest.h>
 
+#include <csignal>
 #include <string>
 
 #include "curl_transport.hpp"
@@ -14,6 +15,12 @@
 #include "mock.hpp"
 
 namespace {
+
+// OpenSSL's writes to a peer that went away raise SIGPIPE; the mock serves TLS in this process.
+const bool sigpipe_ignored = [] {
+  std::signal(SIGPIPE, SIG_IGN);
+  return true;
+}();
 
 struct mock_endpoint {
   std::unique_ptr<gdos_mock::server> srv;

@@ -7,6 +7,7 @@
 #include <doctest/doctest.h>
 
 #include <chrono>
+#include <csignal>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -23,6 +24,12 @@
 using namespace std::literals;
 
 namespace {
+
+// OpenSSL's writes to a peer that went away raise SIGPIPE; the mock serves TLS in this process.
+const bool sigpipe_ignored = [] {
+  std::signal(SIGPIPE, SIG_IGN);
+  return true;
+}();
 
 constexpr std::string_view password = "Demo pass&word 42!";  // the fixture's demo account
 

@@ -565,6 +565,9 @@ int cmd_demo() {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // A peer that closes its connection while OpenSSL writes would otherwise kill the process:
+  // the mock serves TLS in-process for `demo`, and curl_transport sets CURLOPT_NOSIGNAL.
+  std::signal(SIGPIPE, SIG_IGN);
   CLI::App app{"gdos: GetDetailedOrderStatus (Comodo/Sectigo reseller API) from the command line"};
   app.set_version_flag("--version", "gdos " GDOS_VERSION_STRING);
   app.require_subcommand(1);

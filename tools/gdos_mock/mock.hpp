@@ -14,8 +14,10 @@
 /// Other paths get a 404 HTML page, as a real web server would.
 ///
 /// A fresh CA and server certificate are generated at every start (see tls.hpp); the CA is
-/// written to a PEM file for clients. Logs name the method, path and errorCode of each request,
-/// never a request body, so the password never appears in them.
+/// written to a PEM file for clients. A program embedding the server should ignore SIGPIPE:
+/// OpenSSL's writes to a client that went away raise it (gdos, gdos-mock and the tests do). Logs
+/// name the method, path and errorCode of each request, never a request body, so the password never
+/// appears in them.
 #pragma once
 
 #include "fixture.hpp"
