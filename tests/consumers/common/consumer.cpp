@@ -57,6 +57,27 @@ void check_request() {
   }
 }
 
+void check_response() {
+  const auto reply = gdos::parse_response(sample_reply);
+  expect(reply.has_value(), "parse_response accepts the sample reply");
+  if (!reply) return;
+  expect(reply->error_code == gdos::api_code::success, "parse_response reads errorCode");
+  expect(reply->orders.size() == 1, "parse_response finds the one order");
+  if (reply->orders.size() != 1) return;
+  const auto& order = reply->orders.front();
+  expect(order.number == 1234567, "parse_response reads 1_orderNumber");
+  expect(order.date_time && order.date_time->equals_decoded("2025-06-11 11:57"),
+         "parse_response keeps 1_orderDateTime, decoded on demand");
+  expect(order.certificates.size() == 1, "parse_response finds the one certificate");
+  if (order.certificates.size() != 1) return;
+  const auto& cert = order.certificates.front();
+  expect(cert.fqdn && cert.fqdn->equals_decoded("www.example.com"), "parse_response reads FQDN");
+  expect(cert.dcv_status == gdos::progress_status::completed, "parse_response types dcvStatus");
+
+  const auto refused = gdos::parse_response("-16\nPermission denied!");
+  expect(!refused.has_value(), "parse_response refuses a reply that is not url-encoded");
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -74,6 +95,7 @@ int main(int argc, char** argv) {
 
   check_form();
   check_request();
+  check_response();
 
   if (failures != 0) return 1;
   std::printf("consumer: gdos %s works (%s)\n", GDOS_VERSION_STRING,
