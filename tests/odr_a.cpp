@@ -28,6 +28,7 @@ std::string b_request_body();
 std::string b_written_body();
 int b_result_value();
 std::size_t b_count_fields(std::string_view body);
+std::size_t b_parsed_certificates(std::string_view body);
 
 }  // namespace gdos_odr
 
@@ -79,6 +80,17 @@ TEST_CASE("templates instantiated in both translation units agree") {
 namespace {
 constexpr std::string_view body = "errorCode=0&1_1_FQDN=www.example.com&x=%41%4";
 }  // namespace
+
+TEST_CASE("both translation units parse a reply alike") {
+  constexpr std::string_view reply =
+      "errorCode=0&1_orderNumber=1&1_1_FQDN=a.example&1_2_FQDN=b.example&2_orderNumber=2"
+      "&2_1_FQDN=c.example";
+  const auto r = gdos::parse_response(reply);
+  REQUIRE(r.has_value());
+  REQUIRE(r->orders.size() == 2);
+  CHECK(r->orders[0].certificates.size() + r->orders[1].certificates.size() == 3);
+  CHECK(b_parsed_certificates(reply) == 3);
+}
 
 TEST_CASE("a constexpr function gives the same answer at compile time here and at run time there") {
   constexpr std::size_t here = [] {

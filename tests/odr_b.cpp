@@ -41,6 +41,14 @@ std::string b_request_body() {
   return body ? *body : std::string("invalid");
 }
 
+std::size_t b_parsed_certificates(std::string_view body) {
+  const auto r = gdos::parse_response(body);
+  std::size_t n = 0;
+  if (r)
+    for (const auto& o : r->orders) n += o.certificates.size();
+  return n;
+}
+
 std::size_t b_count_fields(std::string_view body) {
   std::size_t n = 0;
   for (const auto& f : gdos::form::fields(body)) n += f.value.decoded_size();
