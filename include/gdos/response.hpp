@@ -1192,6 +1192,32 @@ template <class T>
   return v;
 }
 
+/// Sorts `v` by `less` in O(n log n) without allocating; returns at once when already sorted.
+/// (Not std::sort: its instantiations cost several times this one's compile time, and these
+/// sorts run only on out-of-order input.)
+template <class T, class Less>
+constexpr void heap_sort(std::vector<T>& v, const Less& less) {
+  const std::size_t n = v.size();
+  bool sorted = true;
+  for (std::size_t i = 1; i < n && sorted; ++i) sorted = !less(v[i], v[i - 1]);
+  if (sorted) return;
+  const auto sift_down = [&v, &less](std::size_t i, std::size_t size) {
+    for (;;) {
+      std::size_t c = 2 * i + 1;
+      if (c >= size) return;
+      if (c + 1 < size && less(v[c], v[c + 1])) ++c;
+      if (!less(v[i], v[c])) return;
+      std::swap(v[i], v[c]);
+      i = c;
+    }
+  };
+  for (std::size_t i = n / 2; i-- > 0;) sift_down(i, n);
+  for (std::size_t end = n; end > 1; --end) {
+    std::swap(v[0], v[end - 1]);
+    sift_down(0, end - 1);
+  }
+}
+
 [[nodiscard]] constexpr std::string_view raw_text(std::string_view s) noexcept { return s; }
 [[nodiscard]] constexpr std::string_view raw_text(const form::encoded_view& s) noexcept {
   return s.encoded();
@@ -1252,7 +1278,7 @@ struct unknown_dedup {
     std::vector<std::uint32_t> idx;
     idx.reserve(v.size());
     for (std::size_t i = 0; i < v.size(); ++i) idx.push_back(static_cast<std::uint32_t>(i));
-    std::sort(idx.begin(), idx.end(), [&v](std::uint32_t a, std::uint32_t b) {
+    heap_sort(idx, [&v](std::uint32_t a, std::uint32_t b) {
       const std::uint64_t ta = tag_of(v[a]);
       const std::uint64_t tb = tag_of(v[b]);
       if (ta != tb) return ta < tb;
@@ -1340,10 +1366,8 @@ class order_table {
     if (!hashed_) return;
     auto& v = *orders_;
     const auto by_index = [](const auto& a, const auto& b) { return a.index < b.index; };
-    if (!std::is_sorted(v.begin(), v.end(), by_index)) std::sort(v.begin(), v.end(), by_index);
-    for (auto& o : v)
-      if (!std::is_sorted(o.certificates.begin(), o.certificates.end(), by_index))
-        std::sort(o.certificates.begin(), o.certificates.end(), by_index);
+    heap_sort(v, by_index);
+    for (auto& o : v) heap_sort(o.certificates, by_index);
   }
 
   static constexpr std::size_t npos = static_cast<std::size_t>(-1);
