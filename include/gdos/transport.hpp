@@ -42,7 +42,6 @@
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -248,6 +247,10 @@ struct call_options {
   bool check_content_type = true;
 };
 
+namespace detail {
+struct reply_access;
+}  // namespace detail
+
 /// A successful reply: the parsed response together with the body its views point into.
 ///
 /// A reply *is* a gdos::response (`r->orders`, `r->unknown_fields`) that also owns its body:
@@ -274,8 +277,7 @@ class reply : public response {
   }
 
  private:
-  friend result<reply, call_error> check_http_response(http_response&&, const call_options&,
-                                                       std::string_view);
+  friend struct detail::reply_access;
   std::shared_ptr<const std::string> body_;
   int status_ = 0;
   std::string content_type_;
@@ -288,8 +290,14 @@ class reply : public response {
 /// Checks and parses what a transport returned for a GetDetailedOrderStatus request (step 3 of
 /// the file comment): for callers that perform the HTTP exchange themselves, and used by
 /// get_detailed_order_status(). `secret` (the password) is scrubbed from every text of the
-/// error. Takes the response by rvalue: its body moves into the reply.
-[[nodiscard]] result<reply, call_error> check_http_response(http_response&& http,
+/// error. Takes the response by rvalue (`std::move(r)` or a braced temporary): its body moves
+/// into the reply.
+///
+/// A template only so that the reply parser is instantiated where this function is used, not
+/// in every translation unit that includes gdos.hpp; `Http` is always http_response.
+template <class Http = http_response>
+  requires std::same_as<Http, http_response>
+[[nodiscard]] result<reply, call_error> check_http_response(Http&& http,
                                                             const call_options& options = {},
                                                             std::string_view secret = {});
 
@@ -407,9 +415,27 @@ inline std::string call_error::message() const {
   return out;
 }
 
-inline result<reply, call_error> check_http_response(http_response&& http,
-                                                     const call_options& options,
-                                                     std::string_view secret) {
+namespace detail {
+
+/// Fills a reply; the one place that touches its private members.
+struct reply_access {
+  static reply make(std::shared_ptr<const std::string> body, response&& parsed, int status,
+                    std::string content_type) {
+    reply r;
+    static_cast<response&>(r) = std::move(parsed);
+    r.body_ = std::move(body);  // the parsed views point into *body, which does not move
+    r.status_ = status;
+    r.content_type_ = std::move(content_type);
+    return r;
+  }
+};
+
+}  // namespace detail
+
+template <class Http>
+  requires std::same_as<Http, http_response>
+result<reply, call_error> check_http_response(Http&& http, const call_options& options,
+                                              std::string_view secret) {
   call_error e;
   const auto fail = [&e, secret](call_errc code) {
     e.code = code;
@@ -437,9 +463,8 @@ inline result<reply, call_error> check_http_response(http_response&& http,
     return fail(call_errc::content_type);
   }
 
-  reply r;
-  r.body_ = std::make_shared<const std::string>(std::move(http.body));
-  auto parsed = parse_response(*r.body_, options.parse);
+  auto body = std::make_shared<const std::string>(std::move(http.body));
+  auto parsed = parse_response(*body, options.parse);
   if (!parsed) {
     e.parse = parsed.error();
     e.detail = e.parse.message();
@@ -456,10 +481,8 @@ inline result<reply, call_error> check_http_response(http_response&& http,
     if (got.error_detail) e.extra = got.error_detail->decode();
     return fail(call_errc::api_error);
   }
-  static_cast<response&>(r) = std::move(*parsed);
-  r.status_ = http.status;
-  r.content_type_ = std::move(http.content_type);
-  return r;
+  return detail::reply_access::make(std::move(body), std::move(*parsed), http.status,
+                                    std::move(http.content_type));
 }
 
 template <class Transport>
@@ -492,7 +515,9 @@ result<reply, call_error> get_detailed_order_status(Transport&& t, const request
     hr.url = options.url;
     hr.content_type = request_content_type;
     hr.body = body;
-    http_response http = std::invoke(t, std::as_const(hr));
+    // A plain call rather than std::invoke: transports are function objects or pointers, and
+    // <functional> would add a fifth of this header's compile time.
+    http_response http = t(std::as_const(hr));
     return check_http_response(std::move(http), options, req.login_password);
   }
 }

@@ -2657,7 +2657,8 @@ namespace detail {
 // ---- scanning ---------------------------------------------------------------------------------
 
 #if GDOS_DETAIL_SSE2
-[[nodiscard]] inline const char* find_amp_sse2(const char* p, const char* end) noexcept {
+[[nodiscard]] GDOS_DETAIL_ALWAYS_INLINE const char* find_amp_sse2(const char* p,
+                                                                  const char* end) noexcept {
   const __m128i amp = _mm_set1_epi8('&');
   while (end - p >= 16) {
     const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
@@ -2690,7 +2691,8 @@ namespace detail {
 #endif
 
 /// First '&' in [p, end), or end.
-[[nodiscard]] constexpr const char* find_amp(const char* p, const char* end) noexcept {
+[[nodiscard]] GDOS_DETAIL_ALWAYS_INLINE constexpr const char* find_amp(const char* p,
+                                                                       const char* end) noexcept {
 #if GDOS_DETAIL_SSE2
   if (!std::is_constant_evaluated()) return find_amp_sse2(p, end);
 #endif
@@ -3047,6 +3049,32 @@ template <class T>
   return v;
 }
 
+/// Sorts `v` by `less` in O(n log n) without allocating; returns at once when already sorted.
+/// (Not std::sort: its instantiations cost several times this one's compile time, and these
+/// sorts run only on out-of-order input.)
+template <class T, class Less>
+constexpr void heap_sort(std::vector<T>& v, const Less& less) {
+  const std::size_t n = v.size();
+  bool sorted = true;
+  for (std::size_t i = 1; i < n && sorted; ++i) sorted = !less(v[i], v[i - 1]);
+  if (sorted) return;
+  const auto sift_down = [&v, &less](std::size_t i, std::size_t size) {
+    for (;;) {
+      std::size_t c = 2 * i + 1;
+      if (c >= size) return;
+      if (c + 1 < size && less(v[c], v[c + 1])) ++c;
+      if (!less(v[i], v[c])) return;
+      std::swap(v[i], v[c]);
+      i = c;
+    }
+  };
+  for (std::size_t i = n / 2; i-- > 0;) sift_down(i, n);
+  for (std::size_t end = n; end > 1; --end) {
+    std::swap(v[0], v[end - 1]);
+    sift_down(0, end - 1);
+  }
+}
+
 [[nodiscard]] constexpr std::string_view raw_text(std::string_view s) noexcept { return s; }
 [[nodiscard]] constexpr std::string_view raw_text(const form::encoded_view& s) noexcept {
   return s.encoded();
@@ -3107,7 +3135,7 @@ struct unknown_dedup {
     std::vector<std::uint32_t> idx;
     idx.reserve(v.size());
     for (std::size_t i = 0; i < v.size(); ++i) idx.push_back(static_cast<std::uint32_t>(i));
-    std::sort(idx.begin(), idx.end(), [&v](std::uint32_t a, std::uint32_t b) {
+    heap_sort(idx, [&v](std::uint32_t a, std::uint32_t b) {
       const std::uint64_t ta = tag_of(v[a]);
       const std::uint64_t tb = tag_of(v[b]);
       if (ta != tb) return ta < tb;
@@ -3195,10 +3223,8 @@ class order_table {
     if (!hashed_) return;
     auto& v = *orders_;
     const auto by_index = [](const auto& a, const auto& b) { return a.index < b.index; };
-    if (!std::is_sorted(v.begin(), v.end(), by_index)) std::sort(v.begin(), v.end(), by_index);
-    for (auto& o : v)
-      if (!std::is_sorted(o.certificates.begin(), o.certificates.end(), by_index))
-        std::sort(o.certificates.begin(), o.certificates.end(), by_index);
+    heap_sort(v, by_index);
+    for (auto& o : v) heap_sort(o.certificates, by_index);
   }
 
   static constexpr std::size_t npos = static_cast<std::size_t>(-1);
@@ -3556,7 +3582,7 @@ class response_parser {
       if constexpr (InPlace) {
         if (!quick) ve = decode_here(vb, ve);
       }
-      if (lv == level::certificate && x == cert_x_ && y == cert_y_) {
+      if GDOS_LIKELY (lv == level::certificate && x == cert_x_ && y == cert_y_) {
         // Certificate fields are most of a reply: the usual ones go straight into the cached
         // certificate; duplicates and everything else go through store().
         if (quick) {
@@ -4346,7 +4372,6 @@ template <response_string S>
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -4552,6 +4577,10 @@ struct call_options {
   bool check_content_type = true;
 };
 
+namespace detail {
+struct reply_access;
+}  // namespace detail
+
 /// A successful reply: the parsed response together with the body its views point into.
 ///
 /// A reply *is* a gdos::response (`r->orders`, `r->unknown_fields`) that also owns its body:
@@ -4578,8 +4607,7 @@ class reply : public response {
   }
 
  private:
-  friend result<reply, call_error> check_http_response(http_response&&, const call_options&,
-                                                       std::string_view);
+  friend struct detail::reply_access;
   std::shared_ptr<const std::string> body_;
   int status_ = 0;
   std::string content_type_;
@@ -4592,8 +4620,14 @@ class reply : public response {
 /// Checks and parses what a transport returned for a GetDetailedOrderStatus request (step 3 of
 /// the file comment): for callers that perform the HTTP exchange themselves, and used by
 /// get_detailed_order_status(). `secret` (the password) is scrubbed from every text of the
-/// error. Takes the response by rvalue: its body moves into the reply.
-[[nodiscard]] result<reply, call_error> check_http_response(http_response&& http,
+/// error. Takes the response by rvalue (`std::move(r)` or a braced temporary): its body moves
+/// into the reply.
+///
+/// A template only so that the reply parser is instantiated where this function is used, not
+/// in every translation unit that includes gdos.hpp; `Http` is always http_response.
+template <class Http = http_response>
+  requires std::same_as<Http, http_response>
+[[nodiscard]] result<reply, call_error> check_http_response(Http&& http,
                                                             const call_options& options = {},
                                                             std::string_view secret = {});
 
@@ -4711,9 +4745,27 @@ inline std::string call_error::message() const {
   return out;
 }
 
-inline result<reply, call_error> check_http_response(http_response&& http,
-                                                     const call_options& options,
-                                                     std::string_view secret) {
+namespace detail {
+
+/// Fills a reply; the one place that touches its private members.
+struct reply_access {
+  static reply make(std::shared_ptr<const std::string> body, response&& parsed, int status,
+                    std::string content_type) {
+    reply r;
+    static_cast<response&>(r) = std::move(parsed);
+    r.body_ = std::move(body);  // the parsed views point into *body, which does not move
+    r.status_ = status;
+    r.content_type_ = std::move(content_type);
+    return r;
+  }
+};
+
+}  // namespace detail
+
+template <class Http>
+  requires std::same_as<Http, http_response>
+result<reply, call_error> check_http_response(Http&& http, const call_options& options,
+                                              std::string_view secret) {
   call_error e;
   const auto fail = [&e, secret](call_errc code) {
     e.code = code;
@@ -4741,9 +4793,8 @@ inline result<reply, call_error> check_http_response(http_response&& http,
     return fail(call_errc::content_type);
   }
 
-  reply r;
-  r.body_ = std::make_shared<const std::string>(std::move(http.body));
-  auto parsed = parse_response(*r.body_, options.parse);
+  auto body = std::make_shared<const std::string>(std::move(http.body));
+  auto parsed = parse_response(*body, options.parse);
   if (!parsed) {
     e.parse = parsed.error();
     e.detail = e.parse.message();
@@ -4760,10 +4811,8 @@ inline result<reply, call_error> check_http_response(http_response&& http,
     if (got.error_detail) e.extra = got.error_detail->decode();
     return fail(call_errc::api_error);
   }
-  static_cast<response&>(r) = std::move(*parsed);
-  r.status_ = http.status;
-  r.content_type_ = std::move(http.content_type);
-  return r;
+  return detail::reply_access::make(std::move(body), std::move(*parsed), http.status,
+                                    std::move(http.content_type));
 }
 
 template <class Transport>
@@ -4796,7 +4845,9 @@ result<reply, call_error> get_detailed_order_status(Transport&& t, const request
     hr.url = options.url;
     hr.content_type = request_content_type;
     hr.body = body;
-    http_response http = std::invoke(t, std::as_const(hr));
+    // A plain call rather than std::invoke: transports are function objects or pointers, and
+    // <functional> would add a fifth of this header's compile time.
+    http_response http = t(std::as_const(hr));
     return check_http_response(std::move(http), options, req.login_password);
   }
 }
