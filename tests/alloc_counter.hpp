@@ -36,13 +36,21 @@ class allocation_scope {
 
 }  // namespace gdos_test
 
-void* operator new(std::size_t size) {
+// Not inlined: g++ would otherwise see std::free() meet a pointer from `new` at the call sites
+// (-Wmismatched-new-delete), which is this file's whole point.
+#if defined(__GNUC__) || defined(__clang__)
+#define GDOS_TEST_NOINLINE [[gnu::noinline]]
+#else
+#define GDOS_TEST_NOINLINE
+#endif
+
+GDOS_TEST_NOINLINE void* operator new(std::size_t size) {
   ++gdos_test::detail::allocation_count;
   if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
   throw std::bad_alloc();
 }
 
-void* operator new(std::size_t size, std::align_val_t alignment) {
+GDOS_TEST_NOINLINE void* operator new(std::size_t size, std::align_val_t alignment) {
   ++gdos_test::detail::allocation_count;
   const auto a = static_cast<std::size_t>(alignment);
   // std::aligned_alloc wants a size that is a multiple of the alignment.
@@ -51,7 +59,9 @@ void* operator new(std::size_t size, std::align_val_t alignment) {
   throw std::bad_alloc();
 }
 
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-void operator delete(void* p, std::align_val_t) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t, std::align_val_t) noexcept { std::free(p); }
+GDOS_TEST_NOINLINE void operator delete(void* p) noexcept { std::free(p); }
+GDOS_TEST_NOINLINE void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+GDOS_TEST_NOINLINE void operator delete(void* p, std::align_val_t) noexcept { std::free(p); }
+GDOS_TEST_NOINLINE void operator delete(void* p, std::size_t, std::align_val_t) noexcept {
+  std::free(p);
+}
