@@ -142,7 +142,9 @@ gdos::http_response curl_transport::operator()(const gdos::http_request& req) {
     // POSTFIELDS points at the caller's body instead of copying it: the password is not left
     // behind in a buffer libcurl frees without clearing.
     curl_easy_setopt(h, CURLOPT_POST, 1L);
-    curl_easy_setopt(h, CURLOPT_POSTFIELDS, req.body.data());
+    // The size is given just below, so the body needs no terminating NUL.
+    curl_easy_setopt(h, CURLOPT_POSTFIELDS,
+                     req.body.data());  // NOLINT(bugprone-suspicious-stringview-data-usage)
     curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(req.body.size()));
     if (req.method != "POST") curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method.c_str());
   }

@@ -168,8 +168,8 @@ json unknown_json(const Range& fields) {
   return j;
 }
 
-json org_details_json(const gdos::order& o) {
-  const std::string list = o.suggested_org_details->decode();
+json org_details_json(const gdos::form::encoded_view& value) {
+  const std::string list = value.decode();
   const auto d = gdos::parse_org_details(list, {.mode = gdos::parse_mode::lenient});
   json j = json::object();
   if (!d) {
@@ -207,7 +207,8 @@ json to_json(const gdos::response& r) {
     put(jo, "orderDateTime", o.date_time);
     put(jo, "orderStatus", o.status);
     put(jo, "orderStatusReason", o.status_reason);
-    if (o.suggested_org_details) jo["suggestedOrgDetails"] = org_details_json(o);
+    if (o.suggested_org_details)
+      jo["suggestedOrgDetails"] = org_details_json(*o.suggested_org_details);
     jo["certificates"] = json::array();
     for (const gdos::certificate& c : o.certificates) {
       json jc = {{"index", c.index}};
@@ -508,7 +509,7 @@ int cmd_demo() {
   s.ca_file = mock->ca_file();
   s.timeout_seconds = 20;
   int unexpected = 0;
-  const auto step = [&](std::string_view title, request_options o, std::string_view password,
+  const auto step = [&](std::string_view title, const request_options& o, std::string_view password,
                         int expected_status) {
     fmt::print("\n==== {}\n", title);
     std::fflush(stdout);
@@ -562,9 +563,7 @@ int cmd_demo() {
   return unexpected == 0 ? 0 : 1;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+int run_cli(int argc, char** argv) {
   // A peer that closes its connection while OpenSSL writes would otherwise kill the process:
   // the mock serves TLS in-process for `demo`, and curl_transport sets CURLOPT_NOSIGNAL.
   std::signal(SIGPIPE, SIG_IGN);
@@ -623,4 +622,16 @@ int main(int argc, char** argv) {
   if (*demo) return cmd_demo();
   if (*mock) return gdos_mock::run_foreground(mock_opts);
   return exit_usage;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return run_cli(argc, argv);
+  } catch (const std::exception& e) {
+    // Nothing gdos calls throws on purpose; this is for std::bad_alloc and I/O failures.
+    std::fprintf(stderr, "gdos: %s\n", e.what());
+    return exit_usage;
+  }
 }

@@ -70,7 +70,8 @@ std::vector<std::pair<std::string, std::string>> string_map(const json& j, const
   return out;
 }
 
-const json& array(const json& j, const std::string& path, const char* key, const json& empty) {
+const json& array(const json& j, const std::string& path, const char* key) {
+  static const json empty = json::array();  // what an absent key reads as
   const auto it = j.find(key);
   if (it == j.end()) return empty;
   if (!it->is_array()) fail(path + "." + key, "expected an array");
@@ -125,7 +126,6 @@ order parse_order(const json& j, const std::string& path) {
   only_keys(j, path,
             {"orderNumber", "orderDateTime", "orderStatus", "orderStatusReason",
              "suggestedOrgDetails", "replacedBy", "certificates"});
-  static const json empty = json::array();
   order o;
   o.order_number = integer(j, path, "orderNumber");
   if (o.order_number <= 0) fail(path + ".orderNumber", "expected a positive integer");
@@ -140,19 +140,19 @@ order parse_order(const json& j, const std::string& path) {
                                                    "NotApplicable"};
     if (statuses.count(o.org_details_status) == 0)
       fail(p + ".Status", "expected Found, NotFound, NotYetCompleted or NotApplicable");
-    const json& matches = array(*it, p, "matches", empty);
+    const json& matches = array(*it, p, "matches");
     for (std::size_t i = 0; i < matches.size(); ++i)
       o.org_matches.push_back(parse_match(matches[i], p + ".matches[" + std::to_string(i) + "]"));
     if ((o.org_details_status == "Found") != !o.org_matches.empty())
       fail(p, "matches are listed exactly when Status is Found");
   }
-  const json& replaced = array(j, path, "replacedBy", empty);
+  const json& replaced = array(j, path, "replacedBy");
   for (std::size_t i = 0; i < replaced.size(); ++i) {
     if (!replaced[i].is_number_integer())
       fail(path + ".replacedBy[" + std::to_string(i) + "]", "expected an order number");
     o.replaced_by.push_back(replaced[i].get<std::int64_t>());
   }
-  const json& certs = array(j, path, "certificates", empty);
+  const json& certs = array(j, path, "certificates");
   for (std::size_t i = 0; i < certs.size(); ++i)
     o.certificates.push_back(
         parse_certificate(certs[i], path + ".certificates[" + std::to_string(i) + "]"));
@@ -161,9 +161,8 @@ order parse_order(const json& j, const std::string& path) {
 
 fixture parse(const json& root) {
   only_keys(root, "$", {"accounts", "orders"});
-  static const json empty = json::array();
   fixture f;
-  const json& accounts = array(root, "$", "accounts", empty);
+  const json& accounts = array(root, "$", "accounts");
   for (std::size_t i = 0; i < accounts.size(); ++i) {
     const std::string p = "$.accounts[" + std::to_string(i) + "]";
     only_keys(accounts[i], p, {"loginName", "loginPassword"});
@@ -171,7 +170,7 @@ fixture parse(const json& root) {
         {str(accounts[i], p, "loginName", true), str(accounts[i], p, "loginPassword", true)});
   }
   if (f.accounts.empty()) fail("$.accounts", "at least one account is needed");
-  const json& orders = array(root, "$", "orders", empty);
+  const json& orders = array(root, "$", "orders");
   for (std::size_t i = 0; i < orders.size(); ++i)
     f.orders.push_back(parse_order(orders[i], "$.orders[" + std::to_string(i) + "]"));
 
