@@ -4211,6 +4211,10 @@ template <class Body>
 // =============================================================================================
 // Parsing
 // =============================================================================================
+//
+// The entry points are templates (with a defaulted, unused parameter) only so that a translation
+// unit instantiates a parser when it calls it, not whenever it includes this header: each
+// parser is a sizable instantiation (see bench/README.md, Compile time).
 
 /// Parses a GetDetailedOrderStatus reply without copying it.
 ///
@@ -4225,6 +4229,7 @@ template <class Body>
 /// (code and message reported), an HTML page, not url-encoded, without errorCode, with an
 /// errorCode that is not an integer, over a limit; in strict mode also duplicate keys, bad
 /// indices and values that do not parse. Only std::bad_alloc can escape.
+template <class = void>
 [[nodiscard]] constexpr result<response, parse_error> parse_response(
     std::string_view body GDOS_LIFETIMEBOUND, const parse_options& options = {}) {
   return detail::parse_response_impl<form::encoded_view, false>(body.data(), body.size(), nullptr,
@@ -4237,6 +4242,7 @@ template <class Body>
 /// The bytes of `body` are changed, also when an error is returned. Allocates only the order,
 /// certificate and unknown-field vectors. Errors as parse_response(); only std::bad_alloc can
 /// escape.
+template <class = void>
 [[nodiscard]] constexpr result<decoded_response, parse_error> parse_response_in_place(
     std::span<char> body GDOS_LIFETIMEBOUND, const parse_options& options = {}) {
   return detail::parse_response_impl<std::string_view, true>(body.data(), body.size(), body.data(),
@@ -4249,6 +4255,7 @@ template <class Body>
 /// decoding is done on demand, so `%26` in an organization name stays inside the name) and
 /// live as long as `list`. Un-indexed names belong to match 1. strict mode refuses a list
 /// without `Status`, duplicate keys and bad indices. Only std::bad_alloc can escape.
+template <class = void>
 [[nodiscard]] constexpr result<org_details, parse_error> parse_org_details(
     std::string_view list GDOS_LIFETIMEBOUND, const parse_options& options = {}) {
   return detail::parse_org_details_impl<form::encoded_view, false>(list.data(), list.size(),
@@ -4259,6 +4266,7 @@ template <class Body>
 /// parse_org_details(list). The result's strings point into `buffer`, which the caller owns and
 /// must keep alive. Error buffer_too_small when `buffer` is shorter than
 /// `value.decoded_size()`. Only std::bad_alloc can escape.
+template <class = void>
 [[nodiscard]] constexpr result<org_details, parse_error> parse_org_details(
     const form::encoded_view& value, std::span<char> buffer GDOS_LIFETIMEBOUND,
     const parse_options& options = {}) {
@@ -4270,6 +4278,7 @@ template <class Body>
 /// Parses a suggestedOrgDetails list (decoded once, as for parse_org_details) held in mutable
 /// memory, decoding each key and value in place, so the result's strings are plain text
 /// pointing into `list`. The bytes of `list` are changed. Only std::bad_alloc can escape.
+template <class = void>
 [[nodiscard]] constexpr result<decoded_org_details, parse_error> parse_org_details_in_place(
     std::span<char> list GDOS_LIFETIMEBOUND, const parse_options& options = {}) {
   return detail::parse_org_details_impl<std::string_view, true>(list.data(), list.size(),
