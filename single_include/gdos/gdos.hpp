@@ -2671,7 +2671,8 @@ namespace detail {
   return end;
 }
 
-[[nodiscard]] inline const char* find_key_end_sse2(const char* p, const char* end) noexcept {
+[[nodiscard]] GDOS_DETAIL_ALWAYS_INLINE const char* find_key_end_sse2(const char* p,
+                                                                      const char* end) noexcept {
   const __m128i eq = _mm_set1_epi8('=');
   const __m128i amp = _mm_set1_epi8('&');
   const __m128i pct = _mm_set1_epi8('%');
@@ -2701,7 +2702,8 @@ namespace detail {
 
 /// First '=', '&', '%' or '+' in [p, end), or end: where a plain key ends, or where it turns
 /// out to need decoding.
-[[nodiscard]] constexpr const char* find_key_end(const char* p, const char* end) noexcept {
+[[nodiscard]] GDOS_DETAIL_ALWAYS_INLINE constexpr const char* find_key_end(
+    const char* p, const char* end) noexcept {
 #if GDOS_DETAIL_SSE2
   if (!std::is_constant_evaluated()) return find_key_end_sse2(p, end);
 #endif
@@ -3311,6 +3313,30 @@ class order_table {
   std::size_t count_ = 0;
 };
 
+/// Reads an index and its '_' at q, whose first byte is a digit 1-9, advancing q past them.
+/// Indices of one digit are the rule; longer ones (up to 7 digits, so no overflow) loop. False
+/// for anything else (q then means nothing): the caller takes the careful path. Forced inline:
+/// the parser's loop calls it twice per key, and g++ leaves it a call in a large unit.
+[[nodiscard]] GDOS_DETAIL_ALWAYS_INLINE constexpr bool read_index(const char*& q, const char* end,
+                                                                  std::uint32_t max_index,
+                                                                  std::uint32_t& out) noexcept {
+  std::uint32_t v = static_cast<std::uint32_t>(*q - '0');
+  ++q;
+  if (q != end && *q == '_') {
+    ++q;
+    out = v;
+    return v <= max_index;
+  }
+  for (int i = 0; q != end && static_cast<unsigned char>(*q - '0') < 10; ++q) {
+    if (++i == 7) return false;
+    v = v * 10 + static_cast<std::uint32_t>(*q - '0');
+  }
+  if (q == end || *q != '_' || v > max_index) return false;
+  ++q;
+  out = v;
+  return true;
+}
+
 /// Strips one trailing "\n" or "\r\n".
 [[nodiscard]] constexpr std::size_t without_trailing_newline(const char* b,
                                                              std::size_t n) noexcept {
@@ -3506,24 +3532,6 @@ class response_parser {
       const char* ve = nullptr;
       const char* ke = nullptr;
       const char* q = p;
-      // Indices of one digit are the rule; longer ones (up to 7 digits, so no overflow) loop.
-      const auto read_index = [&q, end, max_index](std::uint32_t& out) {
-        std::uint32_t v = static_cast<std::uint32_t>(*q - '0');
-        ++q;
-        if (q != end && *q == '_') {
-          ++q;
-          out = v;
-          return v <= max_index;
-        }
-        for (int i = 0; q != end && static_cast<unsigned char>(*q - '0') < 10; ++q) {
-          if (++i == 7) return false;
-          v = v * 10 + static_cast<std::uint32_t>(*q - '0');
-        }
-        if (q == end || *q != '_' || v > max_index) return false;
-        ++q;
-        out = v;
-        return true;
-      };
       const auto digit1 = [](char d) { return static_cast<unsigned char>(d - '1') < 9; };
       if (end - q >= 4 && q[1] == '_' && q[3] == '_' && digit1(q[0]) && digit1(q[2]) &&
           max_index >= 9) {
@@ -3533,10 +3541,10 @@ class response_parser {
         lv = level::certificate;
         q += 4;
       } else if (digit1(*q)) {
-        if (!read_index(x)) return p;
+        if (!read_index(q, end, max_index, x)) return p;
         lv = level::order;
         if (q != end && static_cast<unsigned char>(*q - '1') < 9) {
-          if (!read_index(y)) return p;
+          if (!read_index(q, end, max_index, y)) return p;
           lv = level::certificate;
         }
       }
