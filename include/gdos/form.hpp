@@ -159,11 +159,49 @@ inline constexpr char hex_upper[] = "0123456789ABCDEF";
   return detail::unreserved_table[static_cast<unsigned char>(c)];
 }
 
+namespace detail {
+
+/// For each byte: its encoded form in the first 1 or 3 chars, and that length in the 4th.
+inline constexpr std::array<std::array<char, 4>, 256> escape_table = [] {
+  std::array<std::array<char, 4>, 256> t{};
+  for (std::size_t i = 0; i < 256; ++i) {
+    const char c = static_cast<char>(i);
+    if (unreserved_table[i] || c == ' ') {
+      t[i] = {c == ' ' ? '+' : c, '\0', '\0', 1};
+    } else {
+      t[i] = {'%', hex_upper[i >> 4], hex_upper[i & 15], 3};
+    }
+  }
+  return t;
+}();
+
+/// encode_unchecked() without a branch per byte, for encoders that own their buffer: each
+/// byte's table entry is stored whole (4 bytes) and the pointer advances by its length, so up
+/// to 3 bytes past the encoding are overwritten. The caller guarantees that room.
+constexpr char* encode_with_slack(std::string_view plain, char* p) noexcept {
+  if (std::is_constant_evaluated()) {
+    for (char c : plain) {
+      const auto& e = escape_table[static_cast<unsigned char>(c)];
+      for (int i = 0; i < e[3]; ++i) *p++ = e[static_cast<std::size_t>(i)];
+    }
+    return p;
+  }
+  for (char c : plain) {
+    const auto& e = escape_table[static_cast<unsigned char>(c)];
+    std::memcpy(p, e.data(), 4);
+    p += e[3];
+  }
+  return p;
+}
+
+}  // namespace detail
+
 /// Number of bytes encode() produces for `plain`.
 [[nodiscard]] constexpr std::size_t encoded_size(std::string_view plain) noexcept {
-  std::size_t n = plain.size();
+  // One load and add per byte, no branch: this runs over every value a writer sizes.
+  std::size_t n = 0;
   for (char c : plain)
-    if (!is_unreserved(c) && c != ' ') n += 2;
+    n += static_cast<std::size_t>(detail::escape_table[static_cast<unsigned char>(c)][3]);
   return n;
 }
 
