@@ -362,11 +362,49 @@ inline constexpr char hex_upper[] = "0123456789ABCDEF";
   return detail::unreserved_table[static_cast<unsigned char>(c)];
 }
 
+namespace detail {
+
+/// For each byte: its encoded form in the first 1 or 3 chars, and that length in the 4th.
+inline constexpr std::array<std::array<char, 4>, 256> escape_table = [] {
+  std::array<std::array<char, 4>, 256> t{};
+  for (std::size_t i = 0; i < 256; ++i) {
+    const char c = static_cast<char>(i);
+    if (unreserved_table[i] || c == ' ') {
+      t[i] = {c == ' ' ? '+' : c, '\0', '\0', 1};
+    } else {
+      t[i] = {'%', hex_upper[i >> 4], hex_upper[i & 15], 3};
+    }
+  }
+  return t;
+}();
+
+/// encode_unchecked() without a branch per byte, for encoders that own their buffer: each
+/// byte's table entry is stored whole (4 bytes) and the pointer advances by its length, so up
+/// to 3 bytes past the encoding are overwritten. The caller guarantees that room.
+constexpr char* encode_with_slack(std::string_view plain, char* p) noexcept {
+  if (std::is_constant_evaluated()) {
+    for (char c : plain) {
+      const auto& e = escape_table[static_cast<unsigned char>(c)];
+      for (int i = 0; i < e[3]; ++i) *p++ = e[static_cast<std::size_t>(i)];
+    }
+    return p;
+  }
+  for (char c : plain) {
+    const auto& e = escape_table[static_cast<unsigned char>(c)];
+    std::memcpy(p, e.data(), 4);
+    p += e[3];
+  }
+  return p;
+}
+
+}  // namespace detail
+
 /// Number of bytes encode() produces for `plain`.
 [[nodiscard]] constexpr std::size_t encoded_size(std::string_view plain) noexcept {
-  std::size_t n = plain.size();
+  // One load and add per byte, no branch: this runs over every value a writer sizes.
+  std::size_t n = 0;
   for (char c : plain)
-    if (!is_unreserved(c) && c != ' ') n += 2;
+    n += static_cast<std::size_t>(detail::escape_table[static_cast<unsigned char>(c)][3]);
   return n;
 }
 
@@ -1276,41 +1314,6 @@ constexpr char* write_literal(std::string_view s, char* p) noexcept {
   return p + s.size();
 }
 
-/// For each byte: its urlencoded form in the first 1 or 3 chars, and that length in the 4th.
-inline constexpr std::array<std::array<char, 4>, 256> escape_table = [] {
-  std::array<std::array<char, 4>, 256> t{};
-  for (std::size_t i = 0; i < 256; ++i) {
-    const char c = static_cast<char>(i);
-    if (form::is_unreserved(c) || c == ' ') {
-      t[i] = {c == ' ' ? '+' : c, '\0', '\0', 1};
-    } else {
-      t[i] = {'%', "0123456789ABCDEF"[i >> 4], "0123456789ABCDEF"[i & 15], 3};
-    }
-  }
-  return t;
-}();
-
-/// form::encoded_size() from the table: one load and one add per byte, no branch.
-[[nodiscard]] constexpr std::size_t value_encoded_size(std::string_view plain) noexcept {
-  std::size_t n = 0;
-  for (char c : plain)
-    n += static_cast<std::size_t>(escape_table[static_cast<unsigned char>(c)][3]);
-  return n;
-}
-
-/// form::encode_unchecked(), branch-free at run time: each byte's table entry is stored whole
-/// (4 bytes) and the pointer advances by its length, so up to 3 bytes past the encoding are
-/// overwritten. Callers guarantee that room: write_request() always writes more after a value.
-constexpr char* encode_value(std::string_view plain, char* p) noexcept {
-  if (std::is_constant_evaluated()) return form::encode_unchecked(plain, p);
-  for (char c : plain) {
-    const std::array<char, 4>& e = escape_table[static_cast<unsigned char>(c)];
-    std::memcpy(p, e.data(), 4);
-    p += e[3];
-  }
-  return p;
-}
-
 // The separators are part of the literals so that writing a field is two copies at most.
 inline constexpr std::string_view k_login_name = "loginName=";
 inline constexpr std::string_view k_login_password = "&loginPassword=";
@@ -1322,12 +1325,12 @@ inline constexpr std::string_view k_response_format = "&responseFormat=";
 
 /// Writes the body of a request that passed validate() at p, which holds encoded_size() bytes.
 constexpr char* write_request(const request& r, char* p) noexcept {
-  // Values go through encode_value(), which may overwrite up to 3 bytes past them: the next
-  // literal is always longer than that and rewrites them.
+  // Values go through form::detail::encode_with_slack(), which may overwrite up to 3 bytes past
+  // them: the next literal is always longer than that and rewrites them.
   p = write_literal(k_login_name, p);
-  p = encode_value(r.login_name, p);
+  p = form::detail::encode_with_slack(r.login_name, p);
   p = write_literal(k_login_password, p);
-  p = encode_value(r.login_password, p);
+  p = form::detail::encode_with_slack(r.login_password, p);
   if (r.order_number) {
     p = write_literal(k_order_number, p);
     p = write_decimal(static_cast<std::uint64_t>(*r.order_number), p);
@@ -1364,8 +1367,8 @@ constexpr char* write_request(const request& r, char* p) noexcept {
 /// Size in bytes of the body encode_request_to() writes for `r`. Only meaningful for a request
 /// that passes validate() (an invalid request has no body).
 [[nodiscard]] constexpr std::size_t encoded_size(const request& r) noexcept {
-  std::size_t n = detail::k_login_name.size() + detail::value_encoded_size(r.login_name) +
-                  detail::k_login_password.size() + detail::value_encoded_size(r.login_password) +
+  std::size_t n = detail::k_login_name.size() + form::encoded_size(r.login_name) +
+                  detail::k_login_password.size() + form::encoded_size(r.login_password) +
                   detail::k_query_type.size() + 1;
   if (r.order_number)
     n += detail::k_order_number.size() +
