@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Quick start on a fresh Debian 12 machine: `sudo bash scripts/demo.sh`.
+# Quick start on a fresh Debian 12 machine: `bash scripts/demo.sh` (as root, or as a user
+# who may sudo: only the package installation needs root).
 # Installs the dependencies, builds the gdos tools into build/ and runs `build/tools/gdos demo`.
 # Under sudo, only the package installation runs as root; the build belongs to the calling user,
 # so a later `bash scripts/check.sh` (without sudo) can write to build/.
@@ -18,10 +19,4 @@ fi
   -DGDOS_BUILD_BENCHMARKS=OFF -DGDOS_BUILD_EXAMPLES=OFF
 "${as_user[@]}" cmake --build build -j 2
 
-if [ -x build/tools/gdos ]; then
-  "${as_user[@]}" build/tools/gdos demo
-else
-  echo "build/tools/gdos is not built yet: the gdos command-line tool (tools/gdos_cli.cpp) is"
-  echo "still being written. The library itself needs no build: #include <gdos/gdos.hpp>."
-  echo "Run 'bash scripts/check.sh' for the full test suite."
-fi
+"${as_user[@]}" build/tools/gdos demo
