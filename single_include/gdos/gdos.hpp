@@ -1916,6 +1916,16 @@ template <std::size_t MaxChars>
 #define GDOS_DETAIL_ALWAYS_INLINE inline
 #endif
 
+// Rare paths of the parsers (errors, out-of-order keys, duplicates, escaped keys): kept out of
+// line and optimized for size, so that they are compiled once, small, and never inlined into
+// the hot loop. This is for the compile time of a unit that calls a parser (bench/README.md,
+// Compile time); run time is unchanged because these paths do not run on usual replies.
+#if defined(__GNUC__) || defined(__clang__)
+#define GDOS_DETAIL_COLD [[gnu::cold, gnu::noinline]]
+#else
+#define GDOS_DETAIL_COLD
+#endif
+
 // The parser scans for '&' 16 bytes at a time with SSE2 where the target has it (every x86-64);
 // elsewhere, or with GDOS_NO_SIMD defined, it uses memchr and byte loops, with the same results.
 #if defined(__SSE2__) && !defined(GDOS_NO_SIMD)
@@ -2775,51 +2785,65 @@ enum class fid : std::uint8_t {
 
 enum class level : std::uint8_t { top, order, certificate };
 
+/// The names of the known fields, in fid order.
+inline constexpr std::array<std::string_view, 30> known_field_names = {
+    "",
+    "errorCode",
+    "errorMessage",
+    "errorItem",
+    "errorDetail",
+    "orderNumber",
+    "orderDateTime",
+    "orderStatus",
+    "orderStatusReason",
+    "suggestedOrgDetails",
+    "serialNumber",
+    "objectType",
+    "FQDN",
+    "certificateStatus",
+    "certificateStatusReason",
+    "csrStatus",
+    "dcvStatus",
+    "ovCallBackStatus",
+    "organizationValidationStatus",
+    "freeDVUPStatus",
+    "evClickThroughStatus",
+    "Status",
+    "organizationName",
+    "streetAddress",
+    "localityName",
+    "stateOrProvinceName",
+    "postalCode",
+    "countryName",
+    "dunsNumber",
+    "telephoneNumber",
+};
+
+/// The known field called `n` among [first, last]. A loop over the table rather than a chain of
+/// comparisons: this is the slow path, and the loop is a fraction of the code to compile.
+[[nodiscard]] constexpr fid lookup_in(fid first, fid last, std::string_view n) noexcept {
+  for (auto i = static_cast<std::size_t>(first); i <= static_cast<std::size_t>(last); ++i)
+    if (known_field_names[i] == n) return static_cast<fid>(i);
+  return fid::unknown;
+}
+
 /// The known field called `n` (decoded) at level `lv`.
 [[nodiscard]] constexpr fid lookup_name(level lv, std::string_view n) noexcept {
   switch (lv) {
     case level::top:
-      if (n == "errorCode") return fid::error_code;
-      if (n == "errorMessage") return fid::error_message;
-      if (n == "errorItem") return fid::error_item;
-      if (n == "errorDetail") return fid::error_detail;
-      break;
+      return lookup_in(fid::error_code, fid::error_detail, n);
     case level::order:
-      if (n == "orderNumber") return fid::order_number;
-      if (n == "orderDateTime") return fid::order_date_time;
-      if (n == "orderStatus") return fid::order_status;
-      if (n == "orderStatusReason") return fid::order_status_reason;
-      if (n == "suggestedOrgDetails") return fid::suggested_org_details;
-      break;
+      return lookup_in(fid::order_number, fid::suggested_org_details, n);
     case level::certificate:
-      if (n == "serialNumber") return fid::serial_number;
-      if (n == "objectType") return fid::object_type;
-      if (n == "FQDN") return fid::fqdn;
-      if (n == "certificateStatus") return fid::certificate_status;
-      if (n == "certificateStatusReason") return fid::certificate_status_reason;
-      if (n == "csrStatus") return fid::csr_status;
-      if (n == "dcvStatus") return fid::dcv_status;
-      if (n == "ovCallBackStatus") return fid::ov_callback_status;
-      if (n == "organizationValidationStatus") return fid::organization_validation_status;
-      if (n == "freeDVUPStatus") return fid::free_dvup_status;
-      if (n == "evClickThroughStatus") return fid::ev_click_through_status;
-      break;
+      return lookup_in(fid::serial_number, fid::ev_click_through_status, n);
   }
   return fid::unknown;
 }
 
 /// The known suggestedOrgDetails field called `n` (decoded); Status only un-indexed.
 [[nodiscard]] constexpr fid lookup_org_name(bool indexed, std::string_view n) noexcept {
-  if (n == "Status") return indexed ? fid::unknown : fid::org_status_field;
-  if (n == "organizationName") return fid::organization_name;
-  if (n == "streetAddress") return fid::street_address;
-  if (n == "localityName") return fid::locality_name;
-  if (n == "stateOrProvinceName") return fid::state_or_province_name;
-  if (n == "postalCode") return fid::postal_code;
-  if (n == "countryName") return fid::country_name;
-  if (n == "dunsNumber") return fid::duns_number;
-  if (n == "telephoneNumber") return fid::telephone_number;
-  return fid::unknown;
+  return lookup_in(indexed ? fid::organization_name : fid::org_status_field, fid::telephone_number,
+                   n);
 }
 
 /// The known name (followed by '=') at q for level lv; on a match, vb is set to the value.
@@ -3046,13 +3070,16 @@ template <class S>
 
 // ---- unknown fields: duplicates ----------------------------------------------------------------
 
-/// A vector of n value-initialized T. (Not `std::vector<T>(n)`: with libstdc++ 12, clang cannot
-/// evaluate that in a constant expression for trivial T.)
-template <class T>
-[[nodiscard]] constexpr std::vector<T> zeros(std::size_t n) {
-  std::vector<T> v;
+// The parsers' scratch vectors (hash table, sort keys, flags) are all std::vector<std::uint64_t>:
+// each vector type is a set of instantiations a calling unit compiles (bench/README.md,
+// Compile time).
+
+/// A vector of n zeros. (Not `std::vector<T>(n)`: with libstdc++ 12, clang cannot evaluate that
+/// in a constant expression for trivial T.)
+[[nodiscard]] constexpr std::vector<std::uint64_t> zeros(std::size_t n) {
+  std::vector<std::uint64_t> v;
   v.reserve(n);
-  for (std::size_t i = 0; i < n; ++i) v.push_back(T{});
+  for (std::size_t i = 0; i < n; ++i) v.push_back(0);
   return v;
 }
 
@@ -3137,12 +3164,19 @@ struct unknown_dedup {
   /// and its last value, the later copies are removed; returns npos.
   template <class U>
   [[nodiscard]] constexpr std::size_t finish(std::vector<U>& v, bool strict) const {
+    if (!deferred || v.size() < 2) return static_cast<std::size_t>(-1);
+    return finish_sorted(v, strict);
+  }
+
+ private:
+  template <class U>
+  GDOS_DETAIL_COLD [[nodiscard]] static constexpr std::size_t finish_sorted(std::vector<U>& v,
+                                                                            bool strict) {
     constexpr std::size_t npos = static_cast<std::size_t>(-1);
-    if (!deferred || v.size() < 2) return npos;
-    std::vector<std::uint32_t> idx;
+    std::vector<std::uint64_t> idx;
     idx.reserve(v.size());
-    for (std::size_t i = 0; i < v.size(); ++i) idx.push_back(static_cast<std::uint32_t>(i));
-    heap_sort(idx, [&v](std::uint32_t a, std::uint32_t b) {
+    for (std::size_t i = 0; i < v.size(); ++i) idx.push_back(i);
+    heap_sort(idx, [&v](std::uint64_t a, std::uint64_t b) {
       const std::uint64_t ta = tag_of(v[a]);
       const std::uint64_t tb = tag_of(v[b]);
       if (ta != tb) return ta < tb;
@@ -3150,7 +3184,7 @@ struct unknown_dedup {
       return c != 0 ? c < 0 : a < b;
     });
     std::size_t first_dup = npos;
-    std::vector<char> drop;  // not vector<bool>: keep to what every constexpr library has
+    std::vector<std::uint64_t> drop;  // flags; not vector<bool>, see zeros()
     for (std::size_t i = 0; i < idx.size();) {
       std::size_t j = i + 1;
       while (j < idx.size() && tag_of(v[idx[j]]) == tag_of(v[idx[i]]) &&
@@ -3158,9 +3192,9 @@ struct unknown_dedup {
         ++j;
       if (j - i > 1) {
         if (strict) {
-          first_dup = std::min<std::size_t>(first_dup, idx[i + 1]);
+          first_dup = std::min(first_dup, static_cast<std::size_t>(idx[i + 1]));
         } else {
-          if (drop.empty()) drop = zeros<char>(v.size());
+          if (drop.empty()) drop = zeros(v.size());
           v[idx[i]].value = v[idx[j - 1]].value;
           for (std::size_t k = i + 1; k < j; ++k) drop[idx[k]] = 1;
         }
@@ -3193,17 +3227,8 @@ class order_table {
   [[nodiscard]] constexpr std::size_t order(std::uint32_t x, const parse_options& opt) {
     auto& v = *orders_;
     if (cur_ < v.size() && v[cur_].index == x) return cur_;
-    if (!hashed_) {
-      if (v.empty() || v.back().index < x) return cur_ = append_order(x, opt);
-      const auto it = std::lower_bound(v.begin(), v.end(), x,
-                                       [](const auto& o, std::uint32_t i) { return o.index < i; });
-      if (it != v.end() && it->index == x) return cur_ = static_cast<std::size_t>(it - v.begin());
-      build_hash();
-    }
-    if (const std::uint32_t* pos = lookup(key(x, 0))) return cur_ = *pos;
-    const std::size_t p = append_order(x, opt);
-    if (p != npos) insert(key(x, 0), static_cast<std::uint32_t>(p));
-    return cur_ = p;
+    if (!hashed_ && (v.empty() || v.back().index < x)) return cur_ = append_order(x, opt);
+    return cur_ = order_slow(x, opt);
   }
 
   /// Certificate y of the order at position `op` (index x): its position, or npos when
@@ -3212,31 +3237,74 @@ class order_table {
                                                   const parse_options& opt) {
     auto& v = (*orders_)[op].certificates;
     if (!v.empty() && v.back().index == y) return v.size() - 1;
-    if (!hashed_) {
-      if (v.empty() || v.back().index < y) return append_certificate(v, y, opt);
-      const auto it = std::lower_bound(v.begin(), v.end(), y,
-                                       [](const auto& c, std::uint32_t i) { return c.index < i; });
-      if (it != v.end() && it->index == y) return static_cast<std::size_t>(it - v.begin());
-      build_hash();
-    }
-    if (const std::uint32_t* pos = lookup(key(x, y))) return *pos;
-    const std::size_t p = append_certificate(v, y, opt);
-    if (p != npos) insert(key(x, y), static_cast<std::uint32_t>(p));
-    return p;
+    if (!hashed_ && (v.empty() || v.back().index < y)) return append_certificate(v, y, opt);
+    return certificate_slow(v, x, y, opt);
   }
 
   /// Restores ascending index order after unsorted appends.
   constexpr void finish() {
-    if (!hashed_) return;
-    auto& v = *orders_;
-    const auto by_index = [](const auto& a, const auto& b) { return a.index < b.index; };
-    heap_sort(v, by_index);
-    for (auto& o : v) heap_sort(o.certificates, by_index);
+    if (hashed_) sort_all();
   }
 
   static constexpr std::size_t npos = static_cast<std::size_t>(-1);
 
  private:
+  // order() for a key that goes back to an earlier order.
+  GDOS_DETAIL_COLD [[nodiscard]] constexpr std::size_t order_slow(std::uint32_t x,
+                                                                  const parse_options& opt) {
+    auto& v = *orders_;
+    if (!hashed_) {
+      const auto it = std::lower_bound(v.begin(), v.end(), x,
+                                       [](const auto& o, std::uint32_t i) { return o.index < i; });
+      if (it != v.end() && it->index == x) return static_cast<std::size_t>(it - v.begin());
+      build_hash();
+    }
+    if (const std::uint64_t* pos = lookup(key(x, 0))) return static_cast<std::size_t>(*pos);
+    const std::size_t p = append_order(x, opt);
+    if (p != npos) insert(key(x, 0), p);
+    return p;
+  }
+
+  // certificate() for a key that goes back to an earlier certificate of the order.
+  GDOS_DETAIL_COLD [[nodiscard]] constexpr std::size_t certificate_slow(
+      std::vector<basic_certificate<S>>& v, std::uint32_t x, std::uint32_t y,
+      const parse_options& opt) {
+    if (!hashed_) {
+      const auto it = std::lower_bound(v.begin(), v.end(), y,
+                                       [](const auto& c, std::uint32_t i) { return c.index < i; });
+      if (it != v.end() && it->index == y) return static_cast<std::size_t>(it - v.begin());
+      build_hash();
+    }
+    if (const std::uint64_t* pos = lookup(key(x, y))) return static_cast<std::size_t>(*pos);
+    const std::size_t p = append_certificate(v, y, opt);
+    if (p != npos) insert(key(x, y), p);
+    return p;
+  }
+
+  GDOS_DETAIL_COLD constexpr void sort_all() {
+    std::vector<std::uint64_t> keys;
+    sort_by_index(*orders_, keys);
+    for (auto& o : *orders_) sort_by_index(o.certificates, keys);
+  }
+
+  // Sorts orders or certificates by index: the (index, position) pairs as integers, then the
+  // elements moved once into their places. (Not a sort of the elements with a comparator: that
+  // would be one more sort instantiation per element type.)
+  template <class T>
+  static constexpr void sort_by_index(std::vector<T>& v, std::vector<std::uint64_t>& keys) {
+    bool sorted = true;
+    for (std::size_t i = 1; i < v.size() && sorted; ++i) sorted = v[i - 1].index < v[i].index;
+    if (sorted) return;
+    keys.clear();
+    for (std::size_t i = 0; i < v.size(); ++i)
+      keys.push_back((static_cast<std::uint64_t>(v[i].index) << 32) | i);
+    heap_sort(keys, [](std::uint64_t a, std::uint64_t b) { return a < b; });
+    std::vector<T> out;
+    out.reserve(v.size());
+    for (const std::uint64_t k : keys) out.emplace_back() = std::move(v[k & 0xFFFFFFFFu]);
+    v.swap(out);
+  }
+
   [[nodiscard]] static constexpr std::uint64_t key(std::uint32_t x, std::uint32_t y) noexcept {
     return (static_cast<std::uint64_t>(x) << 32) | y;  // never 0: x >= 1
   }
@@ -3266,46 +3334,48 @@ class order_table {
     return v.size() - 1;
   }
 
-  constexpr void build_hash() {
+  GDOS_DETAIL_COLD constexpr void build_hash() {
     hashed_ = true;
     std::size_t n = orders_->size();
     for (const auto& o : *orders_) n += o.certificates.size();
     rehash(n * 2 + 16);
     for (std::size_t i = 0; i < orders_->size(); ++i) {
       const auto& o = (*orders_)[i];
-      insert(key(o.index, 0), static_cast<std::uint32_t>(i));
+      insert(key(o.index, 0), i);
       for (std::size_t j = 0; j < o.certificates.size(); ++j)
-        insert(key(o.index, o.certificates[j].index), static_cast<std::uint32_t>(j));
+        insert(key(o.index, o.certificates[j].index), j);
     }
   }
 
-  constexpr void rehash(std::size_t want) {
+  // The hash table: slot i is slots_[2i] (the key, 0 when free) and slots_[2i + 1] (the
+  // position).
+  [[nodiscard]] constexpr std::size_t capacity() const noexcept { return slots_.size() / 2; }
+
+  GDOS_DETAIL_COLD constexpr void rehash(std::size_t want) {
     std::size_t cap = 16;
     while (cap < want) cap *= 2;
-    std::vector<std::uint64_t> keys = zeros<std::uint64_t>(cap);
-    std::vector<std::uint32_t> vals = zeros<std::uint32_t>(cap);
-    keys.swap(keys_);
-    vals.swap(vals_);
+    std::vector<std::uint64_t> old = zeros(2 * cap);
+    old.swap(slots_);
     count_ = 0;
-    for (std::size_t i = 0; i < keys.size(); ++i)
-      if (keys[i] != 0) insert(keys[i], vals[i]);
+    for (std::size_t i = 0; i < old.size(); i += 2)
+      if (old[i] != 0) insert(old[i], static_cast<std::size_t>(old[i + 1]));
   }
 
-  [[nodiscard]] constexpr const std::uint32_t* lookup(std::uint64_t k) const noexcept {
-    const std::size_t mask = keys_.size() - 1;
+  [[nodiscard]] constexpr const std::uint64_t* lookup(std::uint64_t k) const noexcept {
+    const std::size_t mask = capacity() - 1;
     for (std::size_t i = static_cast<std::size_t>(mix(k)) & mask;; i = (i + 1) & mask) {
-      if (keys_[i] == k) return &vals_[i];
-      if (keys_[i] == 0) return nullptr;
+      if (slots_[2 * i] == k) return &slots_[2 * i + 1];
+      if (slots_[2 * i] == 0) return nullptr;
     }
   }
 
-  constexpr void insert(std::uint64_t k, std::uint32_t val) {
-    if ((count_ + 1) * 2 > keys_.size()) rehash(keys_.size() * 2);
-    const std::size_t mask = keys_.size() - 1;
+  constexpr void insert(std::uint64_t k, std::size_t pos) {
+    if ((count_ + 1) * 2 > capacity()) rehash(capacity() * 2);
+    const std::size_t mask = capacity() - 1;
     std::size_t i = static_cast<std::size_t>(mix(k)) & mask;
-    while (keys_[i] != 0) i = (i + 1) & mask;
-    keys_[i] = k;
-    vals_[i] = val;
+    while (slots_[2 * i] != 0) i = (i + 1) & mask;
+    slots_[2 * i] = k;
+    slots_[2 * i + 1] = pos;
     ++count_;
   }
 
@@ -3313,8 +3383,7 @@ class order_table {
   std::size_t cur_ = npos;
   std::size_t certificate_hint_ = 0;
   bool hashed_ = false;
-  std::vector<std::uint64_t> keys_;
-  std::vector<std::uint32_t> vals_;
+  std::vector<std::uint64_t> slots_;
   std::size_t count_ = 0;
 };
 
@@ -3503,7 +3572,8 @@ class response_parser {
       return s.encoded();
   }
 
-  constexpr bool fail(response_errc code, const char* kb, const char* ke) noexcept {
+  GDOS_DETAIL_COLD constexpr bool fail(response_errc code, const char* kb,
+                                       const char* ke) noexcept {
     err_ = {code,
             static_cast<std::size_t>(kb - begin_),
             std::string_view(kb, static_cast<std::size_t>(ke - kb)),
@@ -3630,7 +3700,7 @@ class response_parser {
 
   // Any field: split it, then classify the key decoded byte by byte (in place: decode the key
   // and the value where they are, then classify the plain text).
-  [[nodiscard]] constexpr bool field_slow(const char* p, const char*& next) {
+  GDOS_DETAIL_COLD [[nodiscard]] constexpr bool field_slow(const char* p, const char*& next) {
     const char* ke = find_eq_or_amp(p, end_);
     const char* vb = ke != end_ && *ke == '=' ? ke + 1 : ke;
     const char* ve = find_amp(vb, end_);
@@ -3642,8 +3712,8 @@ class response_parser {
     return classify(p, ke, vb, ve);
   }
 
-  [[nodiscard]] constexpr bool classify(const char* kb, const char* ke, const char* vb,
-                                        const char* ve) {
+  GDOS_DETAIL_COLD [[nodiscard]] constexpr bool classify(const char* kb, const char* ke,
+                                                         const char* vb, const char* ve) {
     piece f{kb, ke, kb, ke, vb, ve, 0, 0, level::top, fid::unknown, false};
     const index_prefix i1 = parse_index<decode_keys>(kb, ke, opt_.max_index);
     if (i1.status == index_status::ok) {
@@ -3822,7 +3892,7 @@ class response_parser {
   bool have_error_code_ = false;
 };
 
-template <class S, bool InPlace>
+template <class S, bool InPlace, class /* Lazy: see "Parsing" below */>
 [[nodiscard]] constexpr result<basic_response<S>, parse_error> parse_response_impl(
     const char* b, std::size_t n, char* mb, const parse_options& opt) {
   parse_error err{};
@@ -3836,7 +3906,7 @@ template <class S, bool InPlace>
 
 // ---- the suggestedOrgDetails parser ----------------------------------------------------------
 
-template <class S, bool InPlace>
+template <class S, bool InPlace, class /* Lazy: see "Parsing" below */>
 [[nodiscard]] constexpr result<basic_org_details<S>, parse_error> parse_org_details_impl(
     const char* b, std::size_t n, char* mb, const parse_options& opt) {
   constexpr bool decode = !InPlace;
@@ -4227,7 +4297,9 @@ template <class Body>
 //
 // The entry points are templates (with a defaulted, unused parameter) only so that a translation
 // unit instantiates a parser when it calls it, not whenever it includes this header: each
-// parser is a sizable instantiation (see bench/README.md, Compile time).
+// parser is a sizable instantiation (see bench/README.md, Compile time). The parameter is passed
+// on to the implementation so that the call in the body depends on it: clang instantiates a
+// constexpr function named in a non-dependent call as soon as it reads the template's body.
 
 /// Parses a GetDetailedOrderStatus reply without copying it.
 ///
@@ -4242,11 +4314,11 @@ template <class Body>
 /// (code and message reported), an HTML page, not url-encoded, without errorCode, with an
 /// errorCode that is not an integer, over a limit; in strict mode also duplicate keys, bad
 /// indices and values that do not parse. Only std::bad_alloc can escape.
-template <class = void>
+template <class Lazy = void>
 [[nodiscard]] constexpr result<response, parse_error> parse_response(
     std::string_view body GDOS_LIFETIMEBOUND, const parse_options& options = {}) {
-  return detail::parse_response_impl<form::encoded_view, false>(body.data(), body.size(), nullptr,
-                                                                options);
+  return detail::parse_response_impl<form::encoded_view, false, Lazy>(body.data(), body.size(),
+                                                                      nullptr, options);
 }
 
 /// Parses a reply held in mutable memory, decoding every key and value in place first, so the
@@ -4255,11 +4327,11 @@ template <class = void>
 /// The bytes of `body` are changed, also when an error is returned. Allocates only the order,
 /// certificate and unknown-field vectors. Errors as parse_response(); only std::bad_alloc can
 /// escape.
-template <class = void>
+template <class Lazy = void>
 [[nodiscard]] constexpr result<decoded_response, parse_error> parse_response_in_place(
     std::span<char> body GDOS_LIFETIMEBOUND, const parse_options& options = {}) {
-  return detail::parse_response_impl<std::string_view, true>(body.data(), body.size(), body.data(),
-                                                             options);
+  return detail::parse_response_impl<std::string_view, true, Lazy>(body.data(), body.size(),
+                                                                   body.data(), options);
 }
 
 /// Parses a suggestedOrgDetails list: `list` is the field's value decoded once (the outer
@@ -4268,34 +4340,34 @@ template <class = void>
 /// decoding is done on demand, so `%26` in an organization name stays inside the name) and
 /// live as long as `list`. Un-indexed names belong to match 1. strict mode refuses a list
 /// without `Status`, duplicate keys and bad indices. Only std::bad_alloc can escape.
-template <class = void>
+template <class Lazy = void>
 [[nodiscard]] constexpr result<org_details, parse_error> parse_org_details(
     std::string_view list GDOS_LIFETIMEBOUND, const parse_options& options = {}) {
-  return detail::parse_org_details_impl<form::encoded_view, false>(list.data(), list.size(),
-                                                                   nullptr, options);
+  return detail::parse_org_details_impl<form::encoded_view, false, Lazy>(list.data(), list.size(),
+                                                                         nullptr, options);
 }
 
 /// Decodes the raw suggestedOrgDetails value `value` into `buffer`, then parses it as
 /// parse_org_details(list). The result's strings point into `buffer`, which the caller owns and
 /// must keep alive. Error buffer_too_small when `buffer` is shorter than
 /// `value.decoded_size()`. Only std::bad_alloc can escape.
-template <class = void>
+template <class Lazy = void>
 [[nodiscard]] constexpr result<org_details, parse_error> parse_org_details(
     const form::encoded_view& value, std::span<char> buffer GDOS_LIFETIMEBOUND,
     const parse_options& options = {}) {
   const auto w = value.decode_to(buffer);
   if (!w) return parse_error{response_errc::buffer_too_small, 0, {}, api_code::success, {}};
-  return parse_org_details(std::string_view(buffer.data(), w.size), options);
+  return parse_org_details<Lazy>(std::string_view(buffer.data(), w.size), options);
 }
 
 /// Parses a suggestedOrgDetails list (decoded once, as for parse_org_details) held in mutable
 /// memory, decoding each key and value in place, so the result's strings are plain text
 /// pointing into `list`. The bytes of `list` are changed. Only std::bad_alloc can escape.
-template <class = void>
+template <class Lazy = void>
 [[nodiscard]] constexpr result<decoded_org_details, parse_error> parse_org_details_in_place(
     std::span<char> list GDOS_LIFETIMEBOUND, const parse_options& options = {}) {
-  return detail::parse_org_details_impl<std::string_view, true>(list.data(), list.size(),
-                                                                list.data(), options);
+  return detail::parse_org_details_impl<std::string_view, true, Lazy>(list.data(), list.size(),
+                                                                      list.data(), options);
 }
 
 // =============================================================================================
