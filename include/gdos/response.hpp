@@ -41,6 +41,7 @@
 #include <cstring>
 #include <iterator>
 #include <limits>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -1162,33 +1163,39 @@ template <bool Decode>
   return response_errc::ok;
 }
 
-/// Parses `-?[0-9]+` (plain text) into Int, rejecting overflow and anything else.
-template <class Int>
-[[nodiscard]] constexpr bool parse_decimal(std::string_view s, Int& out) noexcept {
+/// Parses `-?[0-9]+` (plain text) into a 64-bit integer, rejecting overflow and anything else.
+/// (One function for both widths: each instantiation is code a calling unit compiles.)
+[[nodiscard]] constexpr bool parse_decimal(std::string_view s, std::int64_t& out) noexcept {
   std::size_t i = 0;
-  bool neg = false;
-  if (std::is_signed_v<Int> && i < s.size() && s[i] == '-') {
-    neg = true;
-    ++i;
-  }
+  const bool neg = !s.empty() && s[0] == '-';
+  if (neg) ++i;
   if (i == s.size()) return false;
-  using U = std::make_unsigned_t<Int>;
-  const U limit = neg ? static_cast<U>(static_cast<U>(std::numeric_limits<Int>::max()) + 1u)
-                      : static_cast<U>(std::numeric_limits<Int>::max());
-  U v = 0;
+  const std::uint64_t limit = neg ? std::uint64_t{1} << 63 : (std::uint64_t{1} << 63) - 1;
+  std::uint64_t v = 0;
   for (; i < s.size(); ++i) {
     const auto d = static_cast<unsigned>(static_cast<unsigned char>(s[i]) - '0');
     if (d > 9) return false;
-    if (v > static_cast<U>((limit - d) / 10u)) return false;
-    v = static_cast<U>(v * 10u + d);
+    if (v > (limit - d) / 10u) return false;
+    v = v * 10u + d;
   }
-  out = neg ? static_cast<Int>(U(0) - v) : static_cast<Int>(v);
+  out = neg ? static_cast<std::int64_t>(std::uint64_t{0} - v) : static_cast<std::int64_t>(v);
+  return true;
+}
+
+/// parse_decimal() into a 32-bit integer.
+[[nodiscard]] constexpr bool parse_decimal(std::string_view s, std::int32_t& out) noexcept {
+  std::int64_t v = 0;
+  if (!parse_decimal(s, v) || v < std::numeric_limits<std::int32_t>::min() ||
+      v > std::numeric_limits<std::int32_t>::max())
+    return false;
+  out = static_cast<std::int32_t>(v);
   return true;
 }
 
 /// parse_decimal() of [b, e), decoded first when Decode and needed.
-template <class Int, bool Decode>
-[[nodiscard]] constexpr bool parse_integer(const char* b, const char* e, Int& out) noexcept {
+template <bool Decode>
+[[nodiscard]] constexpr bool parse_integer(const char* b, const char* e,
+                                           std::int64_t& out) noexcept {
   const std::string_view raw(b, static_cast<std::size_t>(e - b));
   // Plain digits decode to themselves, so only text that fails as it is can need decoding.
   if (parse_decimal(raw, out)) return true;
@@ -1203,6 +1210,18 @@ template <class Int, bool Decode>
   return false;
 }
 
+/// parse_integer() into a 32-bit integer.
+template <bool Decode>
+[[nodiscard]] constexpr bool parse_integer(const char* b, const char* e,
+                                           std::int32_t& out) noexcept {
+  std::int64_t v = 0;
+  if (!parse_integer<Decode>(b, e, v) || v < std::numeric_limits<std::int32_t>::min() ||
+      v > std::numeric_limits<std::int32_t>::max())
+    return false;
+  out = static_cast<std::int32_t>(v);
+  return true;
+}
+
 template <class S>
 [[nodiscard]] constexpr S make_string(const char* b, const char* e) noexcept {
   return S(std::string_view(b, static_cast<std::size_t>(e - b)));
@@ -1210,24 +1229,42 @@ template <class S>
 
 // ---- unknown fields: duplicates ----------------------------------------------------------------
 
-// The parsers' scratch vectors (hash table, sort keys, flags) are all std::vector<std::uint64_t>:
-// each vector type is a set of instantiations a calling unit compiles (bench/README.md,
-// Compile time).
+/// The parsers' scratch space (hash table, sort keys, flags): n zeroed 64-bit integers on the
+/// heap. Not a std::vector: each vector type is some fifty small functions that a unit calling
+/// a parser instantiates and optimizes (bench/README.md, Compile time); this is a handful.
+class scratch {
+ public:
+  constexpr scratch() noexcept = default;
+  constexpr explicit scratch(std::size_t n)
+      : p_(std::allocator<std::uint64_t>{}.allocate(n)), n_(n) {
+    for (std::size_t i = 0; i < n; ++i) std::construct_at(p_ + i, std::uint64_t{0});
+  }
+  scratch(const scratch&) = delete;
+  scratch& operator=(const scratch&) = delete;
+  constexpr ~scratch() {
+    if (p_ != nullptr) std::allocator<std::uint64_t>{}.deallocate(p_, n_);
+  }
+  constexpr void swap(scratch& o) noexcept {
+    std::swap(p_, o.p_);
+    std::swap(n_, o.n_);
+  }
+  [[nodiscard]] constexpr std::size_t size() const noexcept { return n_; }
+  [[nodiscard]] constexpr bool empty() const noexcept { return n_ == 0; }
+  [[nodiscard]] constexpr std::uint64_t& operator[](std::size_t i) noexcept { return p_[i]; }
+  [[nodiscard]] constexpr const std::uint64_t& operator[](std::size_t i) const noexcept {
+    return p_[i];
+  }
 
-/// A vector of n zeros. (Not `std::vector<T>(n)`: with libstdc++ 12, clang cannot evaluate that
-/// in a constant expression for trivial T.)
-[[nodiscard]] constexpr std::vector<std::uint64_t> zeros(std::size_t n) {
-  std::vector<std::uint64_t> v;
-  v.reserve(n);
-  for (std::size_t i = 0; i < n; ++i) v.push_back(0);
-  return v;
-}
+ private:
+  std::uint64_t* p_ = nullptr;
+  std::size_t n_ = 0;
+};
 
 /// Sorts `v` by `less` in O(n log n) without allocating; returns at once when already sorted.
 /// (Not std::sort: its instantiations cost several times this one's compile time, and these
 /// sorts run only on out-of-order input.)
-template <class T, class Less>
-constexpr void heap_sort(std::vector<T>& v, const Less& less) {
+template <class Less>
+constexpr void heap_sort(scratch& v, const Less& less) {
   const std::size_t n = v.size();
   bool sorted = true;
   for (std::size_t i = 1; i < n && sorted; ++i) sorted = !less(v[i], v[i - 1]);
@@ -1252,6 +1289,17 @@ constexpr void heap_sort(std::vector<T>& v, const Less& less) {
 [[nodiscard]] constexpr std::string_view raw_text(std::string_view s) noexcept { return s; }
 [[nodiscard]] constexpr std::string_view raw_text(const form::encoded_view& s) noexcept {
   return s.encoded();
+}
+
+/// The order of the deferred duplicate check: level, then decoded name, then position.
+template <class U>
+GDOS_DETAIL_COLD [[nodiscard]] constexpr bool unknown_less(const std::vector<U>& v, std::uint64_t a,
+                                                           std::uint64_t b) noexcept {
+  const std::uint64_t ta = tag_of(v[static_cast<std::size_t>(a)]);
+  const std::uint64_t tb = tag_of(v[static_cast<std::size_t>(b)]);
+  if (ta != tb) return ta < tb;
+  const int c = str_cmp(v[static_cast<std::size_t>(a)].name, v[static_cast<std::size_t>(b)].name);
+  return c != 0 ? c < 0 : a < b;
 }
 
 /// Finds duplicate unknown fields as they are added. Keys nearly always arrive grouped by
@@ -1313,30 +1361,24 @@ struct unknown_dedup {
   GDOS_DETAIL_COLD [[nodiscard]] static constexpr std::size_t finish_sorted(std::vector<U>& v,
                                                                             bool strict) {
     constexpr std::size_t npos = static_cast<std::size_t>(-1);
-    std::vector<std::uint64_t> idx;
-    idx.reserve(v.size());
-    for (std::size_t i = 0; i < v.size(); ++i) idx.push_back(i);
-    heap_sort(idx, [&v](std::uint64_t a, std::uint64_t b) {
-      const std::uint64_t ta = tag_of(v[a]);
-      const std::uint64_t tb = tag_of(v[b]);
-      if (ta != tb) return ta < tb;
-      const int c = str_cmp(v[a].name, v[b].name);
-      return c != 0 ? c < 0 : a < b;
-    });
+    scratch idx(v.size());
+    for (std::size_t i = 0; i < v.size(); ++i) idx[i] = i;
+    heap_sort(idx, [&v](std::uint64_t a, std::uint64_t b) { return unknown_less(v, a, b); });
     std::size_t first_dup = npos;
-    std::vector<std::uint64_t> drop;  // flags; not vector<bool>, see zeros()
+    scratch drop;  // flags, allocated when a duplicate is dropped
+    const auto pos = [&idx](std::size_t k) { return static_cast<std::size_t>(idx[k]); };
     for (std::size_t i = 0; i < idx.size();) {
       std::size_t j = i + 1;
-      while (j < idx.size() && tag_of(v[idx[j]]) == tag_of(v[idx[i]]) &&
-             str_eq(v[idx[j]].name, v[idx[i]].name))
+      while (j < idx.size() && tag_of(v[pos(j)]) == tag_of(v[pos(i)]) &&
+             str_eq(v[pos(j)].name, v[pos(i)].name))
         ++j;
       if (j - i > 1) {
         if (strict) {
-          first_dup = std::min(first_dup, static_cast<std::size_t>(idx[i + 1]));
+          first_dup = std::min(first_dup, pos(i + 1));
         } else {
-          if (drop.empty()) drop = zeros(v.size());
-          v[idx[i]].value = v[idx[j - 1]].value;
-          for (std::size_t k = i + 1; k < j; ++k) drop[idx[k]] = 1;
+          if (drop.empty()) scratch(v.size()).swap(drop);
+          v[pos(i)].value = v[pos(j - 1)].value;
+          for (std::size_t k = i + 1; k < j; ++k) drop[pos(k)] = 1;
         }
       }
       i = j;
@@ -1345,7 +1387,7 @@ struct unknown_dedup {
       std::size_t out = 0;
       for (std::size_t i = 0; i < v.size(); ++i)
         if (!drop[i]) v[out++] = v[i];
-      v.resize(out);
+      while (v.size() > out) v.pop_back();
     }
     return first_dup;
   }
@@ -1422,26 +1464,26 @@ class order_table {
   }
 
   GDOS_DETAIL_COLD constexpr void sort_all() {
-    std::vector<std::uint64_t> keys;
-    sort_by_index(*orders_, keys);
-    for (auto& o : *orders_) sort_by_index(o.certificates, keys);
+    sort_by_index(*orders_);
+    for (auto& o : *orders_) sort_by_index(o.certificates);
   }
 
   // Sorts orders or certificates by index: the (index, position) pairs as integers, then the
   // elements moved once into their places. (Not a sort of the elements with a comparator: that
   // would be one more sort instantiation per element type.)
   template <class T>
-  static constexpr void sort_by_index(std::vector<T>& v, std::vector<std::uint64_t>& keys) {
+  static constexpr void sort_by_index(std::vector<T>& v) {
     bool sorted = true;
     for (std::size_t i = 1; i < v.size() && sorted; ++i) sorted = v[i - 1].index < v[i].index;
     if (sorted) return;
-    keys.clear();
+    scratch keys(v.size());
     for (std::size_t i = 0; i < v.size(); ++i)
-      keys.push_back((static_cast<std::uint64_t>(v[i].index) << 32) | i);
+      keys[i] = (static_cast<std::uint64_t>(v[i].index) << 32) | i;
     heap_sort(keys, [](std::uint64_t a, std::uint64_t b) { return a < b; });
     std::vector<T> out;
     out.reserve(v.size());
-    for (const std::uint64_t k : keys) out.emplace_back() = std::move(v[k & 0xFFFFFFFFu]);
+    for (std::size_t i = 0; i < keys.size(); ++i)
+      out.emplace_back() = std::move(v[static_cast<std::size_t>(keys[i] & 0xFFFFFFFFu)]);
     v.swap(out);
   }
 
@@ -1494,7 +1536,7 @@ class order_table {
   GDOS_DETAIL_COLD constexpr void rehash(std::size_t want) {
     std::size_t cap = 16;
     while (cap < want) cap *= 2;
-    std::vector<std::uint64_t> old = zeros(2 * cap);
+    scratch old(2 * cap);
     old.swap(slots_);
     count_ = 0;
     for (std::size_t i = 0; i < old.size(); i += 2)
@@ -1523,7 +1565,7 @@ class order_table {
   std::size_t cur_ = npos;
   std::size_t certificate_hint_ = 0;
   bool hashed_ = false;
-  std::vector<std::uint64_t> slots_;
+  scratch slots_;
   std::size_t count_ = 0;
 };
 
@@ -1937,7 +1979,7 @@ class response_parser {
       v = *f.vb - '0';
     } else if (f.ve - f.vb == 2 && *f.vb == '-' && f.vb[1] == '1') {
       v = -1;
-    } else if (!parse_integer<std::int32_t, decode_keys>(f.vb, f.ve, v)) {
+    } else if (!parse_integer<decode_keys>(f.vb, f.ve, v)) {
       if (strict()) return fail(response_errc::invalid_value, f.kb, f.ke);
       return add_unknown(f);
     }
@@ -1994,7 +2036,7 @@ class response_parser {
         if (f.id != fid::order_number)
           return set_text(o->*order_text<S>[offset_of(f.id, fid::order_date_time)], f);
         std::int64_t v = 0;
-        if (parse_integer<std::int64_t, decode_keys>(f.vb, f.ve, v)) return set(o->number, v, f);
+        if (parse_integer<decode_keys>(f.vb, f.ve, v)) return set(o->number, v, f);
         if (strict()) return fail(response_errc::invalid_value, f.kb, f.ke);
         return add_unknown(f);
       }
@@ -2004,7 +2046,7 @@ class response_parser {
     if (f.id != fid::error_code)
       return set_text(r_.*top_text<S>[offset_of(f.id, fid::error_message)], f);
     std::int32_t v = 0;
-    if (!parse_integer<std::int32_t, decode_keys>(f.vb, f.ve, v))
+    if (!parse_integer<decode_keys>(f.vb, f.ve, v))
       return fail(response_errc::invalid_error_code, f.kb, f.ke);
     if (have_error_code_ && strict()) return fail(response_errc::duplicate_key, f.kb, f.ke);
     have_error_code_ = true;
