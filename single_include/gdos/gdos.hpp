@@ -3151,6 +3151,11 @@ constexpr void heap_sort(scratch& v, const Less& less) {
   return s.encoded();
 }
 
+/// Plain integer order, a named type so that every sort of integer keys is one instantiation.
+struct less_u64 {
+  constexpr bool operator()(std::uint64_t a, std::uint64_t b) const noexcept { return a < b; }
+};
+
 /// The order of the deferred duplicate check: level, then decoded name, then position.
 template <class U>
 GDOS_DETAIL_COLD [[nodiscard]] constexpr bool unknown_less(const std::vector<U>& v, std::uint64_t a,
@@ -3339,7 +3344,7 @@ class order_table {
     scratch keys(v.size());
     for (std::size_t i = 0; i < v.size(); ++i)
       keys[i] = (static_cast<std::uint64_t>(v[i].index) << 32) | i;
-    heap_sort(keys, [](std::uint64_t a, std::uint64_t b) { return a < b; });
+    heap_sort(keys, less_u64{});
     std::vector<T> out;
     out.reserve(v.size());
     for (std::size_t i = 0; i < keys.size(); ++i)
