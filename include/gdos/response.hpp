@@ -1192,6 +1192,15 @@ template <bool Decode>
   return true;
 }
 
+/// parse_decimal() of the decoded text of `raw` (an integer sent escaped: rare).
+GDOS_DETAIL_COLD [[nodiscard]] constexpr bool parse_decoded_integer(std::string_view raw,
+                                                                    std::int64_t& out) noexcept {
+  // An integer is at most 20 characters; anything longer is not one.
+  std::array<char, 24> buf{};
+  const auto r = form::decode_to(raw, buf);
+  return r && parse_decimal(std::string_view(buf.data(), r.size), out);
+}
+
 /// parse_decimal() of [b, e), decoded first when Decode and needed.
 template <bool Decode>
 [[nodiscard]] constexpr bool parse_integer(const char* b, const char* e,
@@ -1200,12 +1209,7 @@ template <bool Decode>
   // Plain digits decode to themselves, so only text that fails as it is can need decoding.
   if (parse_decimal(raw, out)) return true;
   if constexpr (Decode) {
-    if (form::needs_decoding(raw)) {
-      // An integer is at most 20 characters; anything longer is not one.
-      std::array<char, 24> buf{};
-      const auto r = form::decode_to(raw, buf);
-      return r && parse_decimal(std::string_view(buf.data(), r.size), out);
-    }
+    if (form::needs_decoding(raw)) return parse_decoded_integer(raw, out);
   }
   return false;
 }
@@ -1338,9 +1342,7 @@ struct unknown_dedup {
           if (raw_text(v[i].name) == raw) return i;
         return npos;
       }
-      for (std::size_t i = run_start; i < v.size(); ++i)
-        if (str_eq(v[i].name, name)) return i;
-      return npos;
+      return find_decoded(v, run_start, name);
     }
     if (!any || tag > run_tag) {
       any = true;
@@ -1350,6 +1352,15 @@ struct unknown_dedup {
     }
     deferred = true;
     return npos;
+  }
+
+  /// find() once a name with an escape was kept: names compared decoded.
+  template <class U, class Name>
+  GDOS_DETAIL_COLD [[nodiscard]] static constexpr std::size_t find_decoded(
+      const std::vector<U>& v, std::size_t from, const Name& name) noexcept {
+    for (std::size_t i = from; i < v.size(); ++i)
+      if (str_eq(v[i].name, name)) return i;
+    return static_cast<std::size_t>(-1);
   }
 
   /// The deferred check over the whole list. Strict: the body position (index in v) of the
