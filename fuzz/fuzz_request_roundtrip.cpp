@@ -20,13 +20,7 @@
 #include <string_view>
 #include <vector>
 
-#define FUZZ_CHECK(cond)                                                                  \
-  do {                                                                                    \
-    if (!(cond)) {                                                                        \
-      std::fprintf(stderr, "%s:%d: invariant violated: %s\n", __FILE__, __LINE__, #cond); \
-      std::abort();                                                                       \
-    }                                                                                     \
-  } while (false)
+#include "fuzz_check.hpp"
 
 namespace {
 

@@ -19,22 +19,7 @@
 using namespace std::literals;
 namespace form = gdos::form;
 
-// clang 19 cannot run libstdc++ 12's std::string in a constant expression; g++ 12 can.
-#if defined(__clang__)
-#define GDOS_TEST_CONSTEXPR_STRING 0
-#else
-#define GDOS_TEST_CONSTEXPR_STRING 1
-#endif
-
-#define CHECK_BOTH_WAYS(fn) \
-  static_assert(fn());      \
-  CHECK(fn())
-
-#if GDOS_TEST_CONSTEXPR_STRING
-#define CHECK_BOTH_WAYS_STRING(fn) CHECK_BOTH_WAYS(fn)
-#else
-#define CHECK_BOTH_WAYS_STRING(fn) CHECK(fn())
-#endif
+#include "constexpr_check.hpp"
 
 static_assert(std::ranges::forward_range<form::fields_view>);
 static_assert(std::ranges::common_range<form::fields_view>);

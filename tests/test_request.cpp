@@ -24,22 +24,7 @@ using gdos::api_code;
 using gdos::request_errc;
 using gdos::request_field;
 
-// clang 19 cannot run libstdc++ 12's std::string in a constant expression; g++ 12 can.
-#if defined(__clang__)
-#define GDOS_TEST_CONSTEXPR_STRING 0
-#else
-#define GDOS_TEST_CONSTEXPR_STRING 1
-#endif
-
-#define CHECK_BOTH_WAYS(fn) \
-  static_assert(fn());      \
-  CHECK(fn())
-
-#if GDOS_TEST_CONSTEXPR_STRING
-#define CHECK_BOTH_WAYS_STRING(fn) CHECK_BOTH_WAYS(fn)
-#else
-#define CHECK_BOTH_WAYS_STRING(fn) CHECK(fn())
-#endif
+#include "constexpr_check.hpp"
 
 static_assert(std::is_aggregate_v<gdos::request>);
 static_assert(std::is_trivially_copyable_v<gdos::request>);
