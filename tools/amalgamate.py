@@ -78,7 +78,9 @@ def amalgamate() -> str:
         "\n",
     ]
     inline(ENTRY.resolve(), set(), out)
-    return "".join(out)
+    # Dropping a #pragma once or an already-inlined include can leave two blank lines in a row;
+    # one is enough, and it keeps the file as clang-format would write it.
+    return re.sub(r"\n{3,}", "\n\n", "".join(out))
 
 
 def main() -> int:

@@ -79,9 +79,11 @@ std::string progress_word(std::optional<gdos::progress_status> p) {
   return fmt::format("unknown ({})", gdos::to_int(*p));
 }
 
+using progress_member = std::optional<gdos::progress_status> gdos::certificate::*;
+
 struct progress_field {
   const char* wire;
-  std::optional<gdos::progress_status> gdos::certificate::* member;
+  progress_member member;
 };
 
 constexpr progress_field progress_fields[] = {

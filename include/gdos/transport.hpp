@@ -135,13 +135,17 @@ struct http_response {
   }
 };
 
+namespace detail {
+template <class T>
+concept returns_http_response =
+    std::convertible_to<std::invoke_result_t<T&, const http_request&>, http_response>;
+}  // namespace detail
+
 /// What get_detailed_order_status() needs from a transport: something callable, as an lvalue,
 /// with a `const http_request&`, returning an http_response (or a type convertible to one).
 /// Lambdas, function objects, function pointers and std::function all qualify.
 template <class T>
-concept transport =
-    std::invocable<T&, const http_request&> &&
-    std::convertible_to<std::invoke_result_t<T&, const http_request&>, http_response>;
+concept transport = std::invocable<T&, const http_request&> && detail::returns_http_response<T>;
 
 /// True when `content_type` names application/x-www-form-urlencoded: the media type compared
 /// ASCII case-insensitively, with surrounding spaces and any parameters (`; charset=UTF-8`)
@@ -295,8 +299,7 @@ class reply : public response {
 ///
 /// A template only so that the reply parser is instantiated where this function is used, not
 /// in every translation unit that includes gdos.hpp; `Http` is always http_response.
-template <class Http = http_response>
-  requires std::same_as<Http, http_response>
+template <std::same_as<http_response> Http = http_response>
 [[nodiscard]] result<reply, call_error> check_http_response(Http&& http,
                                                             const call_options& options = {},
                                                             std::string_view secret = {});
@@ -432,8 +435,7 @@ struct reply_access {
 
 }  // namespace detail
 
-template <class Http>
-  requires std::same_as<Http, http_response>
+template <std::same_as<http_response> Http>
 result<reply, call_error> check_http_response(Http&& http, const call_options& options,
                                               std::string_view secret) {
   call_error e;
