@@ -83,12 +83,14 @@ docs() { cmake --build --preset gcc --target docs; }
 cxx23() { cmake --workflow --preset cxx23; }
 
 # What <gdos/gdos.hpp> plus a parse costs to compile, against the standard headers it includes
-# (budget 1.5 x), and what each header costs alone.
+# (budget 1.5 x), and the floor: gdos' declarations alone and a toy typed parser after them
+# (bench/README.md, "Compile time"). Reported, not enforced: the floor is over the budget.
 compile_time() {
   local out
-  out=$(python3 tools/compile_time.py --runs 5 --breakdown)
+  out=$(python3 tools/compile_time.py --runs 5 --floor)
   echo "$out"
   summary+=("     compile time: $(grep -m1 "^ratio" <<<"$out" | tr -s " ")")
+  summary+=("     compile time floor: $(grep -m1 "toy typed parser after" <<<"$out" | tr -s " ")")
 }
 
 fuzz() {

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Measure what including gdos costs at compile time.
 
-Compiles two translation units several times each and prints the median wall time and the ratio:
+Compiles two translation units several times each and prints the median CPU time and the ratio:
 
   gdos      includes <gdos/gdos.hpp> and parses a GetDetailedOrderStatus reply;
   baseline  includes exactly the standard headers that gdos' own headers include (collected from
@@ -10,10 +10,22 @@ Compiles two translation units several times each and prints the median wall tim
 The budget (the project's rule) is gdos <= 1.5 x baseline. With --breakdown it also times each
 standard header alone and each gdos header alone, to show where the time goes; with
 --references, some well-known headers for scale (<string>, Boost.URL, cpp-httplib) when they are
-installed.
+installed. With --floor it times, against the same baseline in the same rounds, what no parser
+with gdos' API can avoid:
+
+  declarations  includes <gdos/gdos.hpp> and calls nothing (what the declarations alone cost);
+  toy parser    the baseline's standard headers plus a minimal typed parser written here, without
+                gdos and then after <gdos/gdos.hpp> (the least a parser inside gdos could cost):
+                it splits the body, reads the X_ and X_Y_ indices, matches a few names and stores
+                views and progress values into nested vectors of structs with optional members,
+                keeping unknown fields; no errors, limits, decoding, out-of-order keys or
+                duplicates. A lower bound on what any typed parser's instantiation costs;
+  peer splits   (when installed) Boost.URL's params_view and cpp-httplib's parse_query_text
+                splitting the same body into decoded (name, value) strings, untyped.
 
     python3 tools/compile_time.py                       # g++ -O2, 5 runs each
     python3 tools/compile_time.py --cxx clang++-19 --runs 9 --breakdown
+    python3 tools/compile_time.py --floor               # what the budget leaves room for
     python3 tools/compile_time.py --enforce             # exit 1 when over budget
 """
 
@@ -68,6 +80,139 @@ int main(int argc, char**) {{
   return static_cast<int>(body.substr(static_cast<std::size_t>(argc - 1)).find('&'));
 }}
 """
+
+
+DECLARATIONS_TU = """\
+#include <gdos/gdos.hpp>
+
+int main(int argc, char**) {{
+  const std::string_view body = "{reply}";
+  return static_cast<int>(body.substr(static_cast<std::size_t>(argc - 1)).find('&'));
+}}
+"""
+
+# The floor: the least a typed parser of this API instantiates (see the module docstring).
+TOY_PARSER_TU = """\
+{includes}
+
+namespace toy {{
+enum class progress : int {{ not_required = -1, not_completed, completed, in_progress, other }};
+struct unknown {{ std::string_view name, value; }};
+struct certificate {{
+  std::uint32_t index = 0;
+  std::optional<std::string_view> serial_number, fqdn, certificate_status;
+  std::optional<progress> csr_status, dcv_status;
+  std::vector<unknown> unknown_fields;
+}};
+struct order {{
+  std::uint32_t index = 0;
+  std::optional<std::string_view> order_number, order_date_time, order_status;
+  std::vector<certificate> certificates;
+  std::vector<unknown> unknown_fields;
+}};
+struct response {{
+  long error_code = 0;
+  std::optional<std::string_view> error_message;
+  std::vector<order> orders;
+  std::vector<unknown> unknown_fields;
+}};
+
+inline bool take_index(std::string_view& key, std::uint32_t& index) {{
+  std::size_t i = 0;
+  index = 0;
+  for (; i < key.size() && key[i] >= '0' && key[i] <= '9'; ++i)
+    index = index * 10 + static_cast<std::uint32_t>(key[i] - '0');
+  if (i == 0 || i >= key.size() || key[i] != '_') return false;
+  key.remove_prefix(i + 1);
+  return true;
+}}
+
+inline progress to_progress(std::string_view v) {{
+  if (v == "-1") return progress::not_required;
+  if (v == "0") return progress::not_completed;
+  if (v == "1") return progress::completed;
+  if (v == "2") return progress::in_progress;
+  return progress::other;
+}}
+
+inline response parse(std::string_view body) {{
+  response r;
+  while (!body.empty()) {{
+    const std::size_t amp = body.find('&');
+    const std::string_view piece = body.substr(0, amp);
+    body = amp == std::string_view::npos ? std::string_view{{}} : body.substr(amp + 1);
+    const std::size_t eq = piece.find('=');
+    std::string_view key = piece.substr(0, eq);
+    const std::string_view value = eq == std::string_view::npos ? std::string_view{{}} : piece.substr(eq + 1);
+    std::uint32_t x = 0, y = 0;
+    if (!take_index(key, x)) {{
+      if (key == "errorCode") {{
+        long v = 0;
+        for (const char c : value) v = v * 10 + (c - '0');
+        r.error_code = v;
+      }} else if (key == "errorMessage") {{
+        r.error_message = value;
+      }} else {{
+        r.unknown_fields.push_back({{key, value}});
+      }}
+      continue;
+    }}
+    if (r.orders.empty() || r.orders.back().index != x) r.orders.emplace_back().index = x;
+    order& o = r.orders.back();
+    if (!take_index(key, y)) {{
+      if (key == "orderNumber") o.order_number = value;
+      else if (key == "orderDateTime") o.order_date_time = value;
+      else if (key == "orderStatus") o.order_status = value;
+      else o.unknown_fields.push_back({{key, value}});
+      continue;
+    }}
+    if (o.certificates.empty() || o.certificates.back().index != y) o.certificates.emplace_back().index = y;
+    certificate& c = o.certificates.back();
+    if (key == "serialNumber") c.serial_number = value;
+    else if (key == "FQDN") c.fqdn = value;
+    else if (key == "certificateStatus") c.certificate_status = value;
+    else if (key == "csrStatus") c.csr_status = to_progress(value);
+    else if (key == "dcvStatus") c.dcv_status = to_progress(value);
+    else c.unknown_fields.push_back({{key, value}});
+  }}
+  return r;
+}}
+}}  // namespace toy
+
+int main(int argc, char**) {{
+  const std::string_view body = "{reply}";
+  const toy::response r = toy::parse(body.substr(static_cast<std::size_t>(argc - 1)));
+  return static_cast<int>(r.orders.size());
+}}
+"""
+
+# Peers splitting the same body into decoded (name, value) strings, untyped.
+PEER_SPLIT_TUS = {
+    "Boost.URL params_view": ("boost/url.hpp", """\
+#include <boost/url.hpp>
+#include <string>
+#include <utility>
+#include <vector>
+
+int main(int argc, char**) {{
+  const std::string_view body = "{reply}";
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto p : boost::urls::params_view(body.substr(static_cast<std::size_t>(argc - 1))))
+    out.emplace_back(p.key, p.value);
+  return static_cast<int>(out.size());
+}}
+"""),
+    "cpp-httplib parse_query_text": ("httplib.h", """\
+#include <httplib.h>
+
+int main(int argc, char**) {{
+  const std::string body = "{reply}";
+  httplib::Params out;
+  httplib::detail::parse_query_text(body.substr(static_cast<std::size_t>(argc - 1)), out);
+  return static_cast<int>(out.size());
+}}
+"""),
+}
 
 
 def gdos_headers() -> list[Path]:
@@ -140,6 +285,8 @@ def main() -> int:
     ap.add_argument("--enforce", action="store_true", help="exit 1 when the ratio is over budget")
     ap.add_argument("--breakdown", action="store_true", help="time each header alone")
     ap.add_argument("--references", action="store_true", help="time well-known headers for scale")
+    ap.add_argument("--floor", action="store_true",
+                    help="also time the declarations alone, a toy parser and peer splits")
     args = ap.parse_args()
 
     cxx = shlex.split(args.cxx)
@@ -173,12 +320,41 @@ def main() -> int:
         print(f"the gdos unit calls {what} on a sample reply")
         print()
 
-        base, full = median_seconds(cxx, flags, [base_src, gdos_src], args.runs)
+        # The floor units take turns with the two above, in the same rounds.
+        floor: list[tuple[str, Path]] = []
+        if args.floor:
+            includes = "\n".join(f"#include <{h}>" for h in std)
+            floor.append(("gdos declarations (included, nothing called)",
+                          unit("declarations", DECLARATIONS_TU.format(reply=reply))))
+            floor.append(("toy typed parser (std headers, no gdos)",
+                          unit("toy", TOY_PARSER_TU.format(includes=includes, reply=reply))))
+            floor.append(("toy typed parser after <gdos/gdos.hpp>",
+                          unit("toy_gdos", TOY_PARSER_TU.format(
+                              includes=f"{includes}\n#include <gdos/gdos.hpp>", reply=reply))))
+            for i, (label, (header, text)) in enumerate(PEER_SPLIT_TUS.items()):
+                src = unit(f"peer{i}", text.format(reply=reply))
+                probe = subprocess.run([*cxx, *flags, "-fsyntax-only", str(src)],
+                                       capture_output=True)
+                if probe.returncode == 0:
+                    floor.append((f"{label} split (untyped)", src))
+                else:
+                    print(f"(<{header}> not installed: no {label} unit)")
+
+        times = median_seconds(cxx, flags, [base_src, gdos_src, *(s for _, s in floor)], args.runs)
+        base, full = times[0], times[1]
         ratio = full / base
         print(f"{'baseline (standard headers only)':44} {base:6.2f} s")
         print(f"{'gdos (<gdos/gdos.hpp> + a parse)':44} {full:6.2f} s")
         verdict = "within" if ratio <= args.budget else "OVER"
         print(f"{'ratio':44} {ratio:6.2f} x  ({verdict} the {args.budget} x budget)")
+
+        if floor:
+            print()
+            print(f"the floor, against the same baseline (budget {args.budget} x = "
+                  f"{args.budget * base:.2f} s, i.e. {(args.budget - 1) * base:.2f} s over it):")
+            for (label, _), secs in zip(floor, times[2:]):
+                print(f"  {label:46} {secs:6.2f} s  {secs / base:5.2f} x  "
+                      f"(+{secs - base:.2f} s)")
 
         if args.breakdown:
             print()
