@@ -96,4 +96,16 @@ TEST_CASE("README: writing a reply") {
         "&1_1_dcvStatus=1&1_1_slId=42");
   CHECK(denied == "errorCode=-16&errorMessage=Permission+denied%21");
   CHECK(*gdos::parse_response(body) == reply);
+
+  reply.unknown_fields.push_back({.order = 1, .name = "orderStatus", .value = "Valid"});
+  gdos::write_check check = gdos::validate(reply);
+  // !check: check.ec == gdos::write_errc::known_name (it would come back as o.status),
+  //         check.x == 1, check.unknown_field == 1
+
+  CHECK(!check);
+  CHECK(check.ec == gdos::write_errc::known_name);
+  CHECK(check.x == 1);
+  CHECK(check.unknown_field == 1);
+  const auto back = gdos::parse_response(gdos::write_response(reply));  // orderStatus twice
+  CHECK(back.error().code == gdos::response_errc::duplicate_key);
 }

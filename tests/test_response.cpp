@@ -1188,6 +1188,372 @@ TEST_CASE("parse(write(x)) == x for generated suggestedOrgDetails lists") {
   }
 }
 
+// ---- validate(): what the writer takes for granted ----------------------------------------------
+
+namespace {
+
+using gdos::write_check;
+using gdos::write_errc;
+
+// parse(write(r), options) == r, for a reply or a suggestedOrgDetails list of at most 1 KB.
+template <class R>
+constexpr bool round_trips(const R& r, const gdos::parse_options& options = {}) {
+  std::array<char, 1024> buf{};
+  if constexpr (requires { r.orders; }) {
+    const auto w = gdos::write_response(r, buf);
+    if (!w) return false;
+    const auto back = gdos::parse_response(std::string_view(buf.data(), w.size), options);
+    return back && *back == r;
+  } else {
+    const auto w = gdos::write_org_details(r, buf);
+    if (!w) return false;
+    const auto back = gdos::parse_org_details(std::string_view(buf.data(), w.size), options);
+    return back && *back == r;
+  }
+}
+
+// validate() gives `want`, and the reply round-trips exactly when `want` is ok.
+template <class R>
+constexpr bool validates_as(const R& r, write_check want, const gdos::parse_options& o = {}) {
+  return gdos::validate(r, o) == want && round_trips(r, o) == bool(want);
+}
+
+constexpr gdos::decoded_response two_orders() {
+  gdos::decoded_response r;
+  r.orders.resize(2);
+  r.orders[0].index = 1;
+  r.orders[0].status = "Issued";
+  r.orders[0].certificates.resize(2);
+  r.orders[0].certificates[0].index = 1;
+  r.orders[0].certificates[0].fqdn = "a.example";
+  r.orders[0].certificates[1].index = 3;
+  r.orders[0].certificates[1].csr_status = progress_status::completed;
+  r.orders[1].index = 7;
+  r.orders[1].number = 42;
+  return r;
+}
+
+constexpr bool validate_orders_and_certificates() {
+  constexpr auto npos = write_check::npos;
+  auto r = two_orders();
+  bool ok = validates_as(r, {});
+  r.orders[1].index = 1;
+  ok = ok && validates_as(r, {write_errc::not_ascending, 1, 0, npos});
+  r.orders[1].index = 0;
+  ok = ok && validates_as(r, {write_errc::index_zero, 0, 0, npos});
+  r.orders[1].index = 2000000;
+  ok = ok && validates_as(r, {write_errc::index_too_large, 2000000, 0, npos});
+  r = two_orders();
+  r.orders[0].certificates[1].index = 1;
+  ok = ok && validates_as(r, {write_errc::not_ascending, 1, 1, npos});
+  r = two_orders();
+  gdos::parse_options few;
+  few.max_orders = 1;
+  ok = ok && validates_as(r, {write_errc::too_many_orders, 7, 0, npos}, few);
+  few = {};
+  few.max_certificates = 1;
+  ok = ok && validates_as(r, {write_errc::too_many_certificates, 1, 3, npos}, few);
+  // An order with nothing but certificates is written; one with nothing at all is not.
+  r.orders[0].status.reset();
+  ok = ok && validates_as(r, {});
+  r.orders[1].number.reset();
+  ok = ok && validates_as(r, {write_errc::empty, 7, 0, npos});
+  r.unknown_fields.push_back({7, 0, "slId", "1"});  // an unknown field is a field
+  ok = ok && validates_as(r, {});
+  r.orders[0].certificates[0].fqdn.reset();
+  return ok && validates_as(r, {write_errc::empty, 1, 1, npos});
+}
+
+constexpr bool validate_unknown_fields() {
+  auto r = two_orders();
+  const auto with = [&r](gdos::decoded_unknown_field u) {
+    auto copy = r;
+    copy.unknown_fields.push_back({0, 0, "apiVersion", "2"});
+    copy.unknown_fields.push_back(u);
+    return copy;
+  };
+  bool ok = validates_as(with({7, 0, "upsTrackingID", "1Z"}), {});
+  ok = ok && validates_as(with({1, 3, "1_x", "y"}), {});  // no level below a certificate
+  ok = ok && validates_as(with({2, 0, "x", "y"}), {write_errc::orphan_field, 2, 0, 1});
+  ok = ok && validates_as(with({1, 2, "x", "y"}), {write_errc::orphan_field, 1, 2, 1});
+  ok = ok && validates_as(with({0, 1, "x", "y"}), {write_errc::orphan_field, 0, 1, 1});
+  // Names the parser would read an index in, valid or not.
+  ok = ok && validates_as(with({0, 0, "7_x", "y"}), {write_errc::indexed_name, 0, 0, 1});
+  ok = ok && validates_as(with({0, 0, "0_x", "y"}), {write_errc::indexed_name, 0, 0, 1});
+  ok = ok && validates_as(with({0, 0, "+1_x", "y"}), {write_errc::indexed_name, 0, 0, 1});
+  ok = ok && validates_as(with({7, 0, "3_x", "y"}), {write_errc::indexed_name, 7, 0, 1});
+  ok = ok && validates_as(with({7, 0, "-3_x", "y"}), {write_errc::indexed_name, 7, 0, 1});
+  ok = ok && validates_as(with({0, 0, " 1_x", "y"}), {});  // written `+1_x`: a space, no sign
+  ok = ok && validates_as(with({0, 0, "1x_", "y"}), {});
+  // Known names of the field's own level only.
+  ok = ok && validates_as(with({0, 0, "errorItem", "y"}), {write_errc::known_name, 0, 0, 1});
+  ok = ok && validates_as(with({7, 0, "orderStatus", "y"}), {write_errc::known_name, 7, 0, 1});
+  ok = ok && validates_as(with({1, 3, "dcvStatus", "1"}), {write_errc::known_name, 1, 3, 1});
+  ok = ok && validates_as(with({0, 0, "orderStatus", "y"}), {});
+  ok = ok && validates_as(with({1, 3, "orderStatus", "y"}), {});
+  ok = ok && validates_as(with({7, 0, "errorCode", "y"}), {});
+  // Duplicates: the second of two at one level, names compared as text.
+  auto d = with({7, 0, "x", "1"});
+  d.unknown_fields.push_back({0, 0, "x", "2"});
+  d.unknown_fields.push_back({7, 0, "x", "3"});
+  d.unknown_fields.push_back({0, 0, "apiVersion", "4"});
+  ok = ok && validates_as(d, {write_errc::duplicate_name, 7, 0, 3});
+  d.unknown_fields.pop_back();
+  d.unknown_fields.pop_back();
+  ok = ok && validates_as(d, {});
+  // Limits on the whole text: fields (errorCode, 4 known, 3 unknown) and bytes.
+  gdos::parse_options o;
+  o.max_fields = 7;
+  ok = ok && validates_as(d, {write_errc::too_many_fields, 0, 0, write_check::npos}, o);
+  o.max_fields = 8;
+  ok = ok && validates_as(d, {}, o);
+  o.max_body_size = gdos::write_response(d, std::span<char>{}).size - 1;
+  return ok && validates_as(d, {write_errc::body_too_large, 0, 0, write_check::npos}, o);
+}
+
+constexpr bool validate_encoded_names_as_decoded() {
+  // encoded_view names are judged by their decoded text, as the parser reads them.
+  gdos::response r;
+  r.orders.emplace_back().index = 1;
+  r.orders[0].status = form::encoded_view("Issued");
+  const auto with = [&r](std::string_view name) {
+    auto copy = r;
+    copy.unknown_fields.push_back({1, 0, form::encoded_view(name), form::encoded_view("v")});
+    return copy;
+  };
+  return validates_as(with("%31_x"), {write_errc::indexed_name, 1, 0, 0}) &&
+         validates_as(with("%2B1_x"), {write_errc::indexed_name, 1, 0, 0}) &&
+         validates_as(with("+1_x"), {}) &&  // a space, then 1_x
+         validates_as(with("order%53tatus"), {write_errc::known_name, 1, 0, 0}) &&
+         validates_as(with("order%2553tatus"), {});
+}
+
+constexpr bool validate_org_details() {
+  constexpr auto npos = write_check::npos;
+  gdos::decoded_org_details d;
+  d.status = "Found";
+  d.matches.resize(2);
+  d.matches[0].index = 1;
+  d.matches[0].organization_name = "A&B";
+  d.matches[1].index = 4;
+  d.matches[1].country_name = "GB";
+  bool ok = validates_as(d, {});
+  auto bad = d;
+  bad.status.reset();
+  ok = ok && validates_as(bad, {write_errc::missing_status, 0, 0, npos});
+  gdos::parse_options lenient;
+  lenient.mode = parse_mode::lenient;
+  ok = ok && validates_as(bad, {}, lenient);
+  bad = d;
+  bad.matches[1].index = 1;
+  ok = ok && validates_as(bad, {write_errc::not_ascending, 1, 0, npos});
+  bad.matches[1].index = 0;
+  ok = ok && validates_as(bad, {write_errc::index_zero, 0, 0, npos});
+  gdos::parse_options one;
+  one.max_org_matches = 1;
+  ok = ok && validates_as(d, {write_errc::too_many_matches, 4, 0, npos}, one);
+  bad = d;
+  bad.matches[1].country_name.reset();
+  ok = ok && validates_as(bad, {write_errc::empty, 4, 0, npos});
+  bad.unknown_fields.push_back({4, "x", "1"});
+  ok = ok && validates_as(bad, {});
+  const auto with = [&d](gdos::basic_org_unknown_field<std::string_view> u) {
+    auto copy = d;
+    copy.unknown_fields.push_back(u);
+    return copy;
+  };
+  ok = ok && validates_as(with({2, "x", "1"}), {write_errc::orphan_field, 2, 0, 0});
+  ok = ok && validates_as(with({0, "2_x", "1"}), {write_errc::indexed_name, 0, 0, 0});
+  ok = ok && validates_as(with({4, "2_x", "1"}), {});
+  // Un-indexed match fields go to match 1; Status is un-indexed only.
+  ok = ok && validates_as(with({0, "postalCode", "1"}), {write_errc::known_name, 0, 0, 0});
+  ok = ok && validates_as(with({0, "Status", "1"}), {write_errc::known_name, 0, 0, 0});
+  ok = ok && validates_as(with({4, "postalCode", "1"}), {write_errc::known_name, 4, 0, 0});
+  ok = ok && validates_as(with({4, "Status", "1"}), {});
+  auto dup = with({4, "x", "1"});
+  dup.unknown_fields.push_back({4, "x", "2"});
+  return ok && validates_as(dup, {write_errc::duplicate_name, 4, 0, 1});
+}
+
+}  // namespace
+
+TEST_CASE("validate() finds what would not round-trip: indices, limits and empty entries") {
+  CHECK_BOTH_WAYS(validate_orders_and_certificates);
+}
+
+TEST_CASE("validate() finds unknown fields that would come back elsewhere, or not at all") {
+  CHECK_BOTH_WAYS(validate_unknown_fields);
+  CHECK_BOTH_WAYS(validate_encoded_names_as_decoded);
+}
+
+TEST_CASE("validate() of a suggestedOrgDetails list") { CHECK_BOTH_WAYS(validate_org_details); }
+
+TEST_CASE("every write_errc has a description") {
+  for (int i = 0; i <= static_cast<int>(write_errc::body_too_large); ++i)
+    CHECK(gdos::to_string(static_cast<write_errc>(i)) != "unknown write error");
+  CHECK(gdos::to_string(static_cast<write_errc>(200)) == "unknown write error");
+}
+
+// ---- validate() is exact: ok if and only if the strict parser gives the reply back -------------
+
+namespace {
+
+// Replies that break the writer's rules about half the time: indices repeated, unsorted, 0 or
+// over a small max_index; empty orders and certificates; unknown fields at levels that do not
+// exist, named like known fields, like indices or like each other; small limits.
+struct wild_generator {
+  std::mt19937 rng;
+  explicit wild_generator(unsigned seed) : rng(seed) {}
+
+  std::size_t below(std::size_t n) {
+    return std::uniform_int_distribution<std::size_t>(0, n - 1)(rng);
+  }
+  bool one_in(std::size_t n) { return below(n) == 0; }
+
+  std::vector<std::uint32_t> indices(std::size_t most) {
+    std::vector<std::uint32_t> v;
+    for (std::size_t n = below(most + 1); n != 0; --n)
+      v.push_back(static_cast<std::uint32_t>(below(7)));
+    if (!one_in(4)) {  // mostly well-formed: 1-based, unique, ascending
+      for (auto& i : v) ++i;
+      std::sort(v.begin(), v.end());
+      v.erase(std::unique(v.begin(), v.end()), v.end());
+    }
+    return v;
+  }
+
+  std::string_view name() {
+    static constexpr std::array<std::string_view, 24> names{
+        "x",    "y",         "slId",      "1_x",          "0_x",         "+1_x",
+        "-2_x", " 1_x",      "01_x",      "4294967296_x", "1x_",         "",
+        "_",    "1",         "errorCode", "errorItem",    "orderStatus", "orderNumber",
+        "FQDN", "dcvStatus", "Status",    "postalCode",   "x&=%",        "9_y"};
+    return names[below(names.size())];
+  }
+  std::string_view value() {
+    static constexpr std::array<std::string_view, 5> values{"", "v", "a&b=c", "50%", "-1"};
+    return values[below(values.size())];
+  }
+
+  // Each limit small now and then, at a size the generated replies reach.
+  gdos::parse_options options() {
+    gdos::parse_options o;
+    if (one_in(4)) o.max_index = 5;
+    if (one_in(4)) o.max_orders = 3;
+    if (one_in(4)) o.max_certificates = 2;
+    if (one_in(4)) o.max_org_matches = 2;
+    if (one_in(4)) o.max_fields = 2 + below(10);
+    if (one_in(4)) o.max_body_size = 10 + below(150);
+    return o;
+  }
+
+  gdos::decoded_response reply() {
+    gdos::decoded_response r;
+    r.error_code = static_cast<api_code>(static_cast<std::int32_t>(below(3)) - 1);
+    if (one_in(2)) r.error_message = value();
+    for (std::uint32_t x : indices(4)) {
+      auto& o = r.orders.emplace_back();
+      o.index = x;
+      if (!one_in(4)) o.status = value();
+      for (std::uint32_t y : indices(3)) {
+        auto& c = o.certificates.emplace_back();
+        c.index = y;
+        if (!one_in(4)) c.fqdn = value();
+        if (one_in(2)) c.dcv_status = static_cast<progress_status>(static_cast<int>(below(4)) - 1);
+      }
+    }
+    for (std::size_t n = below(6); n != 0; --n) {
+      std::uint32_t x = 0, y = 0;
+      if (!r.orders.empty() && !one_in(3)) {
+        const auto& o = r.orders[below(r.orders.size())];
+        x = o.index;
+        if (!o.certificates.empty() && one_in(2))
+          y = o.certificates[below(o.certificates.size())].index;
+      }
+      if (one_in(10)) x = static_cast<std::uint32_t>(below(9));
+      if (one_in(10)) y = static_cast<std::uint32_t>(below(9));
+      r.unknown_fields.push_back({x, y, name(), value()});
+    }
+    return r;
+  }
+
+  gdos::decoded_org_details org_details() {
+    gdos::decoded_org_details d;
+    if (!one_in(4)) d.status = "Found";
+    for (std::uint32_t m : indices(3)) {
+      auto& x = d.matches.emplace_back();
+      x.index = m;
+      if (!one_in(4)) x.organization_name = value();
+    }
+    for (std::size_t n = below(5); n != 0; --n) {
+      std::uint32_t m = 0;
+      if (!d.matches.empty() && one_in(2)) m = d.matches[below(d.matches.size())].index;
+      if (one_in(10)) m = static_cast<std::uint32_t>(below(9));
+      d.unknown_fields.push_back({m, name(), value()});
+    }
+    return d;
+  }
+};
+
+template <class R, class Parse>
+bool round_trips_through(const R& r, const std::string& text, const gdos::parse_options& o,
+                         const Parse& parse) {
+  const gdos_test::guarded_input in(text);
+  const auto back = parse(in.view(), o);
+  return back && *back == r;
+}
+
+}  // namespace
+
+TEST_CASE("validate() is exact: a reply is ok exactly when the strict parser gives it back") {
+  wild_generator g(1103);
+  const auto parse = [](std::string_view t, const gdos::parse_options& o) {
+    return gdos::parse_response(t, o);
+  };
+  std::array<std::size_t, 16> seen{};
+  for (int i = 0; i < 20000; ++i) {
+    const gdos::decoded_response r = g.reply();
+    gdos::parse_options o = g.options();
+    const std::string body = gdos::write_response(r);
+    const write_check v = gdos::validate(r, o);
+    INFO(body, " : ", gdos::to_string(v.ec));
+    REQUIRE(bool(v) == round_trips_through(r, body, o, parse));
+    ++seen.at(static_cast<std::size_t>(v.ec));
+    o.mode = parse_mode::lenient;
+    if (v) REQUIRE(round_trips_through(r, body, o, parse));
+  }
+  // Every answer that applies to a reply came up, ok often enough to mean something.
+  CHECK(seen[0] > 2000);
+  for (const write_errc e : {write_errc::too_many_matches, write_errc::missing_status})
+    seen.at(static_cast<std::size_t>(e)) = 1;
+  for (std::size_t e = 0; e <= static_cast<std::size_t>(write_errc::body_too_large); ++e)
+    CHECK_MESSAGE(seen.at(e) > 0, gdos::to_string(static_cast<write_errc>(e)));
+}
+
+TEST_CASE("validate() of a suggestedOrgDetails list is exact too") {
+  wild_generator g(2207);
+  const auto parse = [](std::string_view t, const gdos::parse_options& o) {
+    return gdos::parse_org_details(t, o);
+  };
+  std::array<std::size_t, 16> seen{};
+  for (int i = 0; i < 20000; ++i) {
+    const gdos::decoded_org_details d = g.org_details();
+    gdos::parse_options o = g.options();
+    const std::string list = gdos::write_org_details(d);
+    const write_check v = gdos::validate(d, o);
+    INFO(list, " : ", gdos::to_string(v.ec));
+    REQUIRE(bool(v) == round_trips_through(d, list, o, parse));
+    ++seen.at(static_cast<std::size_t>(v.ec));
+    o.mode = parse_mode::lenient;
+    if (v) REQUIRE(round_trips_through(d, list, o, parse));
+  }
+  CHECK(seen[0] > 2000);
+  for (const write_errc e : {write_errc::too_many_orders, write_errc::too_many_certificates})
+    seen.at(static_cast<std::size_t>(e)) = 1;
+  for (std::size_t e = 0; e <= static_cast<std::size_t>(write_errc::body_too_large); ++e)
+    CHECK_MESSAGE(seen.at(e) > 0, gdos::to_string(static_cast<write_errc>(e)));
+}
+
 // ---- the benchmark bodies
 // -------------------------------------------------------------------------
 

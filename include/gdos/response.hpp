@@ -17,7 +17,8 @@
 ///
 /// Nothing is dropped: fields this version does not know (later API versions add `slId`,
 /// `validityPeriodStart`, `upsTrackingID`, ...) are kept, in order, with the order and
-/// certificate they belong to, and write_response() writes them back.
+/// certificate they belong to, and write_response() writes them back. validate() says whether
+/// a reply built by hand will read back as written.
 ///
 /// `X_suggestedOrgDetails` holds a second url-encoded list inside its value (so it is encoded
 /// twice on the wire). parse_org_details() parses it on demand from the value decoded once.
@@ -2582,7 +2583,8 @@ template <class Lazy = void>
 /// that look like them: orders and certificates with ascending unique indices (1 to
 /// max_index), each with at least one field; unknown fields that belong to existing orders and
 /// certificates, whose names are not known names of their level, and, at the top and order
-/// level, do not start with an index prefix (`digits_`).
+/// level, do not start with an index prefix (`digits_`). validate() checks a reply built by
+/// hand against these rules and the parser's limits, and says which rule it breaks where.
 template <response_string S>
 [[nodiscard]] constexpr form::write_result write_response(const basic_response<S>& r,
                                                           std::span<char> dest) noexcept {
@@ -2609,6 +2611,345 @@ template <response_string S>
 template <response_string S>
 [[nodiscard]] constexpr std::string write_org_details(const basic_org_details<S>& d) {
   return detail::write_string([&d](auto& sink) { detail::write_org_details_body(sink, d); });
+}
+
+// =============================================================================================
+// Checking a reply before writing it
+// =============================================================================================
+
+/// The first reason validate() finds why write_response() (or write_org_details()) would not
+/// give back, once parsed with the same options, what it was given.
+enum class write_errc : std::uint8_t {
+  /// Nothing: the text written parses back to an equal reply.
+  ok = 0,
+  /// An order, certificate or match index is 0 (indices start at 1).
+  index_zero,
+  /// An index over parse_options::max_index.
+  index_too_large,
+  /// Orders, an order's certificates or the matches out of strictly ascending index order (a
+  /// repeated index included).
+  not_ascending,
+  /// More orders than parse_options::max_orders.
+  too_many_orders,
+  /// More certificates in one order than parse_options::max_certificates.
+  too_many_certificates,
+  /// More matches than parse_options::max_org_matches.
+  too_many_matches,
+  /// An unknown field of an order, certificate or match that is not there (or of certificate
+  /// Y of order 0).
+  orphan_field,
+  /// An unknown field of the top or order level (or an un-indexed one of a suggestedOrgDetails
+  /// list) whose name starts like an index, `[+-]digits_`: it would come back one level down,
+  /// or as an index error.
+  indexed_name,
+  /// An unknown field named like a known field of its level: it would come back as that field.
+  known_name,
+  /// An order, certificate or match without a single field, known or unknown: nothing of it
+  /// would be written.
+  empty,
+  /// An unknown field named like an earlier one of its level (decoded).
+  duplicate_name,
+  /// strict: a suggestedOrgDetails list without `Status`.
+  missing_status,
+  /// More `name=value` pieces than parse_options::max_fields.
+  too_many_fields,
+  /// The text would be longer than parse_options::max_body_size.
+  body_too_large,
+};
+
+/// A short English description of `e`.
+[[nodiscard]] constexpr std::string_view to_string(write_errc e) noexcept {
+  using enum write_errc;
+  switch (e) {
+    case ok:
+      return "ok";
+    case index_zero:
+      return "index 0 (indices start at 1)";
+    case index_too_large:
+      return "index larger than the configured maximum";
+    case not_ascending:
+      return "indices not strictly ascending";
+    case too_many_orders:
+      return "more orders than the configured maximum";
+    case too_many_certificates:
+      return "more certificates in one order than the configured maximum";
+    case too_many_matches:
+      return "more organizations than the configured maximum";
+    case orphan_field:
+      return "unknown field of an order, certificate or match that does not exist";
+    case indexed_name:
+      return "unknown field whose name starts with an index prefix";
+    case known_name:
+      return "unknown field named like a known field of its level";
+    case empty:
+      return "order, certificate or match without any field";
+    case duplicate_name:
+      return "unknown field named like an earlier one of its level";
+    case missing_status:
+      return "suggestedOrgDetails list without Status";
+    case too_many_fields:
+      return "more fields than the configured maximum";
+    case body_too_large:
+      return "text larger than the configured maximum body size";
+  }
+  return "unknown write error";
+}
+
+/// Outcome of validate(): the first problem found, and where.
+struct write_check {
+  /// Marks "no unknown field concerned" in `unknown_field`.
+  static constexpr std::size_t npos = static_cast<std::size_t>(-1);
+
+  write_errc ec = write_errc::ok;  ///< What is wrong; write_errc::ok when nothing is.
+  /// The order (X) concerned, or the match (N) in a suggestedOrgDetails list; 0 for none.
+  std::uint32_t x = 0;
+  std::uint32_t y = 0;  ///< The certificate (Y) of order `x` concerned; 0 for none.
+  /// Position in `unknown_fields` of the unknown field concerned; npos when none is.
+  std::size_t unknown_field = npos;
+
+  /// True when the reply can be written and read back.
+  constexpr explicit operator bool() const noexcept { return ec == write_errc::ok; }
+  /// Member-wise equality.
+  friend constexpr bool operator==(const write_check&, const write_check&) = default;
+};
+
+namespace detail {
+
+/// The rules of one index: 1 to max_index, above the one before it (prev 0: the first).
+[[nodiscard]] constexpr write_errc check_index(std::uint32_t i, std::uint32_t prev,
+                                               const parse_options& opt) noexcept {
+  if (i == 0) return write_errc::index_zero;
+  if (i > opt.max_index) return write_errc::index_too_large;
+  if (i <= prev) return write_errc::not_ascending;
+  return write_errc::ok;
+}
+
+/// True when the decoded name starts with `[+-]?digits_` (any value): the parsers would read an
+/// index there.
+template <class S>
+[[nodiscard]] constexpr bool starts_with_index(const S& name) noexcept {
+  const std::string_view raw = raw_text(name);
+  constexpr bool decode = std::same_as<S, form::encoded_view>;
+  return parse_index<decode>(raw.data(), raw.data() + raw.size(), 0xFFFFFFFFu).status !=
+         index_status::none;
+}
+
+/// The known field the decoded name is, for `lookup(std::string_view) -> fid`.
+template <class S, class Lookup>
+[[nodiscard]] constexpr fid known_field(const S& name, const Lookup& lookup) noexcept {
+  const std::string_view raw = raw_text(name);
+  if constexpr (std::same_as<S, form::encoded_view>) {
+    if (form::needs_decoding(raw)) {
+      // As the parsers do: the longest known name has 28 characters.
+      std::array<char, 32> buf{};
+      const auto d = form::decode_to(raw, buf);
+      return d ? lookup(std::string_view(buf.data(), d.size)) : fid::unknown;
+    }
+  }
+  return lookup(raw);
+}
+
+template <class... T>
+[[nodiscard]] constexpr std::size_t count_present(const std::optional<T>&... v) noexcept {
+  return (std::size_t{0} + ... + (v.has_value() ? 1u : 0u));
+}
+
+/// The earliest unknown field (position) repeating the level and decoded name of an earlier
+/// one, or npos.
+template <class U>
+[[nodiscard]] constexpr std::size_t first_duplicate(const std::vector<U>& v) {
+  constexpr std::size_t npos = static_cast<std::size_t>(-1);
+  if (v.size() < 2) return npos;
+  scratch idx(v.size());
+  for (std::size_t i = 0; i < v.size(); ++i) idx[i] = i;
+  heap_sort(idx, [&v](std::uint64_t a, std::uint64_t b) { return unknown_less(v, a, b); });
+  std::size_t first = npos;
+  for (std::size_t i = 1; i < idx.size(); ++i) {
+    const auto& a = v[static_cast<std::size_t>(idx[i - 1])];
+    const auto& b = v[static_cast<std::size_t>(idx[i])];
+    // Equal ones are sorted by position: idx[i] is a later copy of the run's first.
+    if (tag_of(a) == tag_of(b) && str_eq(a.name, b.name))
+      first = std::min(first, static_cast<std::size_t>(idx[i]));
+  }
+  return first;
+}
+
+}  // namespace detail
+
+/// Checks that write_response(r) parses back, with the same options, to a reply equal to `r`:
+/// what the writer takes for granted in a reply built by hand. In strict mode (the default) the
+/// answer is exact: `parse_response(write_response(r), options)` succeeds and equals `r` exactly
+/// when validate() says ok; in lenient mode an ok is still a promise.
+///
+/// The rules, checked in this order, the first broken one reported (see write_errc):
+/// 1. orders, then each order's certificates: indices 1 to max_index, strictly ascending, at
+///    most max_orders orders and max_certificates certificates per order;
+/// 2. each unknown field, in list order: its order and certificate exist (0 for the levels
+///    above); at the top and order levels its name does not start with an index prefix; its
+///    name is not a known name of its level;
+/// 3. each order and certificate has a field (a certificate or an unknown field counts);
+/// 4. no two unknown fields of one level share a name (decoded);
+/// 5. at most max_fields fields, and at most max_body_size bytes of text.
+///
+/// Allocates a little scratch memory for rules 3 and 4; only std::bad_alloc can escape.
+template <response_string S>
+[[nodiscard]] constexpr write_check validate(const basic_response<S>& r,
+                                             const parse_options& options = {}) {
+  using e = write_errc;
+  using detail::level;
+  const auto& orders = r.orders;
+  std::size_t fields = 1 + detail::count_present(r.error_message, r.error_item, r.error_detail);
+  std::size_t certificates = 0;
+  for (std::size_t i = 0; i < orders.size(); ++i) {
+    const basic_order<S>& o = orders[i];
+    if (const e ec = detail::check_index(o.index, i == 0 ? 0 : orders[i - 1].index, options);
+        ec != e::ok)
+      return {ec, o.index, 0};
+    if (i == options.max_orders) return {e::too_many_orders, o.index, 0};
+    fields += detail::count_present(o.number, o.date_time, o.status, o.status_reason,
+                                    o.suggested_org_details);
+    for (std::size_t j = 0; j < o.certificates.size(); ++j) {
+      const basic_certificate<S>& c = o.certificates[j];
+      if (const e ec =
+              detail::check_index(c.index, j == 0 ? 0 : o.certificates[j - 1].index, options);
+          ec != e::ok)
+        return {ec, o.index, c.index};
+      if (j == options.max_certificates) return {e::too_many_certificates, o.index, c.index};
+      fields += detail::count_present(c.serial_number, c.object_type, c.fqdn, c.status,
+                                      c.status_reason, c.csr_status, c.dcv_status,
+                                      c.ov_callback_status, c.organization_validation_status,
+                                      c.free_dvup_status, c.ev_click_through_status);
+    }
+    certificates += o.certificates.size();
+  }
+
+  // One flag per order (its position) and per certificate (after the orders, order by order):
+  // set when an unknown field belongs to it. `first` holds where each order's certificates
+  // start among the flags.
+  detail::scratch has_unknown(orders.size() + certificates);
+  detail::scratch first(orders.size());
+  for (std::size_t i = 0, at = orders.size(); i < orders.size();
+       at += orders[i++].certificates.size())
+    first[i] = at;
+  for (std::size_t k = 0; k < r.unknown_fields.size(); ++k) {
+    const basic_unknown_field<S>& u = r.unknown_fields[k];
+    level lv = level::top;
+    if (u.order != 0) {
+      const basic_order<S>* o = r.find_order(u.order);
+      if (o == nullptr) return {e::orphan_field, u.order, u.certificate, k};
+      const auto op = static_cast<std::size_t>(o - orders.data());
+      lv = level::order;
+      std::size_t flag = op;
+      if (u.certificate != 0) {
+        const basic_certificate<S>* c = o->find_certificate(u.certificate);
+        if (c == nullptr) return {e::orphan_field, u.order, u.certificate, k};
+        lv = level::certificate;
+        flag = static_cast<std::size_t>(first[op]) +
+               static_cast<std::size_t>(c - o->certificates.data());
+      }
+      has_unknown[flag] = 1;
+    } else if (u.certificate != 0) {
+      return {e::orphan_field, 0, u.certificate, k};
+    }
+    if (lv != level::certificate && detail::starts_with_index(u.name))
+      return {e::indexed_name, u.order, u.certificate, k};
+    const auto lookup = [lv](std::string_view n) { return detail::lookup_name(lv, n); };
+    if (detail::known_field(u.name, lookup) != detail::fid::unknown)
+      return {e::known_name, u.order, u.certificate, k};
+  }
+
+  for (std::size_t i = 0; i < orders.size(); ++i) {
+    const basic_order<S>& o = orders[i];
+    if (o.certificates.empty() && !has_unknown[i] &&
+        detail::count_present(o.number, o.date_time, o.status, o.status_reason,
+                              o.suggested_org_details) == 0)
+      return {e::empty, o.index, 0};
+    for (std::size_t j = 0; j < o.certificates.size(); ++j) {
+      const basic_certificate<S>& c = o.certificates[j];
+      if (!has_unknown[static_cast<std::size_t>(first[i]) + j] &&
+          detail::count_present(c.serial_number, c.object_type, c.fqdn, c.status, c.status_reason,
+                                c.csr_status, c.dcv_status, c.ov_callback_status,
+                                c.organization_validation_status, c.free_dvup_status,
+                                c.ev_click_through_status) == 0)
+        return {e::empty, o.index, c.index};
+    }
+  }
+
+  if (const std::size_t k = detail::first_duplicate(r.unknown_fields); k != write_check::npos) {
+    const basic_unknown_field<S>& u = r.unknown_fields[k];
+    return {e::duplicate_name, u.order, u.certificate, k};
+  }
+  fields += r.unknown_fields.size();
+  if (fields > options.max_fields) return {e::too_many_fields, 0, 0};
+  detail::size_sink size;
+  detail::write_response_body(size, r);
+  if (size.n > options.max_body_size) return {e::body_too_large, 0, 0};
+  return {};
+}
+
+/// Checks that write_org_details(d) parses back, with parse_org_details() and the same
+/// options, to a list equal to `d`; exact in strict mode, as validate() of a reply is.
+///
+/// The rules, checked in this order, the first broken one reported (see write_errc):
+/// 1. strict: `Status` is there;
+/// 2. matches: indices 1 to max_index, strictly ascending, at most max_org_matches;
+/// 3. each unknown field, in list order: its match exists (0: un-indexed); an un-indexed name
+///    does not start with an index prefix; the name is not a known name (for an un-indexed
+///    field, `Status` or a match field, which would go to match 1);
+/// 4. each match has a field (an unknown field counts);
+/// 5. no two unknown fields of one match (or two un-indexed ones) share a name (decoded);
+/// 6. at most max_fields fields, and at most max_body_size bytes of text.
+///
+/// Allocates a little scratch memory for rules 4 and 5; only std::bad_alloc can escape.
+template <response_string S>
+[[nodiscard]] constexpr write_check validate(const basic_org_details<S>& d,
+                                             const parse_options& options = {}) {
+  using e = write_errc;
+  if (!d.status && options.mode == parse_mode::strict) return {e::missing_status, 0, 0};
+  const auto& matches = d.matches;
+  const auto count = [](const basic_org_match<S>& m) {
+    return detail::count_present(m.organization_name, m.street_address, m.locality_name,
+                                 m.state_or_province_name, m.postal_code, m.country_name,
+                                 m.duns_number, m.telephone_number);
+  };
+  std::size_t fields = d.status ? 1 : 0;
+  for (std::size_t i = 0; i < matches.size(); ++i) {
+    const std::uint32_t n = matches[i].index;
+    if (const e ec = detail::check_index(n, i == 0 ? 0 : matches[i - 1].index, options);
+        ec != e::ok)
+      return {ec, n, 0};
+    if (i == options.max_org_matches) return {e::too_many_matches, n, 0};
+    fields += count(matches[i]);
+  }
+  detail::scratch has_unknown(matches.size());
+  for (std::size_t k = 0; k < d.unknown_fields.size(); ++k) {
+    const basic_org_unknown_field<S>& u = d.unknown_fields[k];
+    if (u.match != 0) {
+      const auto it = std::lower_bound(
+          matches.begin(), matches.end(), u.match,
+          [](const basic_org_match<S>& m, std::uint32_t i) { return m.index < i; });
+      if (it == matches.end() || it->index != u.match) return {e::orphan_field, u.match, 0, k};
+      has_unknown[static_cast<std::size_t>(it - matches.begin())] = 1;
+    } else if (detail::starts_with_index(u.name)) {
+      return {e::indexed_name, 0, 0, k};
+    }
+    const bool indexed = u.match != 0;
+    const auto lookup = [indexed](std::string_view n) {
+      return detail::lookup_org_name(indexed, n);
+    };
+    if (detail::known_field(u.name, lookup) != detail::fid::unknown)
+      return {e::known_name, u.match, 0, k};
+  }
+  for (std::size_t i = 0; i < matches.size(); ++i)
+    if (!has_unknown[i] && count(matches[i]) == 0) return {e::empty, matches[i].index, 0};
+  if (const std::size_t k = detail::first_duplicate(d.unknown_fields); k != write_check::npos)
+    return {e::duplicate_name, d.unknown_fields[k].match, 0, k};
+  fields += d.unknown_fields.size();
+  if (fields > options.max_fields) return {e::too_many_fields, 0, 0};
+  detail::size_sink size;
+  detail::write_org_details_body(size, d);
+  if (size.n > options.max_body_size) return {e::body_too_large, 0, 0};
+  return {};
 }
 
 /// An error reply: `errorCode=code&errorMessage=message[&errorItem=item]`, ready for
