@@ -156,6 +156,15 @@ fi
 run bad_query_type 2 "$gdos" query --order 1 --query-type 7
 contains bad_query_type err "--query-type"
 
+# A fixture whose extra field would come back as a known one is refused at start, with its path.
+cat >"$work/bad_fixture.json" <<'JSON'
+{"accounts": [{"loginName": "a", "loginPassword": "b"}],
+ "orders": [{"orderNumber": 1, "orderStatus": "Issued",
+             "certificates": [{"FQDN": "a.example", "extra": {"slId": "1", "dcvStatus": "2"}}]}]}
+JSON
+run bad_fixture 1 "$gdos_mock" --port 0 --http-port 0 --seconds 1 --fixture "$work/bad_fixture.json"
+contains bad_fixture err '$.orders[0].certificates[0].extra.dcvStatus: unknown field named like a known field of its level'
+
 # ---- the example programs against gdos-mock -----------------------------------------------------
 
 start_mock gdos_mock "$gdos_mock" --port 0 --http-port 0

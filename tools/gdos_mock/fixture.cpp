@@ -1,5 +1,6 @@
 #include "fixture.hpp"
 
+#include <gdos/response.hpp>
 #include <nlohmann/json.hpp>
 
 #include <fstream>
@@ -78,6 +79,28 @@ const json& array(const json& j, const std::string& path, const char* key) {
   return *it;
 }
 
+// The validity and extra fields travel as unknown fields of the certificate, so each name must
+// read back as one: not a known certificate field, not one twice. gdos::validate() knows the
+// rules; it is asked about a reply holding only them.
+void check_unknown_fields(const certificate& c, const std::string& path) {
+  gdos::decoded_response probe;
+  gdos::decoded_order& o = probe.orders.emplace_back();
+  o.index = 1;
+  o.certificates.emplace_back().index = 1;
+  std::vector<std::string> where;  // the JSON path of each unknown field
+  const auto add = [&](const char* key, const std::vector<std::pair<std::string, std::string>>& m) {
+    for (const auto& [name, value] : m) {
+      probe.unknown_fields.push_back({1, 1, name, value});
+      where.push_back(path + "." + key + "." + name);
+    }
+  };
+  add("validity", c.validity);
+  add("extra", c.extra);
+  if (probe.unknown_fields.empty()) return;
+  const gdos::write_check v = gdos::validate(probe);
+  if (!v) fail(where.at(v.unknown_field), std::string(gdos::to_string(v.ec)));
+}
+
 certificate parse_certificate(const json& j, const std::string& path) {
   only_keys(j, path,
             {"certificateID", "serialNumber", "objectType", "FQDN", "certificateStatus",
@@ -103,6 +126,7 @@ certificate parse_certificate(const json& j, const std::string& path) {
   c.ev_click_through_status = progress(j, path, "evClickThroughStatus");
   c.validity = string_map(j, path, "validity");
   c.extra = string_map(j, path, "extra");
+  check_unknown_fields(c, path);
   return c;
 }
 
