@@ -90,7 +90,7 @@ compile_time() {
   out=$(python3 tools/compile_time.py --runs 5 --floor)
   echo "$out"
   summary+=("     compile time: $(grep -m1 "^ratio" <<<"$out" | tr -s " ")")
-  summary+=("     compile time floor: $(grep -m1 "toy typed parser after" <<<"$out" | tr -s " ")")
+  summary+=("     compile time floor: $(grep -m1 "toy typed parser after <gdos/gdos.hpp>" <<<"$out" | tr -s " ")")
 }
 
 fuzz() {

@@ -14,8 +14,10 @@ installed. With --floor it times, against the same baseline in the same rounds, 
 with gdos' API can avoid:
 
   declarations  includes <gdos/gdos.hpp> and calls nothing (what the declarations alone cost);
-  toy parser    the baseline's standard headers plus a minimal typed parser written here, without
-                gdos and then after <gdos/gdos.hpp> (the least a parser inside gdos could cost):
+  toy parser    the baseline's standard headers plus a minimal typed parser written here: without
+                gdos; after <gdos/request.hpp> (form and request, as if the response and
+                transport layers cost nothing); after <gdos/gdos.hpp> (the least a parser inside
+                gdos could cost):
                 it splits the body, reads the X_ and X_Y_ indices, matches a few names and stores
                 views and progress values into nested vectors of structs with optional members,
                 keeping unknown fields; no errors, limits, decoding, out-of-order keys or
@@ -328,6 +330,9 @@ def main() -> int:
                           unit("declarations", DECLARATIONS_TU.format(reply=reply))))
             floor.append(("toy typed parser (std headers, no gdos)",
                           unit("toy", TOY_PARSER_TU.format(includes=includes, reply=reply))))
+            floor.append(("toy typed parser after <gdos/request.hpp>",
+                          unit("toy_request", TOY_PARSER_TU.format(
+                              includes=f"{includes}\n#include <gdos/request.hpp>", reply=reply))))
             floor.append(("toy typed parser after <gdos/gdos.hpp>",
                           unit("toy_gdos", TOY_PARSER_TU.format(
                               includes=f"{includes}\n#include <gdos/gdos.hpp>", reply=reply))))
