@@ -98,6 +98,14 @@ assert c["ovCallBackStatus"] == {"code": 2, "text": "in progress"}, c
 assert c["evClickThroughStatus"]["text"] == "not completed"
 EOF
 
+# Both arguments: sent together, answered when the certificate belongs to the order.
+run query_both 0 "$gdos" query --endpoint "$url" --ca-file "$ca" --order 1000008 \
+  --certificate-id 5100010
+contains query_both out "1000008"
+run query_both_mismatch 1 "$gdos" query --endpoint "$url" --ca-file "$ca" --order 1000005 \
+  --certificate-id 5100010
+contains query_both_mismatch err "errorCode -4: The value of the 'certificateID' argument is invalid!"
+
 run query_status_only 0 "$gdos" query --endpoint "$url" --ca-file "$ca" --order 1000003 \
   --query-type 0
 contains query_status_only out "Rejected"

@@ -311,9 +311,11 @@ struct request_options {
 };
 
 void add_request_options(CLI::App& cmd, request_options& o) {
-  auto* order = cmd.add_option("--order", o.order, "orderNumber to query");
-  auto* cert = cmd.add_option("--certificate-id", o.certificate_id, "certificateID to query");
-  order->excludes(cert);
+  // Both may be given: the request then carries both, and the server answers for the order
+  // only when the certificate is one of its own.
+  cmd.add_option("--order", o.order, "orderNumber to query");
+  cmd.add_option("--certificate-id", o.certificate_id,
+                 "certificateID to query (with --order: both are sent, and must match)");
   cmd.add_option("--login-name", o.login_name,
                  "loginName (default: $GDOS_LOGIN_NAME; the password is read from "
                  "$GDOS_LOGIN_PASSWORD or asked for, never taken from the command line)");
