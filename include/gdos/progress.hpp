@@ -1,0 +1,820 @@
+/// @file progress.hpp
+/// @brief Where an order stands, and what changed between two polls of it: the six validation
+/// steps of a certificate as pending / done / unknown, the caller's list of final status texts,
+/// and the differences between two replies as a sequence of small change records.
+///
+/// Resellers poll GetDetailedOrderStatus until an order is done: issued, refused, or stuck on
+/// a step they must act on. This header answers the three questions such a loop asks, over the
+/// typed reply of <gdos/response.hpp> and without any I/O:
+///
+/// - **Where does this certificate stand?** progress_of() classifies each of the six progress
+///   fields (`csrStatus`, `dcvStatus`, `ovCallBackStatus`, `organizationValidationStatus`,
+///   `freeDVUPStatus`, `evClickThroughStatus`) as step_state::pending (0 not completed, 2 in
+///   progress), step_state::done (1 completed, -1 not required) or step_state::unknown (absent,
+///   as in a queryType=0 reply, or a value the API does not document), and says whether
+///   validation is complete. next_action() is the reseller's side of a pending step, worded for
+///   a person ("complete domain control validation").
+/// - **Is this order finished?** The API does not enumerate its `orderStatus` and
+///   `certificateStatus` texts, so gdos does not either: final_statuses holds the caller's
+///   lists of texts that end the wait, split into success and failure, and compares them with
+///   the decoded status. Its default lists are documented at default_succeeded_statuses.
+/// - **What changed since the last poll?** diff() (or for_each_change() without allocating)
+///   walks two replies of the same order and reports each difference of the documented order
+///   and certificate fields: a status or reason text, a step that moved, a certificate or a
+///   replacement order that appeared or disappeared, the order number or date. Applied in
+///   order to the first reply, the changes give the second (the tests and the fuzz target
+///   fuzz_progress check exactly that). describe() turns a change into one printable line.
+///
+/// Everything is `constexpr` except describe(), and nothing throws but std::bad_alloc from
+/// the functions that fill a std::vector or a std::string (those are not `noexcept`).
+#pragma once
+
+#include <gdos/config.hpp>
+#include <gdos/form.hpp>
+#include <gdos/response.hpp>
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace gdos {
+
+// =============================================================================================
+// The six steps
+// =============================================================================================
+
+/// One of the six progress fields of a certificate, in the order the API lists them.
+enum class step : std::uint8_t {
+  csr,                      ///< `csrStatus`: the certificate signing request.
+  dcv,                      ///< `dcvStatus`: domain control validation.
+  ov_callback,              ///< `ovCallBackStatus`: the organization's verification callback.
+  organization_validation,  ///< `organizationValidationStatus`: the organization's vetting.
+  free_dvup,                ///< `freeDVUPStatus`: the free DV upgrade.
+  ev_click_through,         ///< `evClickThroughStatus`: the EV subscriber agreement click-through.
+};
+
+/// The six steps in the API's order, for loops: `for (gdos::step s : gdos::all_steps)`.
+inline constexpr std::array<step, 6> all_steps = {step::csr,         step::dcv,
+                                                  step::ov_callback, step::organization_validation,
+                                                  step::free_dvup,   step::ev_click_through};
+
+/// The identifier of `s` ("csr", "dcv", "ov_callback", "organization_validation", "free_dvup",
+/// "ev_click_through"), for JSON and logs.
+[[nodiscard]] constexpr std::string_view to_string(step s) noexcept {
+  switch (s) {
+    case step::csr:
+      return "csr";
+    case step::dcv:
+      return "dcv";
+    case step::ov_callback:
+      return "ov_callback";
+    case step::organization_validation:
+      return "organization_validation";
+    case step::free_dvup:
+      return "free_dvup";
+    case step::ev_click_through:
+      return "ev_click_through";
+  }
+  return "unknown";
+}
+
+/// The reply field that carries `s` ("csrStatus", "dcvStatus", ...).
+[[nodiscard]] constexpr std::string_view field_name(step s) noexcept {
+  switch (s) {
+    case step::csr:
+      return "csrStatus";
+    case step::dcv:
+      return "dcvStatus";
+    case step::ov_callback:
+      return "ovCallBackStatus";
+    case step::organization_validation:
+      return "organizationValidationStatus";
+    case step::free_dvup:
+      return "freeDVUPStatus";
+    case step::ev_click_through:
+      return "evClickThroughStatus";
+  }
+  return "unknown";
+}
+
+/// A short name of `s` for people ("CSR", "DCV", "OV callback", "organization validation",
+/// "free DV upgrade", "EV click-through").
+[[nodiscard]] constexpr std::string_view display_name(step s) noexcept {
+  switch (s) {
+    case step::csr:
+      return "CSR";
+    case step::dcv:
+      return "DCV";
+    case step::ov_callback:
+      return "OV callback";
+    case step::organization_validation:
+      return "organization validation";
+    case step::free_dvup:
+      return "free DV upgrade";
+    case step::ev_click_through:
+      return "EV click-through";
+  }
+  return "unknown step";
+}
+
+/// What the reseller (or their customer) has to do while `s` is pending, as a phrase that
+/// completes "next: ..." ("complete domain control validation").
+///
+/// The API says only that a step is not completed or in progress, not who is holding it up;
+/// these phrases name the party's usual part in Sectigo's validation process (the customer
+/// answers the verification call, accepts the EV subscriber agreement e-mail, provides what
+/// the validation team asks for). A step `in_progress` still needs the same action to finish.
+[[nodiscard]] constexpr std::string_view next_action(step s) noexcept {
+  switch (s) {
+    case step::csr:
+      return "submit the certificate signing request (CSR)";
+    case step::dcv:
+      return "complete domain control validation";
+    case step::ov_callback:
+      return "answer the organization validation callback";
+    case step::organization_validation:
+      return "provide what the organization validation team asks for";
+    case step::free_dvup:
+      return "complete the free DV upgrade";
+    case step::ev_click_through:
+      return "accept the EV click-through (the subscriber agreement e-mail)";
+  }
+  return "check the order";
+}
+
+/// The value of step `s` in certificate `c`: nullopt when the reply did not carry the field.
+template <class S>
+[[nodiscard]] constexpr std::optional<progress_status> status_of(const basic_certificate<S>& c,
+                                                                 step s) noexcept {
+  switch (s) {
+    case step::csr:
+      return c.csr_status;
+    case step::dcv:
+      return c.dcv_status;
+    case step::ov_callback:
+      return c.ov_callback_status;
+    case step::organization_validation:
+      return c.organization_validation_status;
+    case step::free_dvup:
+      return c.free_dvup_status;
+    case step::ev_click_through:
+      return c.ev_click_through_status;
+  }
+  return std::nullopt;
+}
+
+// =============================================================================================
+// Where a certificate stands
+// =============================================================================================
+
+/// A step's progress reduced to what a polling loop acts on.
+enum class step_state : std::uint8_t {
+  unknown,  ///< The field is absent (queryType=0 replies carry none) or its value undocumented.
+  pending,  ///< 0 not completed or 2 in progress: someone still has to act.
+  done,     ///< 1 completed or -1 not required: nothing left to do.
+};
+
+/// The identifier of `s` ("unknown", "pending", "done").
+[[nodiscard]] constexpr std::string_view to_string(step_state s) noexcept {
+  switch (s) {
+    case step_state::unknown:
+      return "unknown";
+    case step_state::pending:
+      return "pending";
+    case step_state::done:
+      return "done";
+  }
+  return "unknown";
+}
+
+/// The state of a progress value (nullopt: the field was absent).
+[[nodiscard]] constexpr step_state state_of(std::optional<progress_status> s) noexcept {
+  if (!s) return step_state::unknown;
+  switch (*s) {
+    case progress_status::not_completed:
+    case progress_status::in_progress:
+      return step_state::pending;
+    case progress_status::completed:
+    case progress_status::not_required:
+      return step_state::done;
+  }
+  return step_state::unknown;
+}
+
+/// The state of step `s` of certificate `c`.
+template <class S>
+[[nodiscard]] constexpr step_state state_of(const basic_certificate<S>& c, step s) noexcept {
+  return state_of(status_of(c, s));
+}
+
+/// The six step states of one certificate, a value (it views nothing).
+struct certificate_progress {
+  /// The state of each step, indexed by `static_cast<std::size_t>(step)`; all unknown by default.
+  std::array<step_state, 6> states{};
+
+  /// The state of step `s`.
+  [[nodiscard]] constexpr step_state operator[](step s) const noexcept {
+    return states[static_cast<std::size_t>(s)];
+  }
+
+  /// How many steps are in state `s`.
+  [[nodiscard]] constexpr std::size_t count(step_state s) const noexcept {
+    std::size_t n = 0;
+    for (const step_state x : states) n += x == s ? 1 : 0;
+    return n;
+  }
+
+  /// The certificate as a whole: pending when any step is (there is something to do, whatever
+  /// else is unknown), else unknown when any step is, else done.
+  [[nodiscard]] constexpr step_state overall() const noexcept {
+    if (count(step_state::pending) != 0) return step_state::pending;
+    if (count(step_state::unknown) != 0) return step_state::unknown;
+    return step_state::done;
+  }
+
+  /// True when every step is known and done. A reply without progress fields (queryType=0)
+  /// never says validation is complete: it does not say anything about it.
+  [[nodiscard]] constexpr bool validation_complete() const noexcept {
+    return overall() == step_state::done;
+  }
+
+  /// The first pending step in the API's order, or nullopt when none is pending.
+  [[nodiscard]] constexpr std::optional<step> first_pending() const noexcept {
+    for (const step s : all_steps)
+      if ((*this)[s] == step_state::pending) return s;
+    return std::nullopt;
+  }
+
+  /// Step-wise equality.
+  friend constexpr bool operator==(const certificate_progress&,
+                                   const certificate_progress&) = default;
+};
+
+/// The step states of certificate `c`.
+template <class S>
+[[nodiscard]] constexpr certificate_progress progress_of(const basic_certificate<S>& c) noexcept {
+  certificate_progress p;
+  for (const step s : all_steps) p.states[static_cast<std::size_t>(s)] = state_of(c, s);
+  return p;
+}
+
+// =============================================================================================
+// Final statuses
+// =============================================================================================
+
+/// How a status text ends the wait for an order or a certificate.
+enum class final_kind : std::uint8_t {
+  not_final,  ///< Absent, or not in the caller's lists: keep polling.
+  succeeded,  ///< In the success list (issued).
+  failed,     ///< In the failure list (rejected, revoked...).
+};
+
+/// The identifier of `k` ("not_final", "succeeded", "failed").
+[[nodiscard]] constexpr std::string_view to_string(final_kind k) noexcept {
+  switch (k) {
+    case final_kind::not_final:
+      return "not_final";
+    case final_kind::succeeded:
+      return "succeeded";
+    case final_kind::failed:
+      return "failed";
+  }
+  return "unknown";
+}
+
+/// The status texts final_statuses{} treats as a success: `Issued`, the `orderStatus` of a
+/// finished order, and `Valid`, the description Sectigo gives an issued certificate
+/// (docs.sectigo.com/sps/certificate-issuance-push/status-code: status code 6, status "issued",
+/// description "Valid").
+///
+/// Sources: Sectigo's published GetDetailedOrderStatus pages show `orderStatus` only as
+/// `Pending` (docs.sectigo.com/sps/get-detailed-order-status/request and
+/// docs.sectigo.com/mcp/mark-certificates/endpoint-get-detailed-order-status), and name the
+/// other states in their push-notification and revocation pages cited here; they publish no
+/// list of the texts. Check the texts your account's replies carry and pass your own lists
+/// when they differ.
+inline constexpr std::array<std::string_view, 2> default_succeeded_statuses = {"Issued", "Valid"};
+
+/// The status texts final_statuses{} treats as a failure: `Rejected` and `Revoked` (documented
+/// certificate states: docs.sectigo.com/sps/certificate-issuance-push/status-code status codes
+/// 7 and 8, and the results of !autoRevokeCertificate at
+/// docs.sectigo.com/sps/auto-revoke-certificate/request), `Expired` and `Cancelled` (the end of
+/// an order's life; not in Sectigo's published examples).
+///
+/// `Replaced` is deliberately in neither list: Sectigo documents that a certificate marked
+/// replaced can later be revoked (!autoRevokeCertificate with includeInCRL=Y), and a replaced
+/// order is followed through its replacement order (queryType=2). Callers who want to stop
+/// there add it to their own list.
+inline constexpr std::array<std::string_view, 4> default_failed_statuses = {"Rejected", "Revoked",
+                                                                            "Expired", "Cancelled"};
+
+/// The caller's lists of final status texts: which `orderStatus` / `certificateStatus` texts
+/// end the wait, as a success or as a failure. The API does not enumerate these texts, so they
+/// are data, not an enumeration: a tool takes them from its users (`gdos watch --until`).
+///
+/// Texts compare exactly (case matters) with the *decoded* status, so `Issued` matches a raw
+/// `Issued` or `%49ssued` in the body. A text in both lists counts as a success. The object views
+/// the two lists it was given (it copies nothing): they must outlive it. The default object
+/// uses default_succeeded_statuses and default_failed_statuses, which live for the whole
+/// program.
+class final_statuses {
+ public:
+  /// The default lists: default_succeeded_statuses and default_failed_statuses.
+  constexpr final_statuses() noexcept = default;
+  /// The caller's lists (views: they must outlive this object).
+  constexpr final_statuses(std::span<const std::string_view> succeeded GDOS_LIFETIMEBOUND,
+                           std::span<const std::string_view> failed GDOS_LIFETIMEBOUND) noexcept
+      : succeeded_(succeeded), failed_(failed) {}
+
+  /// The texts that end the wait as a success.
+  [[nodiscard]] constexpr std::span<const std::string_view> succeeded() const noexcept {
+    return succeeded_;
+  }
+  /// The texts that end the wait as a failure.
+  [[nodiscard]] constexpr std::span<const std::string_view> failed() const noexcept {
+    return failed_;
+  }
+
+  /// How the decoded `text` ends the wait.
+  template <response_string S>
+  [[nodiscard]] constexpr final_kind classify(const S& text) const noexcept {
+    for (const std::string_view t : succeeded_)
+      if (equals(text, t)) return final_kind::succeeded;
+    for (const std::string_view t : failed_)
+      if (equals(text, t)) return final_kind::failed;
+    return final_kind::not_final;
+  }
+  /// classify() of a status that may be absent (absent is not final).
+  template <response_string S>
+  [[nodiscard]] constexpr final_kind classify(const std::optional<S>& text) const noexcept {
+    return text ? classify(*text) : final_kind::not_final;
+  }
+  /// classify() of the order's `orderStatus`.
+  template <class S>
+  [[nodiscard]] constexpr final_kind classify(const basic_order<S>& o) const noexcept {
+    return classify(o.status);
+  }
+  /// classify() of the certificate's `certificateStatus`.
+  template <class S>
+  [[nodiscard]] constexpr final_kind classify(const basic_certificate<S>& c) const noexcept {
+    return classify(c.status);
+  }
+
+  /// True when `x` (a status text, an optional one, an order or a certificate) is final.
+  template <class T>
+  [[nodiscard]] constexpr bool is_final(const T& x) const noexcept {
+    return classify(x) != final_kind::not_final;
+  }
+
+ private:
+  [[nodiscard]] static constexpr bool equals(const form::encoded_view& a,
+                                             std::string_view b) noexcept {
+    return a.equals_decoded(b);
+  }
+  [[nodiscard]] static constexpr bool equals(std::string_view a, std::string_view b) noexcept {
+    return a == b;
+  }
+
+  std::span<const std::string_view> succeeded_{default_succeeded_statuses};
+  std::span<const std::string_view> failed_{default_failed_statuses};
+};
+
+// =============================================================================================
+// Changes between two replies
+// =============================================================================================
+
+/// What a change record reports.
+enum class change_kind : std::uint8_t {
+  order_added,                ///< Order `order` appeared (X >= 2: a replacement order).
+  order_removed,              ///< Order `order` disappeared, with its certificates.
+  order_number,               ///< `orderNumber` changed: number_before -> number_after.
+  order_date_time,            ///< `orderDateTime` changed: text_before -> text_after.
+  order_status,               ///< `orderStatus` changed.
+  order_status_reason,        ///< `orderStatusReason` changed.
+  suggested_org_details,      ///< `suggestedOrgDetails` changed.
+  certificate_added,          ///< Certificate `certificate` of order `order` appeared.
+  certificate_removed,        ///< Certificate `certificate` of order `order` disappeared.
+  serial_number,              ///< `serialNumber` changed.
+  object_type,                ///< `objectType` changed.
+  fqdn,                       ///< `FQDN` changed.
+  certificate_status,         ///< `certificateStatus` changed.
+  certificate_status_reason,  ///< `certificateStatusReason` changed.
+  step,                       ///< Step `which_step` moved: step_before -> step_after.
+};
+
+/// The identifier of `k` ("order_added", "certificate_status", "step", ...).
+[[nodiscard]] constexpr std::string_view to_string(change_kind k) noexcept {
+  switch (k) {
+    case change_kind::order_added:
+      return "order_added";
+    case change_kind::order_removed:
+      return "order_removed";
+    case change_kind::order_number:
+      return "order_number";
+    case change_kind::order_date_time:
+      return "order_date_time";
+    case change_kind::order_status:
+      return "order_status";
+    case change_kind::order_status_reason:
+      return "order_status_reason";
+    case change_kind::suggested_org_details:
+      return "suggested_org_details";
+    case change_kind::certificate_added:
+      return "certificate_added";
+    case change_kind::certificate_removed:
+      return "certificate_removed";
+    case change_kind::serial_number:
+      return "serial_number";
+    case change_kind::object_type:
+      return "object_type";
+    case change_kind::fqdn:
+      return "fqdn";
+    case change_kind::certificate_status:
+      return "certificate_status";
+    case change_kind::certificate_status_reason:
+      return "certificate_status_reason";
+    case change_kind::step:
+      return "step";
+  }
+  return "unknown";
+}
+
+/// One difference between two replies of the same order.
+///
+/// `kind` says which field, `order` and `certificate` (0 for order-level kinds) where, and one
+/// pair of members holds the values before and after, nullopt meaning "absent":
+///
+/// | kind | values |
+/// |---|---|
+/// | order_number | number_before, number_after |
+/// | order_date_time, order_status, order_status_reason, suggested_org_details, serial_number,
+/// object_type, fqdn, certificate_status, certificate_status_reason | text_before, text_after | |
+/// step | which_step, step_before, step_after | | order_added, order_removed, certificate_added,
+/// certificate_removed | none |
+///
+/// The texts are the replies' own strings (S is form::encoded_view for a `response`,
+/// std::string_view for a `decoded_response`): they view the bodies the two replies view, and
+/// are valid as long as those are.
+template <class S>
+struct basic_change {
+  change_kind kind = change_kind::order_added;  ///< What changed.
+  std::uint32_t order = 0;                      ///< X of the order concerned.
+  std::uint32_t certificate = 0;               ///< Y of the certificate concerned; 0 for the order.
+  gdos::step which_step = gdos::step::csr;     ///< kind step: the step that moved.
+  std::optional<S> text_before;                ///< Text kinds: the value before.
+  std::optional<S> text_after;                 ///< Text kinds: the value after.
+  std::optional<std::int64_t> number_before;   ///< order_number: the value before.
+  std::optional<std::int64_t> number_after;    ///< order_number: the value after.
+  std::optional<progress_status> step_before;  ///< step: the value before.
+  std::optional<progress_status> step_after;   ///< step: the value after.
+
+  /// True for changes of the order itself (certificate is 0).
+  [[nodiscard]] constexpr bool is_order_level() const noexcept { return certificate == 0; }
+  /// kind step: the step's state before (unknown for other kinds).
+  [[nodiscard]] constexpr step_state state_before() const noexcept {
+    return kind == change_kind::step ? state_of(step_before) : step_state::unknown;
+  }
+  /// kind step: the step's state after (unknown for other kinds).
+  [[nodiscard]] constexpr step_state state_after() const noexcept {
+    return kind == change_kind::step ? state_of(step_after) : step_state::unknown;
+  }
+};
+
+/// Member-wise equality; texts compare decoded.
+template <class S>
+[[nodiscard]] constexpr bool operator==(const basic_change<S>& a,
+                                        const basic_change<S>& b) noexcept {
+  const auto same = [](const std::optional<S>& x, const std::optional<S>& y) {
+    return x.has_value() == y.has_value() && (!x || *x == *y);
+  };
+  return a.kind == b.kind && a.order == b.order && a.certificate == b.certificate &&
+         a.which_step == b.which_step && same(a.text_before, b.text_before) &&
+         same(a.text_after, b.text_after) && a.number_before == b.number_before &&
+         a.number_after == b.number_after && a.step_before == b.step_before &&
+         a.step_after == b.step_after;
+}
+
+/// A change between two `response`s (texts are encoded views).
+using change = basic_change<form::encoded_view>;
+/// A change between two `decoded_response`s (texts are plain views).
+using decoded_change = basic_change<std::string_view>;
+
+/// The reply field behind a change of one field ("orderStatus", "dcvStatus" for a step change
+/// of DCV, ...); empty for the kinds that add or remove an order or a certificate.
+template <class S>
+[[nodiscard]] constexpr std::string_view field_name_of(const basic_change<S>& c) noexcept {
+  switch (c.kind) {
+    case change_kind::order_number:
+      return "orderNumber";
+    case change_kind::order_date_time:
+      return "orderDateTime";
+    case change_kind::order_status:
+      return "orderStatus";
+    case change_kind::order_status_reason:
+      return "orderStatusReason";
+    case change_kind::suggested_org_details:
+      return "suggestedOrgDetails";
+    case change_kind::serial_number:
+      return "serialNumber";
+    case change_kind::object_type:
+      return "objectType";
+    case change_kind::fqdn:
+      return "FQDN";
+    case change_kind::certificate_status:
+      return "certificateStatus";
+    case change_kind::certificate_status_reason:
+      return "certificateStatusReason";
+    case change_kind::step:
+      return field_name(c.which_step);
+    case change_kind::order_added:
+    case change_kind::order_removed:
+    case change_kind::certificate_added:
+    case change_kind::certificate_removed:
+      break;
+  }
+  return {};
+}
+
+namespace detail {
+
+template <class S>
+[[nodiscard]] constexpr bool same_text(const std::optional<S>& a,
+                                       const std::optional<S>& b) noexcept {
+  return a.has_value() == b.has_value() && (!a || *a == *b);
+}
+
+template <class S, class F>
+constexpr void text_change(F& emit, change_kind kind, std::uint32_t x, std::uint32_t y,
+                           const std::optional<S>& before, const std::optional<S>& after) {
+  if (same_text(before, after)) return;
+  basic_change<S> c;
+  c.kind = kind;
+  c.order = x;
+  c.certificate = y;
+  c.text_before = before;
+  c.text_after = after;
+  emit(std::as_const(c));
+}
+
+template <class S, class F>
+constexpr void certificate_changes(F& emit, std::uint32_t x, const basic_certificate<S>& a,
+                                   const basic_certificate<S>& b) {
+  const std::uint32_t y = b.index;
+  text_change(emit, change_kind::serial_number, x, y, a.serial_number, b.serial_number);
+  text_change(emit, change_kind::object_type, x, y, a.object_type, b.object_type);
+  text_change(emit, change_kind::fqdn, x, y, a.fqdn, b.fqdn);
+  text_change(emit, change_kind::certificate_status, x, y, a.status, b.status);
+  text_change(emit, change_kind::certificate_status_reason, x, y, a.status_reason, b.status_reason);
+  for (const step s : all_steps) {
+    const std::optional<progress_status> before = status_of(a, s);
+    const std::optional<progress_status> after = status_of(b, s);
+    if (before == after) continue;
+    basic_change<S> c;
+    c.kind = change_kind::step;
+    c.order = x;
+    c.certificate = y;
+    c.which_step = s;
+    c.step_before = before;
+    c.step_after = after;
+    emit(std::as_const(c));
+  }
+}
+
+template <class S, class F>
+constexpr void emit_bare(F& emit, change_kind kind, std::uint32_t x, std::uint32_t y) {
+  basic_change<S> c;
+  c.kind = kind;
+  c.order = x;
+  c.certificate = y;
+  emit(std::as_const(c));
+}
+
+/// Changes of one order present in both replies (`a` may be an empty stand-in for an added
+/// order). The certificates are merged by index, which both lists hold in ascending order.
+template <class S, class F>
+constexpr void order_changes(F& emit, const basic_order<S>& a, const basic_order<S>& b) {
+  const std::uint32_t x = b.index;
+  if (a.number != b.number) {
+    basic_change<S> c;
+    c.kind = change_kind::order_number;
+    c.order = x;
+    c.number_before = a.number;
+    c.number_after = b.number;
+    emit(std::as_const(c));
+  }
+  text_change(emit, change_kind::order_date_time, x, 0, a.date_time, b.date_time);
+  text_change(emit, change_kind::order_status, x, 0, a.status, b.status);
+  text_change(emit, change_kind::order_status_reason, x, 0, a.status_reason, b.status_reason);
+  text_change(emit, change_kind::suggested_org_details, x, 0, a.suggested_org_details,
+              b.suggested_org_details);
+
+  const auto& ca = a.certificates;
+  const auto& cb = b.certificates;
+  const basic_certificate<S> none{};
+  std::size_t i = 0;
+  std::size_t j = 0;
+  while (i < ca.size() || j < cb.size()) {
+    if (j == cb.size() || (i < ca.size() && ca[i].index < cb[j].index)) {
+      emit_bare<S>(emit, change_kind::certificate_removed, x, ca[i].index);
+      ++i;
+    } else if (i == ca.size() || cb[j].index < ca[i].index) {
+      emit_bare<S>(emit, change_kind::certificate_added, x, cb[j].index);
+      certificate_changes(emit, x, none, cb[j]);
+      ++j;
+    } else {
+      certificate_changes(emit, x, ca[i], cb[j]);
+      ++i;
+      ++j;
+    }
+  }
+}
+
+}  // namespace detail
+
+/// Calls `f(const basic_change<S>&)` for each difference between `before` and `after`, two
+/// replies of the same order (the previous poll and this one), without allocating.
+///
+/// Orders are matched by index X and certificates by index Y, both walked in ascending index
+/// order as the parsers give them (so the cost is linear in the size of the two replies; each
+/// text is compared decoded, once). The changes come in that order too: for each order, its
+/// own fields (number, date, status, reason, suggestedOrgDetails), then its certificates, each
+/// with its texts (serial number, object type, FQDN, status, reason) and then its six steps in
+/// the API's order.
+///
+/// - An order or a certificate that only `after` has is reported as `order_added` /
+///   `certificate_added`, followed by the changes that give each of its fields its value
+///   (from absent), so a first poll diffed against an empty `basic_response` lists the whole
+///   order; one that only `before` has is a single `order_removed` / `certificate_removed`
+///   (its fields go with it).
+/// - Applying the changes in order to the documented order and certificate fields of `before`
+///   (set each field to its after-value, add an empty order or certificate, remove one with
+///   everything in it) gives exactly those of `after`; diff(r, r) is empty.
+/// - Not compared: the error fields (errorCode, errorMessage...: a poll that fails is a
+///   call_error, not a reply to diff) and unknown fields (later API versions' validity dates,
+///   tracking numbers...).
+///
+/// Precondition: the indices of `orders` and of each `certificates` are ascending and unique,
+/// as every parser result has; on other input the records are unspecified but the walk still
+/// ends after at most one step per order and certificate.
+template <response_string S, class F>
+constexpr void for_each_change(const basic_response<S>& before, const basic_response<S>& after,
+                               F&& f) {
+  const auto& a = before.orders;
+  const auto& b = after.orders;
+  std::size_t i = 0;
+  std::size_t j = 0;
+  while (i < a.size() || j < b.size()) {
+    if (j == b.size() || (i < a.size() && a[i].index < b[j].index)) {
+      detail::emit_bare<S>(f, change_kind::order_removed, a[i].index, 0);
+      ++i;
+    } else if (i == a.size() || b[j].index < a[i].index) {
+      detail::emit_bare<S>(f, change_kind::order_added, b[j].index, 0);
+      basic_order<S> none;
+      none.index = b[j].index;
+      detail::order_changes(f, none, b[j]);
+      ++j;
+    } else {
+      detail::order_changes(f, a[i], b[j]);
+      ++i;
+      ++j;
+    }
+  }
+}
+
+/// The differences between `before` and `after` as a vector, in the order for_each_change()
+/// gives them. Only std::bad_alloc can escape.
+///
+/// Lifetime: the records hold copies of the replies' string views, so they are valid as long
+/// as the bodies those view: for a gdos::reply, as long as that reply (or a copy of it) lives;
+/// for a parse_response() result, as long as the parsed text. Both arguments are marked
+/// lifetimebound because a temporary reply takes its body with it (clang warns); for the first
+/// poll, use the one-argument diff(after) rather than an empty temporary.
+template <response_string S>
+[[nodiscard]] constexpr std::vector<basic_change<S>> diff(
+    const basic_response<S>& before GDOS_LIFETIMEBOUND,
+    const basic_response<S>& after GDOS_LIFETIMEBOUND) {
+  std::vector<basic_change<S>> out;
+  for_each_change(before, after, [&out](const basic_change<S>& c) { out.push_back(c); });
+  return out;
+}
+
+/// The changes from an empty reply to `after`, i.e. all of `after` as a first poll reports it:
+/// `order_added` for each order, followed by its fields and its certificates (each
+/// `certificate_added`, followed by its fields and steps). Same lifetime as diff(before, after).
+template <response_string S>
+[[nodiscard]] constexpr std::vector<basic_change<S>> diff(
+    const basic_response<S>& after GDOS_LIFETIMEBOUND) {
+  std::vector<basic_change<S>> out;
+  for_each_change(basic_response<S>{}, after,
+                  [&out](const basic_change<S>& c) { out.push_back(c); });
+  return out;
+}
+
+namespace detail {
+
+inline void describe_printable(std::string& out, std::string_view text) {
+  constexpr std::size_t max = 80;
+  const std::size_t n = text.size() < max ? text.size() : max;
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    out.push_back(c >= 0x20 && c < 0x7f ? text[i] : '?');
+  }
+  if (n < text.size()) out += "...";
+}
+
+inline void describe_text(std::string& out, const std::optional<std::string_view>& text) {
+  if (!text) {
+    out += "(absent)";
+    return;
+  }
+  out += '"';
+  describe_printable(out, *text);
+  out += '"';
+}
+
+inline void describe_text(std::string& out, const std::optional<form::encoded_view>& text) {
+  if (!text) {
+    out += "(absent)";
+    return;
+  }
+  const std::string plain = text->decode();
+  describe_text(out, std::optional<std::string_view>(plain));
+}
+
+inline void describe_step(std::string& out, std::optional<progress_status> s) {
+  if (!s)
+    out += "(absent)";
+  else if (is_known(*s))
+    out += to_string(*s);
+  else
+    out += "undocumented value " + std::to_string(to_int(*s));
+}
+
+}  // namespace detail
+
+/// One line of English for `c`, for logs and terminals, e.g.
+/// `order 1: orderStatus "Pending" -> "Issued"`,
+/// `order 1 certificate 1: DCV not_completed -> completed`,
+/// `order 1 certificate 2: DCV (absent) -> not_completed; next: complete domain control
+/// validation`, `order 2 (replacement) appeared`. Texts are decoded, quoted, cut after 80 bytes and
+/// shown with non-printable bytes as `?`, so a hostile reply cannot inject terminal controls or
+/// line breaks. Only std::bad_alloc can escape.
+template <response_string S>
+[[nodiscard]] std::string describe(const basic_change<S>& c) {
+  std::string out = "order " + std::to_string(c.order);
+  if (c.certificate != 0) out += " certificate " + std::to_string(c.certificate);
+  const char* replacement = c.order >= 2 ? " (replacement)" : "";
+  switch (c.kind) {
+    case change_kind::order_added:
+      return out + replacement + " appeared";
+    case change_kind::order_removed:
+      return out + replacement + " disappeared";
+    case change_kind::certificate_added:
+      return out + " appeared";
+    case change_kind::certificate_removed:
+      return out + " disappeared";
+    case change_kind::order_number:
+      out += ": orderNumber ";
+      out += c.number_before ? std::to_string(*c.number_before) : "(absent)";
+      out += " -> ";
+      out += c.number_after ? std::to_string(*c.number_after) : "(absent)";
+      return out;
+    case change_kind::step:
+      out += ": ";
+      out += display_name(c.which_step);
+      out += ' ';
+      detail::describe_step(out, c.step_before);
+      out += " -> ";
+      detail::describe_step(out, c.step_after);
+      if (c.state_after() == step_state::pending) {
+        out += "; next: ";
+        out += next_action(c.which_step);
+      }
+      return out;
+    case change_kind::order_date_time:
+    case change_kind::order_status:
+    case change_kind::order_status_reason:
+    case change_kind::suggested_org_details:
+    case change_kind::serial_number:
+    case change_kind::object_type:
+    case change_kind::fqdn:
+    case change_kind::certificate_status:
+    case change_kind::certificate_status_reason:
+      break;
+  }
+  out += ": ";
+  out += field_name_of(c);
+  out += ' ';
+  detail::describe_text(out, c.text_before);
+  out += " -> ";
+  detail::describe_text(out, c.text_after);
+  return out;
+}
+
+}  // namespace gdos
