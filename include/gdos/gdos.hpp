@@ -8,6 +8,7 @@
 #include <gdos/common.hpp>
 #include <gdos/config.hpp>
 #include <gdos/form.hpp>
+#include <gdos/progress.hpp>
 #include <gdos/request.hpp>
 #include <gdos/response.hpp>
 #include <gdos/transport.hpp>
