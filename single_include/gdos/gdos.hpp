@@ -1016,852 +1016,37 @@ struct utf8_step {
 
 }  // namespace gdos::form
 // ---- end gdos/form.hpp ----
-// ---- begin gdos/request.hpp ----
-/// @file request.hpp
-/// @brief Layer 2: the GetDetailedOrderStatus request, for clients (a typed request, validation,
-/// a constexpr encoder) and for servers (a zero-copy parser that refuses a body exactly the way
-/// Comodo's endpoint does, and the error replies that go with it).
+// ---- begin gdos/progress.hpp ----
+/// @file progress.hpp
+/// @brief Where an order stands, and what changed between two polls of it: the six validation
+/// steps of a certificate as pending / done / unknown, the caller's list of final status texts,
+/// and the differences between two replies as a sequence of small change records.
 ///
-/// **The body.** encode_request_to() writes the fields in this fixed order, each name spelled as
-/// the API documents it and each value escaped by the form layer's rules (the WHATWG urlencoded
-/// serializer, exactly form::encode()), so no value can add, end or change a field:
+/// Resellers poll GetDetailedOrderStatus until an order is done: issued, refused, or stuck on
+/// a step they must act on. This header answers the three questions such a loop asks, over the
+/// typed reply of <gdos/response.hpp> and without any I/O:
 ///
-///     loginName=..&loginPassword=..[&orderNumber=N][&certificateID=N]&queryType=N
-///         [&showValidityPeriod=Y|N][&responseFormat=N]
+/// - **Where does this certificate stand?** progress_of() classifies each of the six progress
+///   fields (`csrStatus`, `dcvStatus`, `ovCallBackStatus`, `organizationValidationStatus`,
+///   `freeDVUPStatus`, `evClickThroughStatus`) as step_state::pending (0 not completed, 2 in
+///   progress), step_state::done (1 completed, -1 not required) or step_state::unknown (absent,
+///   as in a queryType=0 reply, or a value the API does not document), and says whether
+///   validation is complete. next_action() is the reseller's side of a pending step, worded for
+///   a person ("complete domain control validation").
+/// - **Is this order finished?** The API does not enumerate its `orderStatus` and
+///   `certificateStatus` texts, so gdos does not either: final_statuses holds the caller's
+///   lists of texts that end the wait, split into success and failure, and compares them with
+///   the decoded status. Its default lists are documented at default_succeeded_statuses.
+/// - **What changed since the last poll?** diff() (or for_each_change() without allocating)
+///   walks two replies of the same order and reports each difference of the documented order
+///   and certificate fields: a status or reason text, a step that moved, a certificate or a
+///   replacement order that appeared or disappeared, the order number or date. Applied in
+///   order to the first reply, the changes give the second (the tests and the fuzz target
+///   fuzz_progress check exactly that). describe() turns a change into one printable line.
 ///
-/// `orderNumber`, `certificateID` and `showValidityPeriod` appear only when set;
-/// `responseFormat=1` is sent by default so that the reply is url-encoded (the format
-/// response.hpp parses), and is left out only when the request says response_format::omitted.
-///
-/// **Counting characters.** loginName (at most 64) and loginPassword (at most 128) are limited
-/// in characters, not bytes: a character is a Unicode code point of the UTF-8 value, and each
-/// invalid byte sequence counts as the one U+FFFD that WHATWG decoding turns it into
-/// (form::utf8_length()). Control bytes are characters like any other.
-///
-/// **Secrets.** The password is never part of an error, a message or a printed request: errors
-/// name fields (validation_result) or arguments by their *name* (api_error), never a value, and
-/// printing a request writes `loginPassword=***`.
-///
-/// Everything but printing is `constexpr`; only the functions returning a `std::string`
-/// allocate.
+/// Everything is `constexpr` except describe(), and nothing throws but std::bad_alloc from
+/// the functions that fill a std::vector or a std::string (those are not `noexcept`).
 
-#include <array>
-#include <cstddef>
-#include <cstdint>
-#include <cstring>
-#include <optional>
-#include <span>
-#include <string>
-#include <string_view>
-#include <type_traits>
-
-namespace gdos {
-
-// ---------------------------------------------------------------------------------------------
-// The call
-// ---------------------------------------------------------------------------------------------
-
-/// The call's URL on Comodo's host.
-inline constexpr std::string_view comodo_url =
-    "https://secure.comodo.net/products/!GetDetailedOrderStatus";
-/// The same call on the second host the API documents.
-inline constexpr std::string_view trust_provider_url =
-    "https://secure.trust-provider.com/products/!GetDetailedOrderStatus";
-/// The HTTP method the call needs (a GET is refused with api_code::get_not_post).
-inline constexpr std::string_view request_method = "POST";
-/// The `Content-Type` of the request body.
-inline constexpr std::string_view request_content_type = "application/x-www-form-urlencoded";
-
-/// Everything an HTTP client needs besides the body: how and where to send it.
-struct endpoint {
-  std::string_view method{};        ///< Always request_method.
-  std::string_view url{};           ///< comodo_url or trust_provider_url.
-  std::string_view content_type{};  ///< Always request_content_type.
-  /// Member-wise equality.
-  friend constexpr bool operator==(const endpoint&, const endpoint&) noexcept = default;
-};
-
-/// The call on secure.comodo.net.
-inline constexpr endpoint comodo_endpoint{request_method, comodo_url, request_content_type};
-/// The call on secure.trust-provider.com.
-inline constexpr endpoint trust_provider_endpoint{request_method, trust_provider_url,
-                                                  request_content_type};
-
-// ---------------------------------------------------------------------------------------------
-// The request
-// ---------------------------------------------------------------------------------------------
-
-/// How much the reply tells (`queryType`); the enumerators' values are the wire values.
-enum class query_type : std::uint8_t {
-  status = 0,                      ///< The order's status only.
-  detailed = 1,                    ///< Plus the certificates' detailed status.
-  detailed_with_replacements = 2,  ///< Plus the replacement orders.
-};
-
-/// An optional Y/N flag (`showValidityPeriod`).
-enum class yes_no : std::uint8_t {
-  unset = 0,  ///< Not sent.
-  yes = 1,    ///< Sent as `Y`.
-  no = 2,     ///< Sent as `N`.
-};
-
-/// The reply format asked for (`responseFormat`); the values 0 and 1 are the wire values.
-enum class response_format : std::uint8_t {
-  newline_delimited = 0,  ///< `0`: a newline-delimited reply, which response.hpp does not parse.
-  url_encoded = 1,        ///< `1`: a url-encoded reply (the default of gdos::request).
-  omitted = 255,          ///< Not sent: the server picks (Comodo documents newline-delimited).
-};
-
-/// A GetDetailedOrderStatus request. It owns nothing: the strings are views that must outlive
-/// the request (and every body-less use of it). Aggregate, so designated initializers work:
-/// `gdos::request{.login_name = "alice", .login_password = pw, .order_number = 1234567}`.
-struct request {
-  // Every member has an initializer so that designated initializers may leave any out without
-  // -Wmissing-field-initializers (g++ 12, clang 19 with -Wextra).
-  std::string_view login_name{};      ///< `loginName`: 1 to 64 characters.
-  std::string_view login_password{};  ///< `loginPassword`: 1 to 128 characters; never printed.
-  /// `orderNumber`: positive. At least one of order_number and certificate_id must be set.
-  std::optional<std::int64_t> order_number{};
-  /// `certificateID`: positive, at most 16 digits.
-  std::optional<std::int64_t> certificate_id{};
-  /// `queryType`, always sent.
-  gdos::query_type query_type = gdos::query_type::status;
-  /// `showValidityPeriod`, sent only when set.
-  yes_no show_validity_period = yes_no::unset;
-  /// `responseFormat`: url_encoded unless the caller says otherwise.
-  gdos::response_format response_format = gdos::response_format::url_encoded;
-
-  /// Field-wise equality (string contents, not addresses).
-  friend constexpr bool operator==(const request&, const request&) noexcept = default;
-};
-
-/// Longest loginName, in characters (see the file comment for how they are counted).
-inline constexpr std::size_t max_login_name_length = 64;
-/// Longest loginPassword, in characters.
-inline constexpr std::size_t max_login_password_length = 128;
-/// Most digits a certificateID may have.
-inline constexpr std::size_t max_certificate_id_digits = 16;
-/// Largest certificateID: sixteen nines.
-inline constexpr std::int64_t max_certificate_id = 9'999'999'999'999'999;
-
-// ---------------------------------------------------------------------------------------------
-// Validation
-// ---------------------------------------------------------------------------------------------
-
-/// A field of the request, for errors.
-enum class request_field : std::uint8_t {
-  login_name,            ///< `loginName`
-  login_password,        ///< `loginPassword`
-  order_number,          ///< `orderNumber` (also reported when neither it nor certificateID is set)
-  certificate_id,        ///< `certificateID`
-  query_type,            ///< `queryType`
-  show_validity_period,  ///< `showValidityPeriod`
-  response_format,       ///< `responseFormat`
-};
-
-/// The field's name on the wire, as the API spells it ("loginName", "certificateID", ...).
-[[nodiscard]] constexpr std::string_view field_name(request_field f) noexcept {
-  switch (f) {
-    case request_field::login_name:
-      return "loginName";
-    case request_field::login_password:
-      return "loginPassword";
-    case request_field::order_number:
-      return "orderNumber";
-    case request_field::certificate_id:
-      return "certificateID";
-    case request_field::query_type:
-      return "queryType";
-    case request_field::show_validity_period:
-      return "showValidityPeriod";
-    case request_field::response_format:
-      return "responseFormat";
-  }
-  return "unknown";
-}
-
-/// What is wrong with a request.
-enum class request_errc : std::uint8_t {
-  ok = 0,            ///< Nothing.
-  missing,           ///< Empty login name or password; neither orderNumber nor certificateID.
-  too_long,          ///< More characters (or certificateID digits) than allowed.
-  not_positive,      ///< orderNumber or certificateID zero or negative.
-  out_of_range,      ///< An enumeration holding a value it does not name.
-  buffer_too_small,  ///< encode_request_to() only: the body did not fit (nothing was written).
-};
-
-/// A short English description of `e`.
-[[nodiscard]] constexpr std::string_view to_string(request_errc e) noexcept {
-  switch (e) {
-    case request_errc::ok:
-      return "ok";
-    case request_errc::missing:
-      return "missing";
-    case request_errc::too_long:
-      return "too long";
-    case request_errc::not_positive:
-      return "not a positive integer";
-    case request_errc::out_of_range:
-      return "out of range";
-    case request_errc::buffer_too_small:
-      return "buffer too small";
-  }
-  return "unknown request error";
-}
-
-/// Outcome of validate(): the first rule the request breaks, and in which field. It holds no
-/// part of any value, so it is safe to log.
-struct validation_result {
-  request_errc ec = request_errc::ok;  ///< What is wrong; request_errc::ok when nothing is.
-  request_field field{};               ///< Where (meaningless when ec is ok).
-  /// True when the request is valid.
-  constexpr explicit operator bool() const noexcept { return ec == request_errc::ok; }
-  /// Member-wise equality.
-  friend constexpr bool operator==(const validation_result&,
-                                   const validation_result&) noexcept = default;
-};
-
-/// Checks `r` against the API's rules, in field order: login name 1..64 characters, password
-/// 1..128 characters, orderNumber or certificateID set (else `missing` on order_number),
-/// orderNumber > 0, certificateID > 0 with at most 16 digits, and each enumeration holding
-/// one of its named values.
-[[nodiscard]] constexpr validation_result validate(const request& r) noexcept {
-  using f = request_field;
-  using e = request_errc;
-  // A character is at least one byte, so only long values pay for counting characters.
-  if (r.login_name.empty()) return {e::missing, f::login_name};
-  if (r.login_name.size() > max_login_name_length &&
-      form::utf8_length(r.login_name) > max_login_name_length)
-    return {e::too_long, f::login_name};
-  if (r.login_password.empty()) return {e::missing, f::login_password};
-  if (r.login_password.size() > max_login_password_length &&
-      form::utf8_length(r.login_password) > max_login_password_length)
-    return {e::too_long, f::login_password};
-  if (!r.order_number && !r.certificate_id) return {e::missing, f::order_number};
-  if (r.order_number && *r.order_number <= 0) return {e::not_positive, f::order_number};
-  if (r.certificate_id) {
-    if (*r.certificate_id <= 0) return {e::not_positive, f::certificate_id};
-    if (*r.certificate_id > max_certificate_id) return {e::too_long, f::certificate_id};
-  }
-  if (static_cast<unsigned>(r.query_type) > 2u) return {e::out_of_range, f::query_type};
-  if (static_cast<unsigned>(r.show_validity_period) > 2u)
-    return {e::out_of_range, f::show_validity_period};
-  switch (r.response_format) {
-    case response_format::newline_delimited:
-    case response_format::url_encoded:
-    case response_format::omitted:
-      break;
-    default:
-      return {e::out_of_range, f::response_format};
-  }
-  return {};
-}
-
-// ---------------------------------------------------------------------------------------------
-// Encoding
-// ---------------------------------------------------------------------------------------------
-
-/// Outcome of encode_request_to(). Exactly one of three things happened:
-/// - ec == ok: the body was written, `size` bytes;
-/// - ec == buffer_too_small: nothing was written, `size` is what the body needs;
-/// - any other ec: the request is invalid (validate() said so about `field`), nothing was written
-///   and `size` is 0, because an invalid request has no body.
-struct encode_result {
-  std::size_t size = 0;                ///< Bytes written (ok) or needed (buffer_too_small).
-  request_errc ec = request_errc::ok;  ///< ok, buffer_too_small, or a validation error.
-  request_field field{};               ///< The invalid field, for validation errors.
-  /// True when the body was written.
-  constexpr explicit operator bool() const noexcept { return ec == request_errc::ok; }
-  /// The validation part: ok unless the request itself is invalid.
-  [[nodiscard]] constexpr validation_result validation() const noexcept {
-    return ec == request_errc::buffer_too_small ? validation_result{}
-                                                : validation_result{ec, field};
-  }
-  /// Member-wise equality.
-  friend constexpr bool operator==(const encode_result&, const encode_result&) noexcept = default;
-};
-
-namespace detail {
-
-[[nodiscard]] constexpr std::size_t decimal_digits(std::uint64_t v) noexcept {
-  // Four digits per division: the divisions form a dependency chain that dominates otherwise.
-  std::size_t n = 1;
-  for (;;) {
-    if (v < 10) return n;
-    if (v < 100) return n + 1;
-    if (v < 1000) return n + 2;
-    if (v < 10000) return n + 3;
-    v /= 10000;
-    n += 4;
-  }
-}
-
-/// Writes v in decimal at p, returns one past the end.
-constexpr char* write_decimal(std::uint64_t v, char* p) noexcept {
-  const std::size_t n = decimal_digits(v);
-  char* end = p + n;
-  do {
-    *--end = static_cast<char>('0' + v % 10);
-    v /= 10;
-  } while (v != 0);
-  return p + n;
-}
-
-constexpr char* write_literal(std::string_view s, char* p) noexcept {
-  std::char_traits<char>::copy(p, s.data(), s.size());  // memcpy at run time
-  return p + s.size();
-}
-
-// The separators are part of the literals so that writing a field is two copies at most.
-inline constexpr std::string_view k_login_name = "loginName=";
-inline constexpr std::string_view k_login_password = "&loginPassword=";
-inline constexpr std::string_view k_order_number = "&orderNumber=";
-inline constexpr std::string_view k_certificate_id = "&certificateID=";
-inline constexpr std::string_view k_query_type = "&queryType=";
-inline constexpr std::string_view k_show_validity_period = "&showValidityPeriod=";
-inline constexpr std::string_view k_response_format = "&responseFormat=";
-
-/// Writes the body of a request that passed validate() at p, which holds encoded_size() bytes.
-constexpr char* write_request(const request& r, char* p) noexcept {
-  // Values go through form::detail::encode_with_slack(), which may overwrite up to 3 bytes past
-  // them: the next literal is always longer than that and rewrites them.
-  p = write_literal(k_login_name, p);
-  p = form::detail::encode_with_slack(r.login_name, p);
-  p = write_literal(k_login_password, p);
-  p = form::detail::encode_with_slack(r.login_password, p);
-  if (r.order_number) {
-    p = write_literal(k_order_number, p);
-    p = write_decimal(static_cast<std::uint64_t>(*r.order_number), p);
-  }
-  if (r.certificate_id) {
-    p = write_literal(k_certificate_id, p);
-    p = write_decimal(static_cast<std::uint64_t>(*r.certificate_id), p);
-  }
-  p = write_literal(k_query_type, p);
-  *p++ = static_cast<char>('0' + static_cast<int>(r.query_type));
-  if (r.show_validity_period != yes_no::unset) {
-    p = write_literal(k_show_validity_period, p);
-    *p++ = r.show_validity_period == yes_no::yes ? 'Y' : 'N';
-  }
-  if (r.response_format != response_format::omitted) {
-    p = write_literal(k_response_format, p);
-    *p++ = static_cast<char>('0' + static_cast<int>(r.response_format));
-  }
-  return p;
-}
-
-/// An upper bound of encoded_size(r) that costs no pass over the strings: every byte escaped,
-/// every optional field present with its longest valid value. Meaningful for a request that
-/// passed validate(), whose strings are at most 4 bytes per character long (so no overflow).
-[[nodiscard]] constexpr std::size_t max_encoded_size(const request& r) noexcept {
-  return k_login_name.size() + k_login_password.size() + k_order_number.size() + 19 +
-         k_certificate_id.size() + max_certificate_id_digits + k_query_type.size() + 1 +
-         k_show_validity_period.size() + 1 + k_response_format.size() + 1 +
-         3 * (r.login_name.size() + r.login_password.size());
-}
-
-}  // namespace detail
-
-/// Size in bytes of the body encode_request_to() writes for `r`. Only meaningful for a request
-/// that passes validate() (an invalid request has no body).
-[[nodiscard]] constexpr std::size_t encoded_size(const request& r) noexcept {
-  std::size_t n = detail::k_login_name.size() + form::encoded_size(r.login_name) +
-                  detail::k_login_password.size() + form::encoded_size(r.login_password) +
-                  detail::k_query_type.size() + 1;
-  if (r.order_number)
-    n += detail::k_order_number.size() +
-         detail::decimal_digits(static_cast<std::uint64_t>(*r.order_number));
-  if (r.certificate_id)
-    n += detail::k_certificate_id.size() +
-         detail::decimal_digits(static_cast<std::uint64_t>(*r.certificate_id));
-  if (r.show_validity_period != yes_no::unset) n += detail::k_show_validity_period.size() + 1;
-  if (r.response_format != response_format::omitted) n += detail::k_response_format.size() + 1;
-  return n;
-}
-
-/// Validates `r` and writes its body into `dest` (no allocation). Writes nothing unless the
-/// request is valid and the whole body fits; see encode_result for how each case is reported.
-[[nodiscard]] constexpr encode_result encode_request_to(const request& r,
-                                                        std::span<char> dest) noexcept {
-  const validation_result v = validate(r);
-  if (!v) return {0, v.ec, v.field};
-  // A buffer that holds the worst case is written in one pass, without sizing first: the common
-  // case of a reused buffer of a few hundred bytes.
-  if (dest.size() >= detail::max_encoded_size(r)) {
-    const char* end = detail::write_request(r, dest.data());
-    return {static_cast<std::size_t>(end - dest.data()), request_errc::ok, {}};
-  }
-  const std::size_t n = encoded_size(r);
-  if (n > dest.size()) return {n, request_errc::buffer_too_small, {}};
-  detail::write_request(r, dest.data());
-  return {n, request_errc::ok, {}};
-}
-
-/// Validates `r` and returns its body as a new string, or why the request is invalid.
-[[nodiscard]] constexpr result<std::string, validation_result> encode_request(const request& r) {
-  const validation_result v = validate(r);
-  if (!v) return v;
-  // Sized for the worst case and trimmed, so that the values are read once; at most a few
-  // hundred bytes of capacity go unused, since a valid request's strings are short.
-  std::string body(detail::max_encoded_size(r), '\0');
-  body.resize(static_cast<std::size_t>(detail::write_request(r, body.data()) - body.data()));
-  return body;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Printing (the password is always masked)
-// ---------------------------------------------------------------------------------------------
-
-/// Any stream that takes a std::string_view with `<<` (std::ostream, a doctest or fmt stream...),
-/// so that printing needs no `<ostream>` in this header.
-// Versions 14 and 19 of clang-format disagree on short requires-expressions.
-// clang-format off
-template <class Stream>
-concept string_view_stream = requires(Stream& s, std::string_view v) { s << v; };
-// clang-format on
-
-namespace detail {
-
-template <class Stream>
-void print_encoded(Stream& os, std::string_view plain) {
-  std::array<char, std::size_t{3} * 64> buf{};
-  while (!plain.empty()) {
-    const std::string_view chunk = plain.substr(0, 64);
-    const char* end = form::encode_unchecked(chunk, buf.data());
-    os << std::string_view(buf.data(), static_cast<std::size_t>(end - buf.data()));
-    plain.remove_prefix(chunk.size());
-  }
-}
-
-template <class Stream>
-void print_integer(Stream& os, std::int64_t v) {
-  std::array<char, 24> buf{};
-  const bool neg = v < 0;
-  // Negation in unsigned arithmetic, so that INT64_MIN prints too.
-  const std::uint64_t u =
-      neg ? std::uint64_t{0} - static_cast<std::uint64_t>(v) : static_cast<std::uint64_t>(v);
-  char* p = buf.data();
-  if (neg) *p++ = '-';
-  p = write_decimal(u, p);
-  os << std::string_view(buf.data(), static_cast<std::size_t>(p - buf.data()));
-}
-
-}  // namespace detail
-
-/// Prints `r` the way it would be encoded, with the password replaced by `***` (whatever its
-/// value, even empty) and invalid enumeration values shown as numbers. Never validates.
-template <string_view_stream Stream>
-Stream& operator<<(Stream& os, const request& r) {
-  os << detail::k_login_name;
-  detail::print_encoded(os, r.login_name);
-  os << detail::k_login_password << std::string_view("***");
-  if (r.order_number) {
-    os << detail::k_order_number;
-    detail::print_integer(os, *r.order_number);
-  }
-  if (r.certificate_id) {
-    os << detail::k_certificate_id;
-    detail::print_integer(os, *r.certificate_id);
-  }
-  os << detail::k_query_type;
-  detail::print_integer(os, static_cast<std::int64_t>(r.query_type));
-  if (r.show_validity_period == yes_no::yes) {
-    os << detail::k_show_validity_period << std::string_view("Y");
-  } else if (r.show_validity_period == yes_no::no) {
-    os << detail::k_show_validity_period << std::string_view("N");
-  } else if (r.show_validity_period != yes_no::unset) {
-    os << detail::k_show_validity_period;
-    detail::print_integer(os, static_cast<std::int64_t>(r.show_validity_period));
-  }
-  if (r.response_format != response_format::omitted) {
-    os << detail::k_response_format;
-    detail::print_integer(os, static_cast<std::int64_t>(r.response_format));
-  }
-  return os;
-}
-
-/// Prints `v` as `ok`, or as the field's wire name and the problem (`loginName: too long`).
-template <string_view_stream Stream>
-Stream& operator<<(Stream& os, const validation_result& v) {
-  if (v) {
-    os << std::string_view("ok");
-  } else {
-    os << field_name(v.field) << std::string_view(": ") << to_string(v.ec);
-  }
-  return os;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Server side: Comodo's errors
-// ---------------------------------------------------------------------------------------------
-
-/// A refusal in the API's own terms: the code and the argument it is about.
-///
-/// `argument` is an argument *name*, never a value: for unrecognised_argument and
-/// invalid_argument it is the name exactly as it appears in the parsed body (still encoded, a
-/// view into the body, valid as long as the body); for missing_argument it is the documented
-/// name (a static string). Errors built by hand may view anything that outlives them.
-struct api_error {
-  api_code code = api_code::unknown_error;  ///< The errorCode.
-  std::string_view argument{};              ///< The argument's name (see above).
-
-  /// Size in bytes of message().
-  [[nodiscard]] constexpr std::size_t message_size() const noexcept;
-  /// Writes Comodo's errorMessage into `dest` when it fits; writes nothing otherwise.
-  [[nodiscard]] constexpr form::write_result message_to(std::span<char> dest) const noexcept;
-  /// Comodo's errorMessage for this error: `The 'orderNumber' argument is missing!`,
-  /// `'xxxx' is an unrecognised argument!`, `The value of the 'xxxx' argument is invalid!`, the
-  /// fixed texts of the other documented codes, and an empty message for codes the API does not
-  /// document for this call.
-  [[nodiscard]] constexpr std::string message() const;
-
-  /// Member-wise equality.
-  friend constexpr bool operator==(const api_error&, const api_error&) noexcept = default;
-};
-
-namespace detail {
-
-/// A message is a fixed prefix, the argument (for -2, -3, -4 only) and a fixed suffix.
-struct message_parts {
-  std::string_view prefix;
-  std::string_view argument;
-  std::string_view suffix;
-  [[nodiscard]] constexpr std::size_t size() const noexcept {
-    return prefix.size() + argument.size() + suffix.size();
-  }
-};
-
-[[nodiscard]] constexpr message_parts message_of(const api_error& e) noexcept {
-  switch (e.code) {
-    case api_code::not_https:
-      return {"Request was not made over https!", {}, {}};
-    case api_code::unrecognised_argument:
-      return {"'", e.argument, "' is an unrecognised argument!"};
-    case api_code::missing_argument:
-      return {"The '", e.argument, "' argument is missing!"};
-    case api_code::invalid_argument:
-      return {"The value of the '", e.argument, "' argument is invalid!"};
-    case api_code::unknown_error:
-      return {"An unknown error occurred!", {}, {}};
-    case api_code::permission_denied:
-      return {"Permission denied!", {}, {}};
-    case api_code::get_not_post:
-      return {"Request used GET rather than POST!", {}, {}};
-    case api_code::success:
-      break;
-  }
-  return {};
-}
-
-}  // namespace detail
-
-constexpr std::size_t api_error::message_size() const noexcept {
-  return detail::message_of(*this).size();
-}
-
-constexpr form::write_result api_error::message_to(std::span<char> dest) const noexcept {
-  const detail::message_parts m = detail::message_of(*this);
-  if (m.size() > dest.size()) return {m.size(), false};
-  char* p = detail::write_literal(m.prefix, dest.data());
-  p = detail::write_literal(m.argument, p);
-  detail::write_literal(m.suffix, p);
-  return {m.size(), true};
-}
-
-constexpr std::string api_error::message() const {
-  std::string out(message_size(), '\0');
-  (void)message_to(out);
-  return out;
-}
-
-/// Prints Comodo's message for `e`.
-template <string_view_stream Stream>
-Stream& operator<<(Stream& os, const api_error& e) {
-  const detail::message_parts m = detail::message_of(e);
-  os << m.prefix << m.argument << m.suffix;
-  return os;
-}
-
-namespace detail {
-
-inline constexpr std::string_view k_error_code = "errorCode=";
-inline constexpr std::string_view k_error_message = "&errorMessage=";
-
-}  // namespace detail
-
-/// Size in bytes of the reply body error_reply_to() writes for `e`.
-[[nodiscard]] constexpr std::size_t error_reply_size(const api_error& e) noexcept {
-  const detail::message_parts m = detail::message_of(e);
-  const std::int32_t code = to_int(e.code);
-  const std::uint64_t magnitude = code < 0 ? std::uint64_t{0} - static_cast<std::uint64_t>(code)
-                                           : static_cast<std::uint64_t>(code);
-  return detail::k_error_code.size() + (code < 0 ? 1 : 0) + detail::decimal_digits(magnitude) +
-         detail::k_error_message.size() + form::encoded_size(m.prefix) +
-         form::encoded_size(m.argument) + form::encoded_size(m.suffix);
-}
-
-/// Writes the url-encoded reply body a server sends for `e`
-/// (`errorCode=-3&errorMessage=The+%27orderNumber%27+argument+is+missing%21`) into `dest` when
-/// it fits; writes nothing otherwise.
-[[nodiscard]] constexpr form::write_result error_reply_to(const api_error& e,
-                                                          std::span<char> dest) noexcept {
-  const std::size_t n = error_reply_size(e);
-  if (n > dest.size()) return {n, false};
-  const detail::message_parts m = detail::message_of(e);
-  const std::int32_t code = to_int(e.code);
-  char* p = detail::write_literal(detail::k_error_code, dest.data());
-  if (code < 0) *p++ = '-';
-  p = detail::write_decimal(code < 0 ? std::uint64_t{0} - static_cast<std::uint64_t>(code)
-                                     : static_cast<std::uint64_t>(code),
-                            p);
-  p = detail::write_literal(detail::k_error_message, p);
-  p = form::encode_unchecked(m.prefix, p);
-  p = form::encode_unchecked(m.argument, p);
-  form::encode_unchecked(m.suffix, p);
-  return {n, true};
-}
-
-/// The reply body for `e` as a new string (see error_reply_to()).
-[[nodiscard]] constexpr std::string error_reply(const api_error& e) {
-  std::string out(error_reply_size(e), '\0');
-  (void)error_reply_to(e, out);
-  return out;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Server side: parsing a body
-// ---------------------------------------------------------------------------------------------
-
-/// A request as parse_request() accepted it. The integers are parsed; the two strings are still
-/// encoded views into the body (valid as long as the body), decoded only when asked, so that
-/// accepting a body copies nothing.
-struct parsed_request {
-  form::encoded_view login_name{};      ///< `loginName`, 1 to 64 characters once decoded.
-  form::encoded_view login_password{};  ///< `loginPassword`, 1 to 128 characters once decoded.
-  std::optional<std::int64_t> order_number{};    ///< `orderNumber`, when sent.
-  std::optional<std::int64_t> certificate_id{};  ///< `certificateID`, when sent.
-  /// `queryType`; status when not sent.
-  gdos::query_type query_type = gdos::query_type::status;
-  /// `showValidityPeriod`; unset when not sent.
-  yes_no show_validity_period = yes_no::unset;
-  /// `responseFormat`; omitted when not sent.
-  gdos::response_format response_format = gdos::response_format::omitted;
-
-  /// Bytes of caller memory to_request() needs: the decoded sizes of the strings that need
-  /// decoding. 0 in the common case of plain values.
-  [[nodiscard]] constexpr std::size_t decoding_buffer_size() const noexcept {
-    return (login_name.needs_decoding() ? login_name.decoded_size() : 0) +
-           (login_password.needs_decoding() ? login_password.decoded_size() : 0);
-  }
-
-  /// The request, its strings viewing the body when they need no decoding and `buffer`
-  /// otherwise (so the request lives as long as both). When `buffer` is smaller than
-  /// decoding_buffer_size(), nothing is written and the error says the size needed.
-  [[nodiscard]] constexpr result<request, form::write_result> to_request(
-      std::span<char> buffer GDOS_LIFETIMEBOUND) const noexcept {
-    const std::size_t need = decoding_buffer_size();
-    if (need > buffer.size()) return form::write_result{need, false};
-    char* p = buffer.data();
-    request r;
-    r.login_name = view(login_name, p);
-    r.login_password = view(login_password, p);
-    r.order_number = order_number;
-    r.certificate_id = certificate_id;
-    r.query_type = query_type;
-    r.show_validity_period = show_validity_period;
-    r.response_format = response_format;
-    return r;
-  }
-
-  /// The request, decoding into `storage` (resized to decoding_buffer_size()). The request views
-  /// the body and `storage`: it is valid while both are and `storage` is not modified.
-  [[nodiscard]] constexpr request to_request(std::string& storage GDOS_LIFETIMEBOUND) const {
-    storage.resize(decoding_buffer_size());
-    return *to_request(std::span<char>(storage));
-  }
-
-  /// True when `r` is the request this body carries (strings compared decoded, no allocation).
-  friend constexpr bool operator==(const parsed_request& p, const request& r) noexcept {
-    return p.login_name.equals_decoded(r.login_name) &&
-           p.login_password.equals_decoded(r.login_password) && p.order_number == r.order_number &&
-           p.certificate_id == r.certificate_id && p.query_type == r.query_type &&
-           p.show_validity_period == r.show_validity_period &&
-           p.response_format == r.response_format;
-  }
-
- private:
-  static constexpr std::string_view view(form::encoded_view v, char*& p) noexcept {
-    if (!v.needs_decoding()) return v.encoded();
-    char* begin = p;
-    p = v.decode_unchecked(p);
-    return {begin, static_cast<std::size_t>(p - begin)};
-  }
-};
-
-namespace detail {
-
-inline constexpr std::array<std::string_view, 7> field_names = {
-    "loginName", "loginPassword",      "orderNumber",   "certificateID",
-    "queryType", "showValidityPeriod", "responseFormat"};
-inline constexpr std::size_t longest_field_name = 18;  // showValidityPeriod
-
-[[nodiscard]] constexpr char ascii_lower(char c) noexcept {
-  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
-[[nodiscard]] constexpr bool iequals(std::string_view a, std::string_view b) noexcept {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
-  return true;
-}
-
-/// A value decoded into a fixed buffer, or `fits == false` when it decodes to more than N bytes.
-template <std::size_t N>
-struct small_decoded {
-  std::array<char, N> buf{};
-  std::string_view text;
-  bool fits = false;
-};
-
-template <std::size_t N>
-constexpr void decode_small(form::encoded_view v, small_decoded<N>& out) noexcept {
-  if (!v.needs_decoding()) {
-    out.text = v.encoded();
-    out.fits = out.text.size() <= N;
-    return;
-  }
-  const form::write_result w = v.decode_to(out.buf);
-  out.fits = w.ok;
-  if (w.ok) out.text = std::string_view(out.buf.data(), w.size);
-}
-
-/// Which documented field `name` is (decoded, ASCII case-insensitively), or -1.
-[[nodiscard]] constexpr int match_field(form::encoded_view name) noexcept {
-  small_decoded<longest_field_name> d;
-  decode_small(name, d);
-  if (!d.fits) return -1;
-  for (std::size_t i = 0; i < field_names.size(); ++i)
-    if (iequals(d.text, field_names[i])) return static_cast<int>(i);
-  return -1;
-}
-
-/// Digits only (after decoding), 1..max_digits of them. Nineteen digits always fit in 64 bits.
-[[nodiscard]] constexpr std::optional<std::uint64_t> parse_digits(form::encoded_view v,
-                                                                  std::size_t max_digits) noexcept {
-  small_decoded<19> d;
-  decode_small(v, d);
-  if (!d.fits || d.text.empty() || d.text.size() > max_digits) return std::nullopt;
-  std::uint64_t x = 0;
-  for (char c : d.text) {
-    if (c < '0' || c > '9') return std::nullopt;
-    x = x * 10 + static_cast<std::uint64_t>(c - '0');
-  }
-  return x;
-}
-
-/// True when `v` decodes to at most `max_chars` characters. A character takes at most 4 bytes,
-/// so longer decoded text is too long without counting.
-template <std::size_t MaxChars>
-[[nodiscard]] constexpr bool within_chars(form::encoded_view v) noexcept {
-  if (!v.needs_decoding())
-    return v.size() <= MaxChars ||
-           (v.size() <= 4 * MaxChars && form::utf8_length(v.encoded()) <= MaxChars);
-  small_decoded<4 * MaxChars> d;
-  decode_small(v, d);
-  return d.fits && form::utf8_length(d.text) <= MaxChars;
-}
-
-}  // namespace detail
-
-/// Parses a GetDetailedOrderStatus POST body the way Comodo's endpoint reads it, copying nothing.
-///
-/// Argument names are decoded and matched ASCII case-insensitively (`LOGINNAME`, `login%4Eame`);
-/// values are case-sensitive. An argument sent with an empty value counts as not sent. Integers
-/// are decimal digits only once decoded (no sign, no space; leading zeros allowed): orderNumber
-/// 1..2^63-1 in at most 19 digits, certificateID positive in at most 16 digits, queryType 0..2,
-/// responseFormat 0..1; showValidityPeriod is `Y` or `N`. The strings follow validate()'s limits.
-///
-/// Each refusal is one of Comodo's errors, checked in this order:
-/// 1. walking the fields in body order, the first that is
-///    - not a documented argument: api_code::unrecognised_argument (-2),
-///    - a repeat of an argument already seen (in any case): api_code::invalid_argument (-4),
-///    - a documented argument with an invalid value: api_code::invalid_argument (-4),
-///    each naming the argument as it appears in the body (still encoded);
-/// 2. then api_code::missing_argument (-3) for loginName, then loginPassword, then orderNumber
-///    when neither orderNumber nor certificateID was sent.
-/// Any byte sequence is accepted as input: malformed bodies (stray `%`, `=` or `&`, binary) end in
-/// one of these errors. Errors name arguments only, never a value, so the password is never part
-/// of one (a client that leaves an `&` in its password unescaped splits it into pieces the server
-/// can only see as argument names; encode_request_to() always escapes it).
-[[nodiscard]] constexpr result<parsed_request, api_error> parse_request(
-    std::string_view body GDOS_LIFETIMEBOUND) noexcept {
-  parsed_request out;
-  std::array<bool, detail::field_names.size()> seen{};
-  bool has_name = false;
-  bool has_password = false;
-  for (const form::field& f : form::fields(body)) {
-    const int id = detail::match_field(f.name);
-    const api_error invalid{api_code::invalid_argument, f.name.encoded()};
-    if (id < 0) return api_error{api_code::unrecognised_argument, f.name.encoded()};
-    const auto index = static_cast<std::size_t>(id);
-    if (seen[index]) return invalid;
-    seen[index] = true;
-    if (f.value.empty()) continue;
-    switch (static_cast<request_field>(index)) {
-      case request_field::login_name:
-        if (!detail::within_chars<max_login_name_length>(f.value)) return invalid;
-        out.login_name = f.value;
-        has_name = true;
-        break;
-      case request_field::login_password:
-        if (!detail::within_chars<max_login_password_length>(f.value)) return invalid;
-        out.login_password = f.value;
-        has_password = true;
-        break;
-      case request_field::order_number: {
-        const auto n = detail::parse_digits(f.value, 19);
-        if (!n || *n == 0 || *n > 9'223'372'036'854'775'807u) return invalid;
-        out.order_number = static_cast<std::int64_t>(*n);
-        break;
-      }
-      case request_field::certificate_id: {
-        const auto n = detail::parse_digits(f.value, max_certificate_id_digits);
-        if (!n || *n == 0) return invalid;
-        out.certificate_id = static_cast<std::int64_t>(*n);
-        break;
-      }
-      case request_field::query_type: {
-        const auto n = detail::parse_digits(f.value, 19);
-        if (!n || *n > 2) return invalid;
-        out.query_type = static_cast<gdos::query_type>(*n);
-        break;
-      }
-      case request_field::show_validity_period:
-        if (f.value.equals_decoded("Y"))
-          out.show_validity_period = yes_no::yes;
-        else if (f.value.equals_decoded("N"))
-          out.show_validity_period = yes_no::no;
-        else
-          return invalid;
-        break;
-      case request_field::response_format: {
-        const auto n = detail::parse_digits(f.value, 19);
-        if (!n || *n > 1) return invalid;
-        out.response_format = static_cast<gdos::response_format>(*n);
-        break;
-      }
-    }
-  }
-  if (!has_name) return api_error{api_code::missing_argument, "loginName"};
-  if (!has_password) return api_error{api_code::missing_argument, "loginPassword"};
-  if (!out.order_number && !out.certificate_id)
-    return api_error{api_code::missing_argument, "orderNumber"};
-  return out;
-}
-
-}  // namespace gdos
-// ---- end gdos/request.hpp ----
 // ---- begin gdos/response.hpp ----
 /// @file response.hpp
 /// @brief Layer 3: the GetDetailedOrderStatus reply, parsed into typed orders and certificates
@@ -4826,6 +4011,1639 @@ template <response_string S>
 
 }  // namespace gdos
 // ---- end gdos/response.hpp ----
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace gdos {
+
+// =============================================================================================
+// The six steps
+// =============================================================================================
+
+/// One of the six progress fields of a certificate, in the order the API lists them.
+enum class step : std::uint8_t {
+  csr,                      ///< `csrStatus`: the certificate signing request.
+  dcv,                      ///< `dcvStatus`: domain control validation.
+  ov_callback,              ///< `ovCallBackStatus`: the organization's verification callback.
+  organization_validation,  ///< `organizationValidationStatus`: the organization's vetting.
+  free_dvup,                ///< `freeDVUPStatus`: the free DV upgrade.
+  ev_click_through,         ///< `evClickThroughStatus`: the EV subscriber agreement click-through.
+};
+
+/// The six steps in the API's order, for loops: `for (gdos::step s : gdos::all_steps)`.
+inline constexpr std::array<step, 6> all_steps = {step::csr,         step::dcv,
+                                                  step::ov_callback, step::organization_validation,
+                                                  step::free_dvup,   step::ev_click_through};
+
+/// The identifier of `s` ("csr", "dcv", "ov_callback", "organization_validation", "free_dvup",
+/// "ev_click_through"), for JSON and logs.
+[[nodiscard]] constexpr std::string_view to_string(step s) noexcept {
+  switch (s) {
+    case step::csr:
+      return "csr";
+    case step::dcv:
+      return "dcv";
+    case step::ov_callback:
+      return "ov_callback";
+    case step::organization_validation:
+      return "organization_validation";
+    case step::free_dvup:
+      return "free_dvup";
+    case step::ev_click_through:
+      return "ev_click_through";
+  }
+  return "unknown";
+}
+
+/// The reply field that carries `s` ("csrStatus", "dcvStatus", ...).
+[[nodiscard]] constexpr std::string_view field_name(step s) noexcept {
+  switch (s) {
+    case step::csr:
+      return "csrStatus";
+    case step::dcv:
+      return "dcvStatus";
+    case step::ov_callback:
+      return "ovCallBackStatus";
+    case step::organization_validation:
+      return "organizationValidationStatus";
+    case step::free_dvup:
+      return "freeDVUPStatus";
+    case step::ev_click_through:
+      return "evClickThroughStatus";
+  }
+  return "unknown";
+}
+
+/// A short name of `s` for people ("CSR", "DCV", "OV callback", "organization validation",
+/// "free DV upgrade", "EV click-through").
+[[nodiscard]] constexpr std::string_view display_name(step s) noexcept {
+  switch (s) {
+    case step::csr:
+      return "CSR";
+    case step::dcv:
+      return "DCV";
+    case step::ov_callback:
+      return "OV callback";
+    case step::organization_validation:
+      return "organization validation";
+    case step::free_dvup:
+      return "free DV upgrade";
+    case step::ev_click_through:
+      return "EV click-through";
+  }
+  return "unknown step";
+}
+
+/// What the reseller (or their customer) has to do while `s` is pending, as a phrase that
+/// completes "next: ..." ("complete domain control validation").
+///
+/// The API says only that a step is not completed or in progress, not who is holding it up;
+/// these phrases name the party's usual part in Sectigo's validation process (the customer
+/// answers the verification call, accepts the EV subscriber agreement e-mail, provides what
+/// the validation team asks for). A step `in_progress` still needs the same action to finish.
+[[nodiscard]] constexpr std::string_view next_action(step s) noexcept {
+  switch (s) {
+    case step::csr:
+      return "submit the certificate signing request (CSR)";
+    case step::dcv:
+      return "complete domain control validation";
+    case step::ov_callback:
+      return "answer the organization validation callback";
+    case step::organization_validation:
+      return "provide what the organization validation team asks for";
+    case step::free_dvup:
+      return "complete the free DV upgrade";
+    case step::ev_click_through:
+      return "accept the EV click-through (the subscriber agreement e-mail)";
+  }
+  return "check the order";
+}
+
+/// The value of step `s` in certificate `c`: nullopt when the reply did not carry the field.
+template <class S>
+[[nodiscard]] constexpr std::optional<progress_status> status_of(const basic_certificate<S>& c,
+                                                                 step s) noexcept {
+  switch (s) {
+    case step::csr:
+      return c.csr_status;
+    case step::dcv:
+      return c.dcv_status;
+    case step::ov_callback:
+      return c.ov_callback_status;
+    case step::organization_validation:
+      return c.organization_validation_status;
+    case step::free_dvup:
+      return c.free_dvup_status;
+    case step::ev_click_through:
+      return c.ev_click_through_status;
+  }
+  return std::nullopt;
+}
+
+// =============================================================================================
+// Where a certificate stands
+// =============================================================================================
+
+/// A step's progress reduced to what a polling loop acts on.
+enum class step_state : std::uint8_t {
+  unknown,  ///< The field is absent (queryType=0 replies carry none) or its value undocumented.
+  pending,  ///< 0 not completed or 2 in progress: someone still has to act.
+  done,     ///< 1 completed or -1 not required: nothing left to do.
+};
+
+/// The identifier of `s` ("unknown", "pending", "done").
+[[nodiscard]] constexpr std::string_view to_string(step_state s) noexcept {
+  switch (s) {
+    case step_state::unknown:
+      return "unknown";
+    case step_state::pending:
+      return "pending";
+    case step_state::done:
+      return "done";
+  }
+  return "unknown";
+}
+
+/// The state of a progress value (nullopt: the field was absent).
+[[nodiscard]] constexpr step_state state_of(std::optional<progress_status> s) noexcept {
+  if (!s) return step_state::unknown;
+  switch (*s) {
+    case progress_status::not_completed:
+    case progress_status::in_progress:
+      return step_state::pending;
+    case progress_status::completed:
+    case progress_status::not_required:
+      return step_state::done;
+  }
+  return step_state::unknown;
+}
+
+/// The state of step `s` of certificate `c`.
+template <class S>
+[[nodiscard]] constexpr step_state state_of(const basic_certificate<S>& c, step s) noexcept {
+  return state_of(status_of(c, s));
+}
+
+/// The six step states of one certificate, a value (it views nothing).
+struct certificate_progress {
+  /// The state of each step, indexed by `static_cast<std::size_t>(step)`; all unknown by default.
+  std::array<step_state, 6> states{};
+
+  /// The state of step `s`.
+  [[nodiscard]] constexpr step_state operator[](step s) const noexcept {
+    return states[static_cast<std::size_t>(s)];
+  }
+
+  /// How many steps are in state `s`.
+  [[nodiscard]] constexpr std::size_t count(step_state s) const noexcept {
+    std::size_t n = 0;
+    for (const step_state x : states) n += x == s ? 1 : 0;
+    return n;
+  }
+
+  /// The certificate as a whole: pending when any step is (there is something to do, whatever
+  /// else is unknown), else unknown when any step is, else done.
+  [[nodiscard]] constexpr step_state overall() const noexcept {
+    if (count(step_state::pending) != 0) return step_state::pending;
+    if (count(step_state::unknown) != 0) return step_state::unknown;
+    return step_state::done;
+  }
+
+  /// True when every step is known and done. A reply without progress fields (queryType=0)
+  /// never says validation is complete: it does not say anything about it.
+  [[nodiscard]] constexpr bool validation_complete() const noexcept {
+    return overall() == step_state::done;
+  }
+
+  /// The first pending step in the API's order, or nullopt when none is pending.
+  [[nodiscard]] constexpr std::optional<step> first_pending() const noexcept {
+    for (const step s : all_steps)
+      if ((*this)[s] == step_state::pending) return s;
+    return std::nullopt;
+  }
+
+  /// Step-wise equality.
+  friend constexpr bool operator==(const certificate_progress&,
+                                   const certificate_progress&) = default;
+};
+
+/// The step states of certificate `c`.
+template <class S>
+[[nodiscard]] constexpr certificate_progress progress_of(const basic_certificate<S>& c) noexcept {
+  certificate_progress p;
+  for (const step s : all_steps) p.states[static_cast<std::size_t>(s)] = state_of(c, s);
+  return p;
+}
+
+// =============================================================================================
+// Final statuses
+// =============================================================================================
+
+/// How a status text ends the wait for an order or a certificate.
+enum class final_kind : std::uint8_t {
+  not_final,  ///< Absent, or not in the caller's lists: keep polling.
+  succeeded,  ///< In the success list (issued).
+  failed,     ///< In the failure list (rejected, revoked...).
+};
+
+/// The identifier of `k` ("not_final", "succeeded", "failed").
+[[nodiscard]] constexpr std::string_view to_string(final_kind k) noexcept {
+  switch (k) {
+    case final_kind::not_final:
+      return "not_final";
+    case final_kind::succeeded:
+      return "succeeded";
+    case final_kind::failed:
+      return "failed";
+  }
+  return "unknown";
+}
+
+/// The status texts final_statuses{} treats as a success: `Issued`, the `orderStatus` of a
+/// finished order, and `Valid`, the description Sectigo gives an issued certificate
+/// (docs.sectigo.com/sps/certificate-issuance-push/status-code: status code 6, status "issued",
+/// description "Valid").
+///
+/// Sources: Sectigo's published GetDetailedOrderStatus pages show `orderStatus` only as
+/// `Pending` (docs.sectigo.com/sps/get-detailed-order-status/request and
+/// docs.sectigo.com/mcp/mark-certificates/endpoint-get-detailed-order-status), and name the
+/// other states in their push-notification and revocation pages cited here; they publish no
+/// list of the texts. Check the texts your account's replies carry and pass your own lists
+/// when they differ.
+inline constexpr std::array<std::string_view, 2> default_succeeded_statuses = {"Issued", "Valid"};
+
+/// The status texts final_statuses{} treats as a failure: `Rejected` and `Revoked` (documented
+/// certificate states: docs.sectigo.com/sps/certificate-issuance-push/status-code status codes
+/// 7 and 8, and the results of !autoRevokeCertificate at
+/// docs.sectigo.com/sps/auto-revoke-certificate/request), `Expired` and `Cancelled` (the end of
+/// an order's life; not in Sectigo's published examples).
+///
+/// `Replaced` is deliberately in neither list: Sectigo documents that a certificate marked
+/// replaced can later be revoked (!autoRevokeCertificate with includeInCRL=Y), and a replaced
+/// order is followed through its replacement order (queryType=2). Callers who want to stop
+/// there add it to their own list.
+inline constexpr std::array<std::string_view, 4> default_failed_statuses = {"Rejected", "Revoked",
+                                                                            "Expired", "Cancelled"};
+
+/// The caller's lists of final status texts: which `orderStatus` / `certificateStatus` texts
+/// end the wait, as a success or as a failure. The API does not enumerate these texts, so they
+/// are data, not an enumeration: a tool takes them from its users (`gdos watch --until`).
+///
+/// Texts compare exactly (case matters) with the *decoded* status, so `Issued` matches a raw
+/// `Issued` or `%49ssued` in the body. A text in both lists counts as a success. The object views
+/// the two lists it was given (it copies nothing): they must outlive it. The default object
+/// uses default_succeeded_statuses and default_failed_statuses, which live for the whole
+/// program.
+class final_statuses {
+ public:
+  /// The default lists: default_succeeded_statuses and default_failed_statuses.
+  constexpr final_statuses() noexcept = default;
+  /// The caller's lists (views: they must outlive this object).
+  constexpr final_statuses(std::span<const std::string_view> succeeded GDOS_LIFETIMEBOUND,
+                           std::span<const std::string_view> failed GDOS_LIFETIMEBOUND) noexcept
+      : succeeded_(succeeded), failed_(failed) {}
+
+  /// The texts that end the wait as a success.
+  [[nodiscard]] constexpr std::span<const std::string_view> succeeded() const noexcept {
+    return succeeded_;
+  }
+  /// The texts that end the wait as a failure.
+  [[nodiscard]] constexpr std::span<const std::string_view> failed() const noexcept {
+    return failed_;
+  }
+
+  /// How the decoded `text` ends the wait.
+  template <response_string S>
+  [[nodiscard]] constexpr final_kind classify(const S& text) const noexcept {
+    for (const std::string_view t : succeeded_)
+      if (equals(text, t)) return final_kind::succeeded;
+    for (const std::string_view t : failed_)
+      if (equals(text, t)) return final_kind::failed;
+    return final_kind::not_final;
+  }
+  /// classify() of a status that may be absent (absent is not final).
+  template <response_string S>
+  [[nodiscard]] constexpr final_kind classify(const std::optional<S>& text) const noexcept {
+    return text ? classify(*text) : final_kind::not_final;
+  }
+  /// classify() of the order's `orderStatus`.
+  template <class S>
+  [[nodiscard]] constexpr final_kind classify(const basic_order<S>& o) const noexcept {
+    return classify(o.status);
+  }
+  /// classify() of the certificate's `certificateStatus`.
+  template <class S>
+  [[nodiscard]] constexpr final_kind classify(const basic_certificate<S>& c) const noexcept {
+    return classify(c.status);
+  }
+
+  /// True when `x` (a status text, an optional one, an order or a certificate) is final.
+  template <class T>
+  [[nodiscard]] constexpr bool is_final(const T& x) const noexcept {
+    return classify(x) != final_kind::not_final;
+  }
+
+ private:
+  [[nodiscard]] static constexpr bool equals(const form::encoded_view& a,
+                                             std::string_view b) noexcept {
+    return a.equals_decoded(b);
+  }
+  [[nodiscard]] static constexpr bool equals(std::string_view a, std::string_view b) noexcept {
+    return a == b;
+  }
+
+  std::span<const std::string_view> succeeded_{default_succeeded_statuses};
+  std::span<const std::string_view> failed_{default_failed_statuses};
+};
+
+// =============================================================================================
+// Changes between two replies
+// =============================================================================================
+
+/// What a change record reports.
+enum class change_kind : std::uint8_t {
+  order_added,                ///< Order `order` appeared (X >= 2: a replacement order).
+  order_removed,              ///< Order `order` disappeared, with its certificates.
+  order_number,               ///< `orderNumber` changed: number_before -> number_after.
+  order_date_time,            ///< `orderDateTime` changed: text_before -> text_after.
+  order_status,               ///< `orderStatus` changed.
+  order_status_reason,        ///< `orderStatusReason` changed.
+  suggested_org_details,      ///< `suggestedOrgDetails` changed.
+  certificate_added,          ///< Certificate `certificate` of order `order` appeared.
+  certificate_removed,        ///< Certificate `certificate` of order `order` disappeared.
+  serial_number,              ///< `serialNumber` changed.
+  object_type,                ///< `objectType` changed.
+  fqdn,                       ///< `FQDN` changed.
+  certificate_status,         ///< `certificateStatus` changed.
+  certificate_status_reason,  ///< `certificateStatusReason` changed.
+  step,                       ///< Step `which_step` moved: step_before -> step_after.
+};
+
+/// The identifier of `k` ("order_added", "certificate_status", "step", ...).
+[[nodiscard]] constexpr std::string_view to_string(change_kind k) noexcept {
+  switch (k) {
+    case change_kind::order_added:
+      return "order_added";
+    case change_kind::order_removed:
+      return "order_removed";
+    case change_kind::order_number:
+      return "order_number";
+    case change_kind::order_date_time:
+      return "order_date_time";
+    case change_kind::order_status:
+      return "order_status";
+    case change_kind::order_status_reason:
+      return "order_status_reason";
+    case change_kind::suggested_org_details:
+      return "suggested_org_details";
+    case change_kind::certificate_added:
+      return "certificate_added";
+    case change_kind::certificate_removed:
+      return "certificate_removed";
+    case change_kind::serial_number:
+      return "serial_number";
+    case change_kind::object_type:
+      return "object_type";
+    case change_kind::fqdn:
+      return "fqdn";
+    case change_kind::certificate_status:
+      return "certificate_status";
+    case change_kind::certificate_status_reason:
+      return "certificate_status_reason";
+    case change_kind::step:
+      return "step";
+  }
+  return "unknown";
+}
+
+/// One difference between two replies of the same order.
+///
+/// `kind` says which field, `order` and `certificate` (0 for order-level kinds) where, and one
+/// pair of members holds the values before and after, nullopt meaning "absent":
+///
+/// | kind | values |
+/// |---|---|
+/// | order_number | number_before, number_after |
+/// | order_date_time, order_status, order_status_reason, suggested_org_details, serial_number,
+/// object_type, fqdn, certificate_status, certificate_status_reason | text_before, text_after | |
+/// step | which_step, step_before, step_after | | order_added, order_removed, certificate_added,
+/// certificate_removed | none |
+///
+/// The texts are the replies' own strings (S is form::encoded_view for a `response`,
+/// std::string_view for a `decoded_response`): they view the bodies the two replies view, and
+/// are valid as long as those are.
+template <class S>
+struct basic_change {
+  change_kind kind = change_kind::order_added;  ///< What changed.
+  std::uint32_t order = 0;                      ///< X of the order concerned.
+  std::uint32_t certificate = 0;               ///< Y of the certificate concerned; 0 for the order.
+  gdos::step which_step = gdos::step::csr;     ///< kind step: the step that moved.
+  std::optional<S> text_before;                ///< Text kinds: the value before.
+  std::optional<S> text_after;                 ///< Text kinds: the value after.
+  std::optional<std::int64_t> number_before;   ///< order_number: the value before.
+  std::optional<std::int64_t> number_after;    ///< order_number: the value after.
+  std::optional<progress_status> step_before;  ///< step: the value before.
+  std::optional<progress_status> step_after;   ///< step: the value after.
+
+  /// True for changes of the order itself (certificate is 0).
+  [[nodiscard]] constexpr bool is_order_level() const noexcept { return certificate == 0; }
+  /// kind step: the step's state before (unknown for other kinds).
+  [[nodiscard]] constexpr step_state state_before() const noexcept {
+    return kind == change_kind::step ? state_of(step_before) : step_state::unknown;
+  }
+  /// kind step: the step's state after (unknown for other kinds).
+  [[nodiscard]] constexpr step_state state_after() const noexcept {
+    return kind == change_kind::step ? state_of(step_after) : step_state::unknown;
+  }
+};
+
+/// Member-wise equality; texts compare decoded.
+template <class S>
+[[nodiscard]] constexpr bool operator==(const basic_change<S>& a,
+                                        const basic_change<S>& b) noexcept {
+  const auto same = [](const std::optional<S>& x, const std::optional<S>& y) {
+    return x.has_value() == y.has_value() && (!x || *x == *y);
+  };
+  return a.kind == b.kind && a.order == b.order && a.certificate == b.certificate &&
+         a.which_step == b.which_step && same(a.text_before, b.text_before) &&
+         same(a.text_after, b.text_after) && a.number_before == b.number_before &&
+         a.number_after == b.number_after && a.step_before == b.step_before &&
+         a.step_after == b.step_after;
+}
+
+/// A change between two `response`s (texts are encoded views).
+using change = basic_change<form::encoded_view>;
+/// A change between two `decoded_response`s (texts are plain views).
+using decoded_change = basic_change<std::string_view>;
+
+/// The reply field behind a change of one field ("orderStatus", "dcvStatus" for a step change
+/// of DCV, ...); empty for the kinds that add or remove an order or a certificate.
+template <class S>
+[[nodiscard]] constexpr std::string_view field_name_of(const basic_change<S>& c) noexcept {
+  switch (c.kind) {
+    case change_kind::order_number:
+      return "orderNumber";
+    case change_kind::order_date_time:
+      return "orderDateTime";
+    case change_kind::order_status:
+      return "orderStatus";
+    case change_kind::order_status_reason:
+      return "orderStatusReason";
+    case change_kind::suggested_org_details:
+      return "suggestedOrgDetails";
+    case change_kind::serial_number:
+      return "serialNumber";
+    case change_kind::object_type:
+      return "objectType";
+    case change_kind::fqdn:
+      return "FQDN";
+    case change_kind::certificate_status:
+      return "certificateStatus";
+    case change_kind::certificate_status_reason:
+      return "certificateStatusReason";
+    case change_kind::step:
+      return field_name(c.which_step);
+    case change_kind::order_added:
+    case change_kind::order_removed:
+    case change_kind::certificate_added:
+    case change_kind::certificate_removed:
+      break;
+  }
+  return {};
+}
+
+namespace detail {
+
+template <class S>
+[[nodiscard]] constexpr bool same_text(const std::optional<S>& a,
+                                       const std::optional<S>& b) noexcept {
+  return a.has_value() == b.has_value() && (!a || *a == *b);
+}
+
+template <class S, class F>
+constexpr void text_change(F& emit, change_kind kind, std::uint32_t x, std::uint32_t y,
+                           const std::optional<S>& before, const std::optional<S>& after) {
+  if (same_text(before, after)) return;
+  basic_change<S> c;
+  c.kind = kind;
+  c.order = x;
+  c.certificate = y;
+  c.text_before = before;
+  c.text_after = after;
+  emit(std::as_const(c));
+}
+
+template <class S, class F>
+constexpr void certificate_changes(F& emit, std::uint32_t x, const basic_certificate<S>& a,
+                                   const basic_certificate<S>& b) {
+  const std::uint32_t y = b.index;
+  text_change(emit, change_kind::serial_number, x, y, a.serial_number, b.serial_number);
+  text_change(emit, change_kind::object_type, x, y, a.object_type, b.object_type);
+  text_change(emit, change_kind::fqdn, x, y, a.fqdn, b.fqdn);
+  text_change(emit, change_kind::certificate_status, x, y, a.status, b.status);
+  text_change(emit, change_kind::certificate_status_reason, x, y, a.status_reason, b.status_reason);
+  for (const step s : all_steps) {
+    const std::optional<progress_status> before = status_of(a, s);
+    const std::optional<progress_status> after = status_of(b, s);
+    if (before == after) continue;
+    basic_change<S> c;
+    c.kind = change_kind::step;
+    c.order = x;
+    c.certificate = y;
+    c.which_step = s;
+    c.step_before = before;
+    c.step_after = after;
+    emit(std::as_const(c));
+  }
+}
+
+template <class S, class F>
+constexpr void emit_bare(F& emit, change_kind kind, std::uint32_t x, std::uint32_t y) {
+  basic_change<S> c;
+  c.kind = kind;
+  c.order = x;
+  c.certificate = y;
+  emit(std::as_const(c));
+}
+
+/// Changes of one order present in both replies (`a` may be an empty stand-in for an added
+/// order). The certificates are merged by index, which both lists hold in ascending order.
+template <class S, class F>
+constexpr void order_changes(F& emit, const basic_order<S>& a, const basic_order<S>& b) {
+  const std::uint32_t x = b.index;
+  if (a.number != b.number) {
+    basic_change<S> c;
+    c.kind = change_kind::order_number;
+    c.order = x;
+    c.number_before = a.number;
+    c.number_after = b.number;
+    emit(std::as_const(c));
+  }
+  text_change(emit, change_kind::order_date_time, x, 0, a.date_time, b.date_time);
+  text_change(emit, change_kind::order_status, x, 0, a.status, b.status);
+  text_change(emit, change_kind::order_status_reason, x, 0, a.status_reason, b.status_reason);
+  text_change(emit, change_kind::suggested_org_details, x, 0, a.suggested_org_details,
+              b.suggested_org_details);
+
+  const auto& ca = a.certificates;
+  const auto& cb = b.certificates;
+  const basic_certificate<S> none{};
+  std::size_t i = 0;
+  std::size_t j = 0;
+  while (i < ca.size() || j < cb.size()) {
+    if (j == cb.size() || (i < ca.size() && ca[i].index < cb[j].index)) {
+      emit_bare<S>(emit, change_kind::certificate_removed, x, ca[i].index);
+      ++i;
+    } else if (i == ca.size() || cb[j].index < ca[i].index) {
+      emit_bare<S>(emit, change_kind::certificate_added, x, cb[j].index);
+      certificate_changes(emit, x, none, cb[j]);
+      ++j;
+    } else {
+      certificate_changes(emit, x, ca[i], cb[j]);
+      ++i;
+      ++j;
+    }
+  }
+}
+
+}  // namespace detail
+
+/// Calls `f(const basic_change<S>&)` for each difference between `before` and `after`, two
+/// replies of the same order (the previous poll and this one), without allocating.
+///
+/// Orders are matched by index X and certificates by index Y, both walked in ascending index
+/// order as the parsers give them (so the cost is linear in the size of the two replies; each
+/// text is compared decoded, once). The changes come in that order too: for each order, its
+/// own fields (number, date, status, reason, suggestedOrgDetails), then its certificates, each
+/// with its texts (serial number, object type, FQDN, status, reason) and then its six steps in
+/// the API's order.
+///
+/// - An order or a certificate that only `after` has is reported as `order_added` /
+///   `certificate_added`, followed by the changes that give each of its fields its value
+///   (from absent), so a first poll diffed against an empty `basic_response` lists the whole
+///   order; one that only `before` has is a single `order_removed` / `certificate_removed`
+///   (its fields go with it).
+/// - Applying the changes in order to the documented order and certificate fields of `before`
+///   (set each field to its after-value, add an empty order or certificate, remove one with
+///   everything in it) gives exactly those of `after`; diff(r, r) is empty.
+/// - Not compared: the error fields (errorCode, errorMessage...: a poll that fails is a
+///   call_error, not a reply to diff) and unknown fields (later API versions' validity dates,
+///   tracking numbers...).
+///
+/// Precondition: the indices of `orders` and of each `certificates` are ascending and unique,
+/// as every parser result has; on other input the records are unspecified but the walk still
+/// ends after at most one step per order and certificate.
+template <response_string S, class F>
+constexpr void for_each_change(const basic_response<S>& before, const basic_response<S>& after,
+                               F&& f) {
+  const auto& a = before.orders;
+  const auto& b = after.orders;
+  std::size_t i = 0;
+  std::size_t j = 0;
+  while (i < a.size() || j < b.size()) {
+    if (j == b.size() || (i < a.size() && a[i].index < b[j].index)) {
+      detail::emit_bare<S>(f, change_kind::order_removed, a[i].index, 0);
+      ++i;
+    } else if (i == a.size() || b[j].index < a[i].index) {
+      detail::emit_bare<S>(f, change_kind::order_added, b[j].index, 0);
+      basic_order<S> none;
+      none.index = b[j].index;
+      detail::order_changes(f, none, b[j]);
+      ++j;
+    } else {
+      detail::order_changes(f, a[i], b[j]);
+      ++i;
+      ++j;
+    }
+  }
+}
+
+/// The differences between `before` and `after` as a vector, in the order for_each_change()
+/// gives them. Only std::bad_alloc can escape.
+///
+/// Lifetime: the records hold copies of the replies' string views, so they are valid as long
+/// as the bodies those view: for a gdos::reply, as long as that reply (or a copy of it) lives;
+/// for a parse_response() result, as long as the parsed text. Both arguments are marked
+/// lifetimebound because a temporary reply takes its body with it (clang warns); for the first
+/// poll, use the one-argument diff(after) rather than an empty temporary.
+template <response_string S>
+[[nodiscard]] constexpr std::vector<basic_change<S>> diff(
+    const basic_response<S>& before GDOS_LIFETIMEBOUND,
+    const basic_response<S>& after GDOS_LIFETIMEBOUND) {
+  std::vector<basic_change<S>> out;
+  for_each_change(before, after, [&out](const basic_change<S>& c) { out.push_back(c); });
+  return out;
+}
+
+/// The changes from an empty reply to `after`, i.e. all of `after` as a first poll reports it:
+/// `order_added` for each order, followed by its fields and its certificates (each
+/// `certificate_added`, followed by its fields and steps). Same lifetime as diff(before, after).
+template <response_string S>
+[[nodiscard]] constexpr std::vector<basic_change<S>> diff(
+    const basic_response<S>& after GDOS_LIFETIMEBOUND) {
+  std::vector<basic_change<S>> out;
+  for_each_change(basic_response<S>{}, after,
+                  [&out](const basic_change<S>& c) { out.push_back(c); });
+  return out;
+}
+
+namespace detail {
+
+inline void describe_printable(std::string& out, std::string_view text) {
+  constexpr std::size_t max = 80;
+  const std::size_t n = text.size() < max ? text.size() : max;
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    out.push_back(c >= 0x20 && c < 0x7f ? text[i] : '?');
+  }
+  if (n < text.size()) out += "...";
+}
+
+inline void describe_text(std::string& out, const std::optional<std::string_view>& text) {
+  if (!text) {
+    out += "(absent)";
+    return;
+  }
+  out += '"';
+  describe_printable(out, *text);
+  out += '"';
+}
+
+inline void describe_text(std::string& out, const std::optional<form::encoded_view>& text) {
+  if (!text) {
+    out += "(absent)";
+    return;
+  }
+  const std::string plain = text->decode();
+  describe_text(out, std::optional<std::string_view>(plain));
+}
+
+inline void describe_step(std::string& out, std::optional<progress_status> s) {
+  if (!s)
+    out += "(absent)";
+  else if (is_known(*s))
+    out += to_string(*s);
+  else
+    out += "undocumented value " + std::to_string(to_int(*s));
+}
+
+}  // namespace detail
+
+/// One line of English for `c`, for logs and terminals, e.g.
+/// `order 1: orderStatus "Pending" -> "Issued"`,
+/// `order 1 certificate 1: DCV not_completed -> completed`,
+/// `order 1 certificate 2: DCV (absent) -> not_completed; next: complete domain control
+/// validation`, `order 2 (replacement) appeared`. Texts are decoded, quoted, cut after 80 bytes and
+/// shown with non-printable bytes as `?`, so a hostile reply cannot inject terminal controls or
+/// line breaks. Only std::bad_alloc can escape.
+template <response_string S>
+[[nodiscard]] std::string describe(const basic_change<S>& c) {
+  std::string out = "order " + std::to_string(c.order);
+  if (c.certificate != 0) out += " certificate " + std::to_string(c.certificate);
+  const char* replacement = c.order >= 2 ? " (replacement)" : "";
+  switch (c.kind) {
+    case change_kind::order_added:
+      return out + replacement + " appeared";
+    case change_kind::order_removed:
+      return out + replacement + " disappeared";
+    case change_kind::certificate_added:
+      return out + " appeared";
+    case change_kind::certificate_removed:
+      return out + " disappeared";
+    case change_kind::order_number:
+      out += ": orderNumber ";
+      out += c.number_before ? std::to_string(*c.number_before) : "(absent)";
+      out += " -> ";
+      out += c.number_after ? std::to_string(*c.number_after) : "(absent)";
+      return out;
+    case change_kind::step:
+      out += ": ";
+      out += display_name(c.which_step);
+      out += ' ';
+      detail::describe_step(out, c.step_before);
+      out += " -> ";
+      detail::describe_step(out, c.step_after);
+      if (c.state_after() == step_state::pending) {
+        out += "; next: ";
+        out += next_action(c.which_step);
+      }
+      return out;
+    case change_kind::order_date_time:
+    case change_kind::order_status:
+    case change_kind::order_status_reason:
+    case change_kind::suggested_org_details:
+    case change_kind::serial_number:
+    case change_kind::object_type:
+    case change_kind::fqdn:
+    case change_kind::certificate_status:
+    case change_kind::certificate_status_reason:
+      break;
+  }
+  out += ": ";
+  out += field_name_of(c);
+  out += ' ';
+  detail::describe_text(out, c.text_before);
+  out += " -> ";
+  detail::describe_text(out, c.text_after);
+  return out;
+}
+
+}  // namespace gdos
+// ---- end gdos/progress.hpp ----
+// ---- begin gdos/request.hpp ----
+/// @file request.hpp
+/// @brief Layer 2: the GetDetailedOrderStatus request, for clients (a typed request, validation,
+/// a constexpr encoder) and for servers (a zero-copy parser that refuses a body exactly the way
+/// Comodo's endpoint does, and the error replies that go with it).
+///
+/// **The body.** encode_request_to() writes the fields in this fixed order, each name spelled as
+/// the API documents it and each value escaped by the form layer's rules (the WHATWG urlencoded
+/// serializer, exactly form::encode()), so no value can add, end or change a field:
+///
+///     loginName=..&loginPassword=..[&orderNumber=N][&certificateID=N]&queryType=N
+///         [&showValidityPeriod=Y|N][&responseFormat=N]
+///
+/// `orderNumber`, `certificateID` and `showValidityPeriod` appear only when set;
+/// `responseFormat=1` is sent by default so that the reply is url-encoded (the format
+/// response.hpp parses), and is left out only when the request says response_format::omitted.
+///
+/// **Counting characters.** loginName (at most 64) and loginPassword (at most 128) are limited
+/// in characters, not bytes: a character is a Unicode code point of the UTF-8 value, and each
+/// invalid byte sequence counts as the one U+FFFD that WHATWG decoding turns it into
+/// (form::utf8_length()). Control bytes are characters like any other.
+///
+/// **Secrets.** The password is never part of an error, a message or a printed request: errors
+/// name fields (validation_result) or arguments by their *name* (api_error), never a value, and
+/// printing a request writes `loginPassword=***`.
+///
+/// Everything but printing is `constexpr`; only the functions returning a `std::string`
+/// allocate.
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <type_traits>
+
+namespace gdos {
+
+// ---------------------------------------------------------------------------------------------
+// The call
+// ---------------------------------------------------------------------------------------------
+
+/// The call's URL on Comodo's host.
+inline constexpr std::string_view comodo_url =
+    "https://secure.comodo.net/products/!GetDetailedOrderStatus";
+/// The same call on the second host the API documents.
+inline constexpr std::string_view trust_provider_url =
+    "https://secure.trust-provider.com/products/!GetDetailedOrderStatus";
+/// The HTTP method the call needs (a GET is refused with api_code::get_not_post).
+inline constexpr std::string_view request_method = "POST";
+/// The `Content-Type` of the request body.
+inline constexpr std::string_view request_content_type = "application/x-www-form-urlencoded";
+
+/// Everything an HTTP client needs besides the body: how and where to send it.
+struct endpoint {
+  std::string_view method{};        ///< Always request_method.
+  std::string_view url{};           ///< comodo_url or trust_provider_url.
+  std::string_view content_type{};  ///< Always request_content_type.
+  /// Member-wise equality.
+  friend constexpr bool operator==(const endpoint&, const endpoint&) noexcept = default;
+};
+
+/// The call on secure.comodo.net.
+inline constexpr endpoint comodo_endpoint{request_method, comodo_url, request_content_type};
+/// The call on secure.trust-provider.com.
+inline constexpr endpoint trust_provider_endpoint{request_method, trust_provider_url,
+                                                  request_content_type};
+
+// ---------------------------------------------------------------------------------------------
+// The request
+// ---------------------------------------------------------------------------------------------
+
+/// How much the reply tells (`queryType`); the enumerators' values are the wire values.
+enum class query_type : std::uint8_t {
+  status = 0,                      ///< The order's status only.
+  detailed = 1,                    ///< Plus the certificates' detailed status.
+  detailed_with_replacements = 2,  ///< Plus the replacement orders.
+};
+
+/// An optional Y/N flag (`showValidityPeriod`).
+enum class yes_no : std::uint8_t {
+  unset = 0,  ///< Not sent.
+  yes = 1,    ///< Sent as `Y`.
+  no = 2,     ///< Sent as `N`.
+};
+
+/// The reply format asked for (`responseFormat`); the values 0 and 1 are the wire values.
+enum class response_format : std::uint8_t {
+  newline_delimited = 0,  ///< `0`: a newline-delimited reply, which response.hpp does not parse.
+  url_encoded = 1,        ///< `1`: a url-encoded reply (the default of gdos::request).
+  omitted = 255,          ///< Not sent: the server picks (Comodo documents newline-delimited).
+};
+
+/// A GetDetailedOrderStatus request. It owns nothing: the strings are views that must outlive
+/// the request (and every body-less use of it). Aggregate, so designated initializers work:
+/// `gdos::request{.login_name = "alice", .login_password = pw, .order_number = 1234567}`.
+struct request {
+  // Every member has an initializer so that designated initializers may leave any out without
+  // -Wmissing-field-initializers (g++ 12, clang 19 with -Wextra).
+  std::string_view login_name{};      ///< `loginName`: 1 to 64 characters.
+  std::string_view login_password{};  ///< `loginPassword`: 1 to 128 characters; never printed.
+  /// `orderNumber`: positive. At least one of order_number and certificate_id must be set.
+  std::optional<std::int64_t> order_number{};
+  /// `certificateID`: positive, at most 16 digits.
+  std::optional<std::int64_t> certificate_id{};
+  /// `queryType`, always sent.
+  gdos::query_type query_type = gdos::query_type::status;
+  /// `showValidityPeriod`, sent only when set.
+  yes_no show_validity_period = yes_no::unset;
+  /// `responseFormat`: url_encoded unless the caller says otherwise.
+  gdos::response_format response_format = gdos::response_format::url_encoded;
+
+  /// Field-wise equality (string contents, not addresses).
+  friend constexpr bool operator==(const request&, const request&) noexcept = default;
+};
+
+/// Longest loginName, in characters (see the file comment for how they are counted).
+inline constexpr std::size_t max_login_name_length = 64;
+/// Longest loginPassword, in characters.
+inline constexpr std::size_t max_login_password_length = 128;
+/// Most digits a certificateID may have.
+inline constexpr std::size_t max_certificate_id_digits = 16;
+/// Largest certificateID: sixteen nines.
+inline constexpr std::int64_t max_certificate_id = 9'999'999'999'999'999;
+
+// ---------------------------------------------------------------------------------------------
+// Validation
+// ---------------------------------------------------------------------------------------------
+
+/// A field of the request, for errors.
+enum class request_field : std::uint8_t {
+  login_name,            ///< `loginName`
+  login_password,        ///< `loginPassword`
+  order_number,          ///< `orderNumber` (also reported when neither it nor certificateID is set)
+  certificate_id,        ///< `certificateID`
+  query_type,            ///< `queryType`
+  show_validity_period,  ///< `showValidityPeriod`
+  response_format,       ///< `responseFormat`
+};
+
+/// The field's name on the wire, as the API spells it ("loginName", "certificateID", ...).
+[[nodiscard]] constexpr std::string_view field_name(request_field f) noexcept {
+  switch (f) {
+    case request_field::login_name:
+      return "loginName";
+    case request_field::login_password:
+      return "loginPassword";
+    case request_field::order_number:
+      return "orderNumber";
+    case request_field::certificate_id:
+      return "certificateID";
+    case request_field::query_type:
+      return "queryType";
+    case request_field::show_validity_period:
+      return "showValidityPeriod";
+    case request_field::response_format:
+      return "responseFormat";
+  }
+  return "unknown";
+}
+
+/// What is wrong with a request.
+enum class request_errc : std::uint8_t {
+  ok = 0,            ///< Nothing.
+  missing,           ///< Empty login name or password; neither orderNumber nor certificateID.
+  too_long,          ///< More characters (or certificateID digits) than allowed.
+  not_positive,      ///< orderNumber or certificateID zero or negative.
+  out_of_range,      ///< An enumeration holding a value it does not name.
+  buffer_too_small,  ///< encode_request_to() only: the body did not fit (nothing was written).
+};
+
+/// A short English description of `e`.
+[[nodiscard]] constexpr std::string_view to_string(request_errc e) noexcept {
+  switch (e) {
+    case request_errc::ok:
+      return "ok";
+    case request_errc::missing:
+      return "missing";
+    case request_errc::too_long:
+      return "too long";
+    case request_errc::not_positive:
+      return "not a positive integer";
+    case request_errc::out_of_range:
+      return "out of range";
+    case request_errc::buffer_too_small:
+      return "buffer too small";
+  }
+  return "unknown request error";
+}
+
+/// Outcome of validate(): the first rule the request breaks, and in which field. It holds no
+/// part of any value, so it is safe to log.
+struct validation_result {
+  request_errc ec = request_errc::ok;  ///< What is wrong; request_errc::ok when nothing is.
+  request_field field{};               ///< Where (meaningless when ec is ok).
+  /// True when the request is valid.
+  constexpr explicit operator bool() const noexcept { return ec == request_errc::ok; }
+  /// Member-wise equality.
+  friend constexpr bool operator==(const validation_result&,
+                                   const validation_result&) noexcept = default;
+};
+
+/// Checks `r` against the API's rules, in field order: login name 1..64 characters, password
+/// 1..128 characters, orderNumber or certificateID set (else `missing` on order_number),
+/// orderNumber > 0, certificateID > 0 with at most 16 digits, and each enumeration holding
+/// one of its named values.
+[[nodiscard]] constexpr validation_result validate(const request& r) noexcept {
+  using f = request_field;
+  using e = request_errc;
+  // A character is at least one byte, so only long values pay for counting characters.
+  if (r.login_name.empty()) return {e::missing, f::login_name};
+  if (r.login_name.size() > max_login_name_length &&
+      form::utf8_length(r.login_name) > max_login_name_length)
+    return {e::too_long, f::login_name};
+  if (r.login_password.empty()) return {e::missing, f::login_password};
+  if (r.login_password.size() > max_login_password_length &&
+      form::utf8_length(r.login_password) > max_login_password_length)
+    return {e::too_long, f::login_password};
+  if (!r.order_number && !r.certificate_id) return {e::missing, f::order_number};
+  if (r.order_number && *r.order_number <= 0) return {e::not_positive, f::order_number};
+  if (r.certificate_id) {
+    if (*r.certificate_id <= 0) return {e::not_positive, f::certificate_id};
+    if (*r.certificate_id > max_certificate_id) return {e::too_long, f::certificate_id};
+  }
+  if (static_cast<unsigned>(r.query_type) > 2u) return {e::out_of_range, f::query_type};
+  if (static_cast<unsigned>(r.show_validity_period) > 2u)
+    return {e::out_of_range, f::show_validity_period};
+  switch (r.response_format) {
+    case response_format::newline_delimited:
+    case response_format::url_encoded:
+    case response_format::omitted:
+      break;
+    default:
+      return {e::out_of_range, f::response_format};
+  }
+  return {};
+}
+
+// ---------------------------------------------------------------------------------------------
+// Encoding
+// ---------------------------------------------------------------------------------------------
+
+/// Outcome of encode_request_to(). Exactly one of three things happened:
+/// - ec == ok: the body was written, `size` bytes;
+/// - ec == buffer_too_small: nothing was written, `size` is what the body needs;
+/// - any other ec: the request is invalid (validate() said so about `field`), nothing was written
+///   and `size` is 0, because an invalid request has no body.
+struct encode_result {
+  std::size_t size = 0;                ///< Bytes written (ok) or needed (buffer_too_small).
+  request_errc ec = request_errc::ok;  ///< ok, buffer_too_small, or a validation error.
+  request_field field{};               ///< The invalid field, for validation errors.
+  /// True when the body was written.
+  constexpr explicit operator bool() const noexcept { return ec == request_errc::ok; }
+  /// The validation part: ok unless the request itself is invalid.
+  [[nodiscard]] constexpr validation_result validation() const noexcept {
+    return ec == request_errc::buffer_too_small ? validation_result{}
+                                                : validation_result{ec, field};
+  }
+  /// Member-wise equality.
+  friend constexpr bool operator==(const encode_result&, const encode_result&) noexcept = default;
+};
+
+namespace detail {
+
+[[nodiscard]] constexpr std::size_t decimal_digits(std::uint64_t v) noexcept {
+  // Four digits per division: the divisions form a dependency chain that dominates otherwise.
+  std::size_t n = 1;
+  for (;;) {
+    if (v < 10) return n;
+    if (v < 100) return n + 1;
+    if (v < 1000) return n + 2;
+    if (v < 10000) return n + 3;
+    v /= 10000;
+    n += 4;
+  }
+}
+
+/// Writes v in decimal at p, returns one past the end.
+constexpr char* write_decimal(std::uint64_t v, char* p) noexcept {
+  const std::size_t n = decimal_digits(v);
+  char* end = p + n;
+  do {
+    *--end = static_cast<char>('0' + v % 10);
+    v /= 10;
+  } while (v != 0);
+  return p + n;
+}
+
+constexpr char* write_literal(std::string_view s, char* p) noexcept {
+  std::char_traits<char>::copy(p, s.data(), s.size());  // memcpy at run time
+  return p + s.size();
+}
+
+// The separators are part of the literals so that writing a field is two copies at most.
+inline constexpr std::string_view k_login_name = "loginName=";
+inline constexpr std::string_view k_login_password = "&loginPassword=";
+inline constexpr std::string_view k_order_number = "&orderNumber=";
+inline constexpr std::string_view k_certificate_id = "&certificateID=";
+inline constexpr std::string_view k_query_type = "&queryType=";
+inline constexpr std::string_view k_show_validity_period = "&showValidityPeriod=";
+inline constexpr std::string_view k_response_format = "&responseFormat=";
+
+/// Writes the body of a request that passed validate() at p, which holds encoded_size() bytes.
+constexpr char* write_request(const request& r, char* p) noexcept {
+  // Values go through form::detail::encode_with_slack(), which may overwrite up to 3 bytes past
+  // them: the next literal is always longer than that and rewrites them.
+  p = write_literal(k_login_name, p);
+  p = form::detail::encode_with_slack(r.login_name, p);
+  p = write_literal(k_login_password, p);
+  p = form::detail::encode_with_slack(r.login_password, p);
+  if (r.order_number) {
+    p = write_literal(k_order_number, p);
+    p = write_decimal(static_cast<std::uint64_t>(*r.order_number), p);
+  }
+  if (r.certificate_id) {
+    p = write_literal(k_certificate_id, p);
+    p = write_decimal(static_cast<std::uint64_t>(*r.certificate_id), p);
+  }
+  p = write_literal(k_query_type, p);
+  *p++ = static_cast<char>('0' + static_cast<int>(r.query_type));
+  if (r.show_validity_period != yes_no::unset) {
+    p = write_literal(k_show_validity_period, p);
+    *p++ = r.show_validity_period == yes_no::yes ? 'Y' : 'N';
+  }
+  if (r.response_format != response_format::omitted) {
+    p = write_literal(k_response_format, p);
+    *p++ = static_cast<char>('0' + static_cast<int>(r.response_format));
+  }
+  return p;
+}
+
+/// An upper bound of encoded_size(r) that costs no pass over the strings: every byte escaped,
+/// every optional field present with its longest valid value. Meaningful for a request that
+/// passed validate(), whose strings are at most 4 bytes per character long (so no overflow).
+[[nodiscard]] constexpr std::size_t max_encoded_size(const request& r) noexcept {
+  return k_login_name.size() + k_login_password.size() + k_order_number.size() + 19 +
+         k_certificate_id.size() + max_certificate_id_digits + k_query_type.size() + 1 +
+         k_show_validity_period.size() + 1 + k_response_format.size() + 1 +
+         3 * (r.login_name.size() + r.login_password.size());
+}
+
+}  // namespace detail
+
+/// Size in bytes of the body encode_request_to() writes for `r`. Only meaningful for a request
+/// that passes validate() (an invalid request has no body).
+[[nodiscard]] constexpr std::size_t encoded_size(const request& r) noexcept {
+  std::size_t n = detail::k_login_name.size() + form::encoded_size(r.login_name) +
+                  detail::k_login_password.size() + form::encoded_size(r.login_password) +
+                  detail::k_query_type.size() + 1;
+  if (r.order_number)
+    n += detail::k_order_number.size() +
+         detail::decimal_digits(static_cast<std::uint64_t>(*r.order_number));
+  if (r.certificate_id)
+    n += detail::k_certificate_id.size() +
+         detail::decimal_digits(static_cast<std::uint64_t>(*r.certificate_id));
+  if (r.show_validity_period != yes_no::unset) n += detail::k_show_validity_period.size() + 1;
+  if (r.response_format != response_format::omitted) n += detail::k_response_format.size() + 1;
+  return n;
+}
+
+/// Validates `r` and writes its body into `dest` (no allocation). Writes nothing unless the
+/// request is valid and the whole body fits; see encode_result for how each case is reported.
+[[nodiscard]] constexpr encode_result encode_request_to(const request& r,
+                                                        std::span<char> dest) noexcept {
+  const validation_result v = validate(r);
+  if (!v) return {0, v.ec, v.field};
+  // A buffer that holds the worst case is written in one pass, without sizing first: the common
+  // case of a reused buffer of a few hundred bytes.
+  if (dest.size() >= detail::max_encoded_size(r)) {
+    const char* end = detail::write_request(r, dest.data());
+    return {static_cast<std::size_t>(end - dest.data()), request_errc::ok, {}};
+  }
+  const std::size_t n = encoded_size(r);
+  if (n > dest.size()) return {n, request_errc::buffer_too_small, {}};
+  detail::write_request(r, dest.data());
+  return {n, request_errc::ok, {}};
+}
+
+/// Validates `r` and returns its body as a new string, or why the request is invalid.
+[[nodiscard]] constexpr result<std::string, validation_result> encode_request(const request& r) {
+  const validation_result v = validate(r);
+  if (!v) return v;
+  // Sized for the worst case and trimmed, so that the values are read once; at most a few
+  // hundred bytes of capacity go unused, since a valid request's strings are short.
+  std::string body(detail::max_encoded_size(r), '\0');
+  body.resize(static_cast<std::size_t>(detail::write_request(r, body.data()) - body.data()));
+  return body;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Printing (the password is always masked)
+// ---------------------------------------------------------------------------------------------
+
+/// Any stream that takes a std::string_view with `<<` (std::ostream, a doctest or fmt stream...),
+/// so that printing needs no `<ostream>` in this header.
+// Versions 14 and 19 of clang-format disagree on short requires-expressions.
+// clang-format off
+template <class Stream>
+concept string_view_stream = requires(Stream& s, std::string_view v) { s << v; };
+// clang-format on
+
+namespace detail {
+
+template <class Stream>
+void print_encoded(Stream& os, std::string_view plain) {
+  std::array<char, std::size_t{3} * 64> buf{};
+  while (!plain.empty()) {
+    const std::string_view chunk = plain.substr(0, 64);
+    const char* end = form::encode_unchecked(chunk, buf.data());
+    os << std::string_view(buf.data(), static_cast<std::size_t>(end - buf.data()));
+    plain.remove_prefix(chunk.size());
+  }
+}
+
+template <class Stream>
+void print_integer(Stream& os, std::int64_t v) {
+  std::array<char, 24> buf{};
+  const bool neg = v < 0;
+  // Negation in unsigned arithmetic, so that INT64_MIN prints too.
+  const std::uint64_t u =
+      neg ? std::uint64_t{0} - static_cast<std::uint64_t>(v) : static_cast<std::uint64_t>(v);
+  char* p = buf.data();
+  if (neg) *p++ = '-';
+  p = write_decimal(u, p);
+  os << std::string_view(buf.data(), static_cast<std::size_t>(p - buf.data()));
+}
+
+}  // namespace detail
+
+/// Prints `r` the way it would be encoded, with the password replaced by `***` (whatever its
+/// value, even empty) and invalid enumeration values shown as numbers. Never validates.
+template <string_view_stream Stream>
+Stream& operator<<(Stream& os, const request& r) {
+  os << detail::k_login_name;
+  detail::print_encoded(os, r.login_name);
+  os << detail::k_login_password << std::string_view("***");
+  if (r.order_number) {
+    os << detail::k_order_number;
+    detail::print_integer(os, *r.order_number);
+  }
+  if (r.certificate_id) {
+    os << detail::k_certificate_id;
+    detail::print_integer(os, *r.certificate_id);
+  }
+  os << detail::k_query_type;
+  detail::print_integer(os, static_cast<std::int64_t>(r.query_type));
+  if (r.show_validity_period == yes_no::yes) {
+    os << detail::k_show_validity_period << std::string_view("Y");
+  } else if (r.show_validity_period == yes_no::no) {
+    os << detail::k_show_validity_period << std::string_view("N");
+  } else if (r.show_validity_period != yes_no::unset) {
+    os << detail::k_show_validity_period;
+    detail::print_integer(os, static_cast<std::int64_t>(r.show_validity_period));
+  }
+  if (r.response_format != response_format::omitted) {
+    os << detail::k_response_format;
+    detail::print_integer(os, static_cast<std::int64_t>(r.response_format));
+  }
+  return os;
+}
+
+/// Prints `v` as `ok`, or as the field's wire name and the problem (`loginName: too long`).
+template <string_view_stream Stream>
+Stream& operator<<(Stream& os, const validation_result& v) {
+  if (v) {
+    os << std::string_view("ok");
+  } else {
+    os << field_name(v.field) << std::string_view(": ") << to_string(v.ec);
+  }
+  return os;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Server side: Comodo's errors
+// ---------------------------------------------------------------------------------------------
+
+/// A refusal in the API's own terms: the code and the argument it is about.
+///
+/// `argument` is an argument *name*, never a value: for unrecognised_argument and
+/// invalid_argument it is the name exactly as it appears in the parsed body (still encoded, a
+/// view into the body, valid as long as the body); for missing_argument it is the documented
+/// name (a static string). Errors built by hand may view anything that outlives them.
+struct api_error {
+  api_code code = api_code::unknown_error;  ///< The errorCode.
+  std::string_view argument{};              ///< The argument's name (see above).
+
+  /// Size in bytes of message().
+  [[nodiscard]] constexpr std::size_t message_size() const noexcept;
+  /// Writes Comodo's errorMessage into `dest` when it fits; writes nothing otherwise.
+  [[nodiscard]] constexpr form::write_result message_to(std::span<char> dest) const noexcept;
+  /// Comodo's errorMessage for this error: `The 'orderNumber' argument is missing!`,
+  /// `'xxxx' is an unrecognised argument!`, `The value of the 'xxxx' argument is invalid!`, the
+  /// fixed texts of the other documented codes, and an empty message for codes the API does not
+  /// document for this call.
+  [[nodiscard]] constexpr std::string message() const;
+
+  /// Member-wise equality.
+  friend constexpr bool operator==(const api_error&, const api_error&) noexcept = default;
+};
+
+namespace detail {
+
+/// A message is a fixed prefix, the argument (for -2, -3, -4 only) and a fixed suffix.
+struct message_parts {
+  std::string_view prefix;
+  std::string_view argument;
+  std::string_view suffix;
+  [[nodiscard]] constexpr std::size_t size() const noexcept {
+    return prefix.size() + argument.size() + suffix.size();
+  }
+};
+
+[[nodiscard]] constexpr message_parts message_of(const api_error& e) noexcept {
+  switch (e.code) {
+    case api_code::not_https:
+      return {"Request was not made over https!", {}, {}};
+    case api_code::unrecognised_argument:
+      return {"'", e.argument, "' is an unrecognised argument!"};
+    case api_code::missing_argument:
+      return {"The '", e.argument, "' argument is missing!"};
+    case api_code::invalid_argument:
+      return {"The value of the '", e.argument, "' argument is invalid!"};
+    case api_code::unknown_error:
+      return {"An unknown error occurred!", {}, {}};
+    case api_code::permission_denied:
+      return {"Permission denied!", {}, {}};
+    case api_code::get_not_post:
+      return {"Request used GET rather than POST!", {}, {}};
+    case api_code::success:
+      break;
+  }
+  return {};
+}
+
+}  // namespace detail
+
+constexpr std::size_t api_error::message_size() const noexcept {
+  return detail::message_of(*this).size();
+}
+
+constexpr form::write_result api_error::message_to(std::span<char> dest) const noexcept {
+  const detail::message_parts m = detail::message_of(*this);
+  if (m.size() > dest.size()) return {m.size(), false};
+  char* p = detail::write_literal(m.prefix, dest.data());
+  p = detail::write_literal(m.argument, p);
+  detail::write_literal(m.suffix, p);
+  return {m.size(), true};
+}
+
+constexpr std::string api_error::message() const {
+  std::string out(message_size(), '\0');
+  (void)message_to(out);
+  return out;
+}
+
+/// Prints Comodo's message for `e`.
+template <string_view_stream Stream>
+Stream& operator<<(Stream& os, const api_error& e) {
+  const detail::message_parts m = detail::message_of(e);
+  os << m.prefix << m.argument << m.suffix;
+  return os;
+}
+
+namespace detail {
+
+inline constexpr std::string_view k_error_code = "errorCode=";
+inline constexpr std::string_view k_error_message = "&errorMessage=";
+
+}  // namespace detail
+
+/// Size in bytes of the reply body error_reply_to() writes for `e`.
+[[nodiscard]] constexpr std::size_t error_reply_size(const api_error& e) noexcept {
+  const detail::message_parts m = detail::message_of(e);
+  const std::int32_t code = to_int(e.code);
+  const std::uint64_t magnitude = code < 0 ? std::uint64_t{0} - static_cast<std::uint64_t>(code)
+                                           : static_cast<std::uint64_t>(code);
+  return detail::k_error_code.size() + (code < 0 ? 1 : 0) + detail::decimal_digits(magnitude) +
+         detail::k_error_message.size() + form::encoded_size(m.prefix) +
+         form::encoded_size(m.argument) + form::encoded_size(m.suffix);
+}
+
+/// Writes the url-encoded reply body a server sends for `e`
+/// (`errorCode=-3&errorMessage=The+%27orderNumber%27+argument+is+missing%21`) into `dest` when
+/// it fits; writes nothing otherwise.
+[[nodiscard]] constexpr form::write_result error_reply_to(const api_error& e,
+                                                          std::span<char> dest) noexcept {
+  const std::size_t n = error_reply_size(e);
+  if (n > dest.size()) return {n, false};
+  const detail::message_parts m = detail::message_of(e);
+  const std::int32_t code = to_int(e.code);
+  char* p = detail::write_literal(detail::k_error_code, dest.data());
+  if (code < 0) *p++ = '-';
+  p = detail::write_decimal(code < 0 ? std::uint64_t{0} - static_cast<std::uint64_t>(code)
+                                     : static_cast<std::uint64_t>(code),
+                            p);
+  p = detail::write_literal(detail::k_error_message, p);
+  p = form::encode_unchecked(m.prefix, p);
+  p = form::encode_unchecked(m.argument, p);
+  form::encode_unchecked(m.suffix, p);
+  return {n, true};
+}
+
+/// The reply body for `e` as a new string (see error_reply_to()).
+[[nodiscard]] constexpr std::string error_reply(const api_error& e) {
+  std::string out(error_reply_size(e), '\0');
+  (void)error_reply_to(e, out);
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Server side: parsing a body
+// ---------------------------------------------------------------------------------------------
+
+/// A request as parse_request() accepted it. The integers are parsed; the two strings are still
+/// encoded views into the body (valid as long as the body), decoded only when asked, so that
+/// accepting a body copies nothing.
+struct parsed_request {
+  form::encoded_view login_name{};      ///< `loginName`, 1 to 64 characters once decoded.
+  form::encoded_view login_password{};  ///< `loginPassword`, 1 to 128 characters once decoded.
+  std::optional<std::int64_t> order_number{};    ///< `orderNumber`, when sent.
+  std::optional<std::int64_t> certificate_id{};  ///< `certificateID`, when sent.
+  /// `queryType`; status when not sent.
+  gdos::query_type query_type = gdos::query_type::status;
+  /// `showValidityPeriod`; unset when not sent.
+  yes_no show_validity_period = yes_no::unset;
+  /// `responseFormat`; omitted when not sent.
+  gdos::response_format response_format = gdos::response_format::omitted;
+
+  /// Bytes of caller memory to_request() needs: the decoded sizes of the strings that need
+  /// decoding. 0 in the common case of plain values.
+  [[nodiscard]] constexpr std::size_t decoding_buffer_size() const noexcept {
+    return (login_name.needs_decoding() ? login_name.decoded_size() : 0) +
+           (login_password.needs_decoding() ? login_password.decoded_size() : 0);
+  }
+
+  /// The request, its strings viewing the body when they need no decoding and `buffer`
+  /// otherwise (so the request lives as long as both). When `buffer` is smaller than
+  /// decoding_buffer_size(), nothing is written and the error says the size needed.
+  [[nodiscard]] constexpr result<request, form::write_result> to_request(
+      std::span<char> buffer GDOS_LIFETIMEBOUND) const noexcept {
+    const std::size_t need = decoding_buffer_size();
+    if (need > buffer.size()) return form::write_result{need, false};
+    char* p = buffer.data();
+    request r;
+    r.login_name = view(login_name, p);
+    r.login_password = view(login_password, p);
+    r.order_number = order_number;
+    r.certificate_id = certificate_id;
+    r.query_type = query_type;
+    r.show_validity_period = show_validity_period;
+    r.response_format = response_format;
+    return r;
+  }
+
+  /// The request, decoding into `storage` (resized to decoding_buffer_size()). The request views
+  /// the body and `storage`: it is valid while both are and `storage` is not modified.
+  [[nodiscard]] constexpr request to_request(std::string& storage GDOS_LIFETIMEBOUND) const {
+    storage.resize(decoding_buffer_size());
+    return *to_request(std::span<char>(storage));
+  }
+
+  /// True when `r` is the request this body carries (strings compared decoded, no allocation).
+  friend constexpr bool operator==(const parsed_request& p, const request& r) noexcept {
+    return p.login_name.equals_decoded(r.login_name) &&
+           p.login_password.equals_decoded(r.login_password) && p.order_number == r.order_number &&
+           p.certificate_id == r.certificate_id && p.query_type == r.query_type &&
+           p.show_validity_period == r.show_validity_period &&
+           p.response_format == r.response_format;
+  }
+
+ private:
+  static constexpr std::string_view view(form::encoded_view v, char*& p) noexcept {
+    if (!v.needs_decoding()) return v.encoded();
+    char* begin = p;
+    p = v.decode_unchecked(p);
+    return {begin, static_cast<std::size_t>(p - begin)};
+  }
+};
+
+namespace detail {
+
+inline constexpr std::array<std::string_view, 7> field_names = {
+    "loginName", "loginPassword",      "orderNumber",   "certificateID",
+    "queryType", "showValidityPeriod", "responseFormat"};
+inline constexpr std::size_t longest_field_name = 18;  // showValidityPeriod
+
+[[nodiscard]] constexpr char ascii_lower(char c) noexcept {
+  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+[[nodiscard]] constexpr bool iequals(std::string_view a, std::string_view b) noexcept {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
+  return true;
+}
+
+/// A value decoded into a fixed buffer, or `fits == false` when it decodes to more than N bytes.
+template <std::size_t N>
+struct small_decoded {
+  std::array<char, N> buf{};
+  std::string_view text;
+  bool fits = false;
+};
+
+template <std::size_t N>
+constexpr void decode_small(form::encoded_view v, small_decoded<N>& out) noexcept {
+  if (!v.needs_decoding()) {
+    out.text = v.encoded();
+    out.fits = out.text.size() <= N;
+    return;
+  }
+  const form::write_result w = v.decode_to(out.buf);
+  out.fits = w.ok;
+  if (w.ok) out.text = std::string_view(out.buf.data(), w.size);
+}
+
+/// Which documented field `name` is (decoded, ASCII case-insensitively), or -1.
+[[nodiscard]] constexpr int match_field(form::encoded_view name) noexcept {
+  small_decoded<longest_field_name> d;
+  decode_small(name, d);
+  if (!d.fits) return -1;
+  for (std::size_t i = 0; i < field_names.size(); ++i)
+    if (iequals(d.text, field_names[i])) return static_cast<int>(i);
+  return -1;
+}
+
+/// Digits only (after decoding), 1..max_digits of them. Nineteen digits always fit in 64 bits.
+[[nodiscard]] constexpr std::optional<std::uint64_t> parse_digits(form::encoded_view v,
+                                                                  std::size_t max_digits) noexcept {
+  small_decoded<19> d;
+  decode_small(v, d);
+  if (!d.fits || d.text.empty() || d.text.size() > max_digits) return std::nullopt;
+  std::uint64_t x = 0;
+  for (char c : d.text) {
+    if (c < '0' || c > '9') return std::nullopt;
+    x = x * 10 + static_cast<std::uint64_t>(c - '0');
+  }
+  return x;
+}
+
+/// True when `v` decodes to at most `max_chars` characters. A character takes at most 4 bytes,
+/// so longer decoded text is too long without counting.
+template <std::size_t MaxChars>
+[[nodiscard]] constexpr bool within_chars(form::encoded_view v) noexcept {
+  if (!v.needs_decoding())
+    return v.size() <= MaxChars ||
+           (v.size() <= 4 * MaxChars && form::utf8_length(v.encoded()) <= MaxChars);
+  small_decoded<4 * MaxChars> d;
+  decode_small(v, d);
+  return d.fits && form::utf8_length(d.text) <= MaxChars;
+}
+
+}  // namespace detail
+
+/// Parses a GetDetailedOrderStatus POST body the way Comodo's endpoint reads it, copying nothing.
+///
+/// Argument names are decoded and matched ASCII case-insensitively (`LOGINNAME`, `login%4Eame`);
+/// values are case-sensitive. An argument sent with an empty value counts as not sent. Integers
+/// are decimal digits only once decoded (no sign, no space; leading zeros allowed): orderNumber
+/// 1..2^63-1 in at most 19 digits, certificateID positive in at most 16 digits, queryType 0..2,
+/// responseFormat 0..1; showValidityPeriod is `Y` or `N`. The strings follow validate()'s limits.
+///
+/// Each refusal is one of Comodo's errors, checked in this order:
+/// 1. walking the fields in body order, the first that is
+///    - not a documented argument: api_code::unrecognised_argument (-2),
+///    - a repeat of an argument already seen (in any case): api_code::invalid_argument (-4),
+///    - a documented argument with an invalid value: api_code::invalid_argument (-4),
+///    each naming the argument as it appears in the body (still encoded);
+/// 2. then api_code::missing_argument (-3) for loginName, then loginPassword, then orderNumber
+///    when neither orderNumber nor certificateID was sent.
+/// Any byte sequence is accepted as input: malformed bodies (stray `%`, `=` or `&`, binary) end in
+/// one of these errors. Errors name arguments only, never a value, so the password is never part
+/// of one (a client that leaves an `&` in its password unescaped splits it into pieces the server
+/// can only see as argument names; encode_request_to() always escapes it).
+[[nodiscard]] constexpr result<parsed_request, api_error> parse_request(
+    std::string_view body GDOS_LIFETIMEBOUND) noexcept {
+  parsed_request out;
+  std::array<bool, detail::field_names.size()> seen{};
+  bool has_name = false;
+  bool has_password = false;
+  for (const form::field& f : form::fields(body)) {
+    const int id = detail::match_field(f.name);
+    const api_error invalid{api_code::invalid_argument, f.name.encoded()};
+    if (id < 0) return api_error{api_code::unrecognised_argument, f.name.encoded()};
+    const auto index = static_cast<std::size_t>(id);
+    if (seen[index]) return invalid;
+    seen[index] = true;
+    if (f.value.empty()) continue;
+    switch (static_cast<request_field>(index)) {
+      case request_field::login_name:
+        if (!detail::within_chars<max_login_name_length>(f.value)) return invalid;
+        out.login_name = f.value;
+        has_name = true;
+        break;
+      case request_field::login_password:
+        if (!detail::within_chars<max_login_password_length>(f.value)) return invalid;
+        out.login_password = f.value;
+        has_password = true;
+        break;
+      case request_field::order_number: {
+        const auto n = detail::parse_digits(f.value, 19);
+        if (!n || *n == 0 || *n > 9'223'372'036'854'775'807u) return invalid;
+        out.order_number = static_cast<std::int64_t>(*n);
+        break;
+      }
+      case request_field::certificate_id: {
+        const auto n = detail::parse_digits(f.value, max_certificate_id_digits);
+        if (!n || *n == 0) return invalid;
+        out.certificate_id = static_cast<std::int64_t>(*n);
+        break;
+      }
+      case request_field::query_type: {
+        const auto n = detail::parse_digits(f.value, 19);
+        if (!n || *n > 2) return invalid;
+        out.query_type = static_cast<gdos::query_type>(*n);
+        break;
+      }
+      case request_field::show_validity_period:
+        if (f.value.equals_decoded("Y"))
+          out.show_validity_period = yes_no::yes;
+        else if (f.value.equals_decoded("N"))
+          out.show_validity_period = yes_no::no;
+        else
+          return invalid;
+        break;
+      case request_field::response_format: {
+        const auto n = detail::parse_digits(f.value, 19);
+        if (!n || *n > 1) return invalid;
+        out.response_format = static_cast<gdos::response_format>(*n);
+        break;
+      }
+    }
+  }
+  if (!has_name) return api_error{api_code::missing_argument, "loginName"};
+  if (!has_password) return api_error{api_code::missing_argument, "loginPassword"};
+  if (!out.order_number && !out.certificate_id)
+    return api_error{api_code::missing_argument, "orderNumber"};
+  return out;
+}
+
+}  // namespace gdos
+// ---- end gdos/request.hpp ----
 // ---- begin gdos/transport.hpp ----
 /// @file transport.hpp
 /// @brief Layer 4: the glue between gdos and the user's HTTP client.
