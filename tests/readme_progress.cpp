@@ -1,10 +1,12 @@
-// The C++ snippets of README.md's "Progress and changes" section, compiled and checked. Each
-// block there appears here verbatim (leading whitespace aside): tools/check_readme.py, the test
-// readme_snippets_in_sync, fails when they drift apart, so edit both together.
+// The C++ snippets of README.md's "Progress and changes" and "Retries" sections, compiled and
+// checked. Each block there appears here verbatim (leading whitespace aside):
+// tools/check_readme.py, the test readme_snippets_in_sync, fails when they drift apart, so edit
+// both together.
 #include <gdos/gdos.hpp>
 
 #include <doctest/doctest.h>
 
+#include <chrono>
 #include <string>
 
 TEST_CASE("README: the changes between two polls, a certificate's steps, final statuses") {
@@ -35,4 +37,24 @@ TEST_CASE("README: the changes between two polls, a certificate's steps, final s
   CHECK(gdos::next_action(gdos::step::dcv) == "complete domain control validation");
   CHECK(until.classify(after->orders[0]) == gdos::final_kind::succeeded);
   CHECK(until.classify(before->orders[0]) == gdos::final_kind::not_final);
+}
+
+TEST_CASE("README: deciding whether and when to retry a failed call") {
+  auto busy = [](const gdos::http_request&) {
+    return gdos::http_response{.status = 200,
+                               .content_type = "application/x-www-form-urlencoded",
+                               .body = "errorCode=-42&errorMessage=Too+many+calls"};
+  };
+  gdos::request req{.login_name = "reseller", .login_password = "pw", .order_number = 1234567};
+  auto r = gdos::get_detailed_order_status(busy, req);
+  gdos::retry_decision d = gdos::decide_retry(r.error(), /*failures=*/1, /*seed=*/42);
+  // d.verdict == gdos::retry_verdict::retry, d.retry == true, d.delay == 1848ms: the default
+  // policy waits 2 s doubling up to 5 min, less up to half of it at random (the same seed gives
+  // the same delay), and gives up after 5 retries
+
+  using namespace std::chrono_literals;
+  CHECK(d.verdict == gdos::retry_verdict::retry);
+  CHECK(d.retry);
+  CHECK(d.delay == 1848ms);
+  CHECK(!gdos::decide_retry(r.error(), 6, 42).retry);
 }

@@ -11,5 +11,6 @@
 #include <gdos/progress.hpp>
 #include <gdos/request.hpp>
 #include <gdos/response.hpp>
+#include <gdos/retry.hpp>
 #include <gdos/transport.hpp>
 #include <gdos/version.hpp>
