@@ -5,6 +5,8 @@
 //
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <chrono>
 #include <functional>
 #include <stdexcept>
 #include <string>
@@ -225,7 +227,7 @@ TEST_CASE("a transport failure is a typed error carrying the client's message") 
     CHECK(r0.error().transport == gdos::transport_errc::other);
   }
   SUBCASE("transport_failure never records `none`") {
-    const auto h = gdos::http_response::transport_failure(gdos::transport_errc::none, "x");
+    const auto h = gdos::http_response::transport_failure(gdos::transport_errc::ok, "x");
     CHECK(h.failed());
     CHECK(h.failure == gdos::transport_errc::other);
   }
@@ -274,18 +276,25 @@ TEST_CASE("an empty body is a typed error") {
 }
 
 TEST_CASE("a Content-Type that is not url-encoded is a typed error carrying what was seen") {
-  recording_transport t{reply_with(200, "text/plain; charset=UTF-8", "-16\nPermission denied!")};
+  recording_transport t{reply_with(200, "text/plain; charset=UTF-8", "Service\tunavailable")};
   const auto r = gdos::get_detailed_order_status(t, valid_request);
   REQUIRE_FALSE(r);
   const gdos::call_error& e = r.error();
   CHECK(e.code == gdos::call_errc::content_type);
   CHECK(e.content_type == "text/plain; charset=UTF-8");
-  CHECK(e.detail == "-16\nPermission denied!");
-  // The newline of the body is shown as '?' on the one-line message.
+  CHECK(e.detail == "Service\tunavailable");
+  // The tab of the body is shown as '?' on the one-line message.
   CHECK(e.message() ==
         "reply Content-Type is 'text/plain; charset=UTF-8', expected "
-        "application/x-www-form-urlencoded: -16?Permission denied!");
+        "application/x-www-form-urlencoded: Service?unavailable");
 
+  SUBCASE("an HTML page behind text/html too") {
+    t.answer = reply_with(200, "text/html", "<html>maintenance</html>");
+    const auto r2 = gdos::get_detailed_order_status(t, valid_request);
+    REQUIRE_FALSE(r2);
+    CHECK(r2.error().code == gdos::call_errc::content_type);
+    CHECK(r2.error().detail == "<html>maintenance</html>");
+  }
   SUBCASE("a missing Content-Type too") {
     t.answer.content_type.clear();
     t.answer.body = "errorCode=0";
@@ -305,6 +314,42 @@ TEST_CASE("a Content-Type that is not url-encoded is a typed error carrying what
     t.answer.content_type = "Application/X-WWW-Form-Urlencoded; charset=utf-8";
     t.answer.body = "errorCode=0";
     CHECK(gdos::get_detailed_order_status(t, valid_request));
+  }
+}
+
+TEST_CASE("a legacy newline reply behind a wrong Content-Type is reported as the legacy reply") {
+  // The body says more than the header: a -16 in the newline format is what parse_response()
+  // reports for it, whatever Content-Type came with it.
+  for (const std::string type : {"text/plain", "text/plain; charset=UTF-8", ""}) {
+    CAPTURE(type);
+    recording_transport t{reply_with(200, type, "-16\nPermission denied!")};
+    const auto r = gdos::get_detailed_order_status(t, valid_request);
+    REQUIRE_FALSE(r);
+    const gdos::call_error& e = r.error();
+    CHECK(e.code == gdos::call_errc::malformed_reply);
+    CHECK(e.parse.code == gdos::response_errc::legacy_format);
+    CHECK(e.parse.legacy_code == gdos::api_code::permission_denied);
+    CHECK(e.parse.legacy_message.empty());  // a view into the body, which is gone
+    CHECK(e.content_type == type);
+    const auto direct = gdos::parse_response("-16\nPermission denied!"sv);
+    REQUIRE_FALSE(direct);
+    CHECK(e.detail == direct.error().message());
+    CHECK(e.message() == "malformed reply: " + direct.error().message());
+  }
+  SUBCASE("the same reply behind the right Content-Type gives the same error") {
+    recording_transport t{reply_with(200, std::string(form_type), "-16\r\nPermission denied!\r\n")};
+    const auto r = gdos::get_detailed_order_status(t, valid_request);
+    REQUIRE_FALSE(r);
+    CHECK(r.error().code == gdos::call_errc::malformed_reply);
+    CHECK(r.error().parse.code == gdos::response_errc::legacy_format);
+  }
+  SUBCASE("a legacy message echoing the password is scrubbed") {
+    recording_transport t{reply_with(200, "text/plain", "-4\nbad password p@ss word&more")};
+    const auto r = gdos::get_detailed_order_status(t, valid_request);
+    REQUIRE_FALSE(r);
+    CHECK(r.error().code == gdos::call_errc::malformed_reply);
+    CHECK(r.error().detail.find("\"bad password ***\"") != std::string::npos);
+    CHECK(r.error().detail.find("p@ss") == std::string::npos);
   }
 }
 
@@ -419,12 +464,347 @@ TEST_CASE("what the transport throws passes through, and transports may be tempo
         gdos::call_errc::transport);
 }
 
-TEST_CASE("call_errc and transport_errc have names") {
-  CHECK(gdos::to_string(gdos::call_errc::api_error) == "api_error");
-  CHECK(gdos::to_string(gdos::call_errc::content_type) == "content_type");
-  CHECK(gdos::to_string(gdos::transport_errc::tls_verification) == "tls_verification");
-  CHECK(gdos::to_string(gdos::transport_errc::timeout) == "timeout");
-  CHECK(gdos::to_string(static_cast<gdos::transport_errc>(200)) == "unknown");
+TEST_CASE("call_errc and transport_errc: to_string gives the identifier, message the sentence") {
+  using gdos::call_errc;
+  using gdos::transport_errc;
+  const auto is_identifier = [](std::string_view s) {
+    return !s.empty() && s.find_first_not_of("abcdefghijklmnopqrstuvwxyz_") == std::string::npos;
+  };
+  const std::vector<std::pair<call_errc, std::string_view>> calls = {
+      {call_errc::ok, "ok"},
+      {call_errc::insecure_url, "insecure_url"},
+      {call_errc::invalid_request, "invalid_request"},
+      {call_errc::transport, "transport"},
+      {call_errc::http_status, "http_status"},
+      {call_errc::empty_body, "empty_body"},
+      {call_errc::content_type, "content_type"},
+      {call_errc::malformed_reply, "malformed_reply"},
+      {call_errc::api_error, "api_error"}};
+  std::vector<std::string_view> sentences;
+  for (const auto& [e, name] : calls) {
+    CAPTURE(name);
+    CHECK(gdos::to_string(e) == name);
+    CHECK(is_identifier(gdos::to_string(e)));
+    CHECK(gdos::message(e).find(' ') != std::string_view::npos);
+    sentences.push_back(gdos::message(e));
+  }
+  const std::vector<std::pair<transport_errc, std::string_view>> transports = {
+      {transport_errc::ok, "ok"},
+      {transport_errc::invalid_url, "invalid_url"},
+      {transport_errc::resolve, "resolve"},
+      {transport_errc::connect, "connect"},
+      {transport_errc::timeout, "timeout"},
+      {transport_errc::tls_handshake, "tls_handshake"},
+      {transport_errc::tls_verification, "tls_verification"},
+      {transport_errc::send, "send"},
+      {transport_errc::receive, "receive"},
+      {transport_errc::too_large, "too_large"},
+      {transport_errc::other, "other"}};
+  for (const auto& [e, name] : transports) {
+    CAPTURE(name);
+    CHECK(gdos::to_string(e) == name);
+    CHECK(gdos::message(e).find(' ') != std::string_view::npos);
+    sentences.push_back(gdos::message(e));
+  }
+  std::sort(sentences.begin(), sentences.end());
+  CHECK(std::adjacent_find(sentences.begin(), sentences.end()) == sentences.end());
+  // ok is 0 in both, so a value-initialized error means "no error".
+  CHECK(static_cast<int>(call_errc::ok) == 0);
+  CHECK(static_cast<int>(transport_errc::ok) == 0);
+  CHECK(gdos::to_string(static_cast<transport_errc>(200)) == "unknown");
+  CHECK(gdos::to_string(static_cast<call_errc>(200)) == "unknown");
   CHECK(gdos::call_error{}.message() == "ok");
   CHECK_FALSE(gdos::call_error{});
+  CHECK(gdos::http_response{}.failure == transport_errc::ok);
+}
+
+// ---- plain HTTP ---------------------------------------------------------------------------------
+
+TEST_CASE("a URL that is not https is refused before anything is encoded or sent") {
+  recording_transport t{reply_with(200, std::string(form_type), "errorCode=0")};
+  for (const std::string_view url :
+       {"http://secure.comodo.net/products/!GetDetailedOrderStatus"sv, "HTTP://127.0.0.1:8080/x"sv,
+        "ftp://127.0.0.1/x"sv, "file:///etc/passwd"sv, "//secure.comodo.net/x"sv,
+        "secure.comodo.net/products/!GetDetailedOrderStatus"sv, ""sv, " https://127.0.0.1/x"sv,
+        "httpss://127.0.0.1/x"sv, "http:/x"sv}) {
+    CAPTURE(url);
+    const auto r = gdos::get_detailed_order_status(t, valid_request, {.url = std::string(url)});
+    REQUIRE_FALSE(r);
+    CHECK(r.error().code == gdos::call_errc::insecure_url);
+    CHECK(r.error().message() ==
+          "refused to send: the URL is not https (call_options::allow_plain_http allows http)");
+  }
+  CHECK(t.calls == 0);
+
+  SUBCASE("https in any case is sent") {
+    for (const std::string_view url :
+         {"https://127.0.0.1/x"sv, "HTTPS://127.0.0.1/x"sv, "hTTpS://127.0.0.1/x"sv}) {
+      CAPTURE(url);
+      CHECK(gdos::get_detailed_order_status(t, valid_request, {.url = std::string(url)}));
+    }
+    CHECK(t.calls == 3);
+  }
+  SUBCASE("allow_plain_http lets http through, and nothing else") {
+    const auto ok = gdos::get_detailed_order_status(
+        t, valid_request, {.url = "http://127.0.0.1:8080/x", .allow_plain_http = true});
+    CHECK(ok);
+    CHECK(t.calls == 1);
+    CHECK(t.url == "http://127.0.0.1:8080/x");
+    CHECK(gdos::get_detailed_order_status(t, valid_request,
+                                          {.url = "Http://127.0.0.1/x", .allow_plain_http = true}));
+    for (const std::string_view url : {"ftp://127.0.0.1/x"sv, "httpx://127.0.0.1/x"sv, ""sv}) {
+      CAPTURE(url);
+      const auto r = gdos::get_detailed_order_status(
+          t, valid_request, {.url = std::string(url), .allow_plain_http = true});
+      REQUIRE_FALSE(r);
+      CHECK(r.error().code == gdos::call_errc::insecure_url);
+    }
+    CHECK(t.calls == 2);
+  }
+  SUBCASE("the URL is checked before the request: an invalid request to http is insecure_url") {
+    gdos::request no_order = valid_request;
+    no_order.order_number.reset();
+    const auto r = gdos::get_detailed_order_status(t, no_order, {.url = "http://127.0.0.1/x"});
+    REQUIRE_FALSE(r);
+    CHECK(r.error().code == gdos::call_errc::insecure_url);
+  }
+  SUBCASE("the default URL is Comodo's https endpoint") {
+    CHECK(gdos::get_detailed_order_status(t, valid_request));
+    CHECK(t.url == gdos::comodo_url);
+  }
+}
+
+// ---- redaction ----------------------------------------------------------------------------------
+
+namespace {
+
+constexpr std::string_view pw = "pa ss/S3cret";
+
+// A server's reply with `text` as errorMessage, as the call reports it.
+gdos::call_error api_error_for(std::string_view message, std::string_view password = pw) {
+  gdos::request req = valid_request;
+  req.login_password = password;
+  recording_transport t{reply_with(200, std::string(form_type),
+                                   "errorCode=-4&errorMessage=" + gdos::form::encode(message))};
+  auto r = gdos::get_detailed_order_status(t, req);
+  REQUIRE_FALSE(r);
+  REQUIRE(r.error().code == gdos::call_errc::api_error);
+  return r.error();
+}
+
+}  // namespace
+
+TEST_CASE("an echo of the password is scrubbed in every encoding a server might use") {
+  // Each way a server could echo "pa ss/S3cret": as sent, as received, decoded once too few or
+  // once too many, in HTML or JSON; and mixes of them, byte by byte.
+  const std::vector<std::string_view> echoes = {
+      "pa ss/S3cret",                          // literal
+      "pa+ss%2FS3cret",                        // form-encoded, as gdos sends it
+      "pa%20ss%2FS3cret",                      // %20 for the space
+      "pa%20ss%2fS3cret",                      // lower-case hex (the probe's case)
+      "pa+ss%2fS3cret",                        //
+      "%70%61%20%73%73%2F%53%33%63%72%65%74",  // every byte escaped
+      "%70%61%20%73%73%2f%53%33%63%72%65%74",  // every byte, lower case
+      "%70%61+%73%73%2F%53%33%63%72%65%74",    //
+      "pa%2520ss%252FS3cret",                  // encoded twice
+      "pa%2Bss%252fS3cret",                    // form-encoded twice
+      "pa ss&#47;S3cret",
+      "pa ss&#x2F;S3cret",      // HTML character references
+      "pa&#32;ss&#x2f;S3cret",  //
+      "pa ss\\/S3cret",
+      "pa\\u0020ss\\u002FS3cret",  // JSON escapes
+      "p%61 s%73/S%33cr%65t",      // a mix
+  };
+  for (const std::string_view echo : echoes) {
+    CAPTURE(echo);
+    const gdos::call_error e = api_error_for("before " + std::string(echo) + " after");
+    CHECK(e.detail == "before *** after");
+    CHECK(e.message() == "errorCode -4: before *** after");
+  }
+  SUBCASE("in the raw excerpt of an error page too") {
+    for (const std::string_view echo : echoes) {
+      CAPTURE(echo);
+      gdos::request req = valid_request;
+      req.login_password = pw;
+      recording_transport t{reply_with(500, "text/html", "<p>" + std::string(echo) + "</p>")};
+      const auto r = gdos::get_detailed_order_status(t, req);
+      REQUIRE_FALSE(r);
+      CHECK(r.error().detail == "<p>***</p>");
+    }
+  }
+  SUBCASE("a near miss is not an echo, and is kept") {
+    CHECK(api_error_for("pa ss/S3creT").detail == "pa ss/S3creT");
+    CHECK(api_error_for("pa%2ss/S3cret").detail == "pa%2ss/S3cret");
+    CHECK(api_error_for("pa ss//S3cret").detail == "pa ss//S3cret");
+  }
+  SUBCASE("overlapping and adjacent echoes become one ***") {
+    CHECK(api_error_for("x pa ss/S3cretpa+ss%2FS3cret y").detail == "x *** y");
+    CHECK(api_error_for("abab", "aba").detail == "***b");
+    CHECK(api_error_for("ababa", "aba").detail == "***");  // two echoes sharing their middle a
+  }
+}
+
+TEST_CASE("a password that holds escape characters is found in its own encodings") {
+  // '%' in the password: literal, %25, %2525 and &#37; are all echoes of it; "%41" is not an
+  // echo of "A" (the password is encoded, never the text decoded).
+  for (const std::string_view echo : {"100%sure"sv, "100%25sure"sv, "100%2525sure"sv,
+                                      "100&#37;sure"sv, "%31%30%30%25%73%75%72%65"sv}) {
+    CAPTURE(echo);
+    CHECK(gdos::detail::redact(std::string("[") + std::string(echo) + "]", "100%sure") == "[***]");
+  }
+  CHECK(gdos::detail::redact("[A]", "%41") == "[A]");
+  CHECK(gdos::detail::redact("[%2541]", "%41") == "[***]");
+  // '&' '<' '"' in an HTML page, '+' encoded as %2B (never as a space).
+  CHECK(gdos::detail::redact("<b>a&amp;b&lt;c&quot;</b>", "a&b<c\"") == "<b>***</b>");
+  CHECK(gdos::detail::redact("[a%2Bb] [a+b] [a b]", "a+b") == "[***] [***] [a b]");
+  CHECK(gdos::detail::redact("[a b] [a+b] [a%20b] [a%2Bb]", "a b") == "[***] [***] [***] [***]");
+}
+
+TEST_CASE("redaction happens before truncation: an echo across the cut leaks nothing") {
+  const std::string encoded = gdos::form::encode(pw);  // "pa+ss%2FS3cret", 14 bytes
+  for (std::size_t before = 180; before <= 205; ++before) {
+    CAPTURE(before);
+    gdos::request req = valid_request;
+    req.login_password = pw;
+    recording_transport t{
+        reply_with(500, "text/html", std::string(before, 'x') + encoded + std::string(300, 'y'))};
+    const auto r = gdos::get_detailed_order_status(t, req);
+    REQUIRE_FALSE(r);
+    const std::string& d = r.error().detail;
+    INFO(d);
+    CHECK(d.find("pa+") == std::string::npos);
+    CHECK(d.find("S3") == std::string::npos);
+    CHECK(d.ends_with("..."));
+    if (before < 200) {
+      // The body's first 200 bytes: the x's, one *** for the whole echo, then the y's that
+      // are among them.
+      const std::size_t ys = before + encoded.size() < 200 ? 200 - before - encoded.size() : 0;
+      CHECK(d == std::string(before, 'x') + "***" + std::string(ys, 'y') + "...");
+    } else {
+      CHECK(d == std::string(200, 'x') + "...");
+    }
+  }
+  SUBCASE("the probe's case: an error page echoing the request body at byte 176") {
+    gdos::request req = valid_request;
+    req.login_password = pw;
+    const std::string body = *gdos::encode_request(req);
+    recording_transport t{reply_with(
+        500, "text/html", std::string(176, 'x') + body.substr(body.find("loginPassword=")))};
+    const auto r = gdos::get_detailed_order_status(t, req);
+    REQUIRE_FALSE(r);
+    CHECK(r.error().detail == std::string(176, 'x') + "loginPassword=***&orderN...");
+  }
+  SUBCASE("an echo the server cut short is scrubbed at the end of its text") {
+    CHECK(api_error_for("your password pa+ss%2FS3").detail == "your password ***");
+    CHECK(api_error_for("your password pa+s").detail == "your password ***");  // 4 bytes
+    CHECK(api_error_for("your password pa+").detail == "your password pa+");   // 3: too short
+    CHECK(api_error_for("pa+ss%2FS3 is not the end").detail == "pa+ss%2FS3 is not the end");
+  }
+}
+
+TEST_CASE("gdos' own words and the API's documented messages are never rewritten") {
+  // Rewriting text the reader can predict would tell them the password.
+  gdos::request req = valid_request;
+  SUBCASE("the documented errorMessage for the errorCode is kept") {
+    for (const std::string_view password : {"denied"sv, "e"sv, "Permission denied!"sv}) {
+      CAPTURE(password);
+      req.login_password = password;
+      recording_transport t{reply_with(200, std::string(form_type),
+                                       "errorCode=-16&errorMessage=Permission+denied%21")};
+      const auto r = gdos::get_detailed_order_status(t, req);
+      REQUIRE_FALSE(r);
+      CHECK(r.error().message() == "errorCode -16: Permission denied!");
+    }
+    req.login_password = "orderNumber";
+    recording_transport t{
+        reply_with(200, std::string(form_type),
+                   "errorCode=-4&errorMessage=The+value+of+the+%27orderNumber%27+argument+is+"
+                   "invalid%21&errorItem=orderNumber")};
+    const auto r = gdos::get_detailed_order_status(t, req);
+    REQUIRE_FALSE(r);
+    CHECK(r.error().detail == "The value of the 'orderNumber' argument is invalid!");
+    CHECK(r.error().item == "orderNumber");
+  }
+  SUBCASE("a message that is not the documented one is scrubbed") {
+    req.login_password = "denied";
+    recording_transport t{reply_with(200, std::string(form_type),
+                                     "errorCode=-16&errorMessage=Permission+denied%2C+denied%21")};
+    const auto r = gdos::get_detailed_order_status(t, req);
+    REQUIRE_FALSE(r);
+    CHECK(r.error().detail == "Permission ***, ***!");
+  }
+  SUBCASE("gdos' parse messages") {
+    req.login_password = "b";
+    recording_transport t{reply_with(200, std::string(form_type), std::string(5000, 'b'))};
+    gdos::call_options o;
+    o.parse.max_body_size = 4096;
+    const auto r = gdos::get_detailed_order_status(t, req, o);
+    REQUIRE_FALSE(r);
+    CHECK(r.error().parse.code == gdos::response_errc::body_too_large);
+    CHECK(r.error().detail ==
+          gdos::parse_error{gdos::response_errc::body_too_large, 4096, {}, {}, {}}.message());
+    CHECK(r.error().detail.find('b') != std::string::npos);
+  }
+  SUBCASE("gdos' words around a scrubbed server text") {
+    req.login_password = "HTTP";
+    recording_transport t{reply_with(503, "text/plain", "HTTP down")};
+    const auto r = gdos::get_detailed_order_status(t, req);
+    REQUIRE_FALSE(r);
+    CHECK(r.error().message() == "HTTP status 503 (expected 200): *** down");
+  }
+  SUBCASE("a parse error's key is scrubbed, its description kept") {
+    req.login_password = "value";
+    recording_transport t{
+        reply_with(200, std::string(form_type), "errorCode=0&1_orderNumber=value")};
+    const auto r = gdos::get_detailed_order_status(t, req);
+    REQUIRE_FALSE(r);
+    CHECK(r.error().parse.code == gdos::response_errc::invalid_value);
+    CHECK(r.error().detail ==
+          gdos::parse_error{gdos::response_errc::invalid_value, 12, "1_orderNumber", {}, {}}
+              .message());
+  }
+}
+
+TEST_CASE("kept texts are cut at about 1 KB, and a 4 MiB echo costs what a short one does") {
+  const std::string long_text(5000, 'a');
+  const gdos::call_error e = api_error_for(long_text);
+  CHECK(e.detail == std::string(1024, 'a') + "...");
+
+  // 299,000 echoes of a 14-byte password (the probe's 4 MiB reply): 18 s before the one-pass,
+  // capped redaction. A bound generous enough for a sanitizer build on a busy machine.
+  std::string body = "errorCode=-16&errorMessage=";
+  for (int i = 0; i < 299000; ++i) body += "pa+ss%2FS3cret";
+  gdos::request req = valid_request;
+  req.login_password = pw;
+  recording_transport t{reply_with(200, std::string(form_type), body)};
+  const auto start = std::chrono::steady_clock::now();
+  const auto r = gdos::get_detailed_order_status(t, req);
+  const auto took = std::chrono::steady_clock::now() - start;
+  REQUIRE_FALSE(r);
+  CHECK(r.error().detail == "***...");
+  CHECK(r.error().message() == "errorCode -16: ***...");
+  CHECK(took < std::chrono::seconds(2));
+}
+
+TEST_CASE("redact() reads a bounded window whatever the text and the password") {
+  // Adversarial shapes: every position starts an echo that fails late, the password made of
+  // escape characters, a text that is one long echo. Each must come back capped.
+  const std::string a128(128, 'a');
+  const std::string pct128(128, '%');
+  std::string many_a(4 << 20, 'a');
+  many_a[many_a.size() / 2] = 'b';
+  std::string many_pct;
+  for (int i = 0; i < (1 << 20); ++i) many_pct += "%25";
+  const std::string almost = std::string(127, 'a') + "b";
+  std::string near_misses;
+  while (near_misses.size() < (4 << 20)) near_misses += std::string(127, 'a') + "c";
+  const auto start = std::chrono::steady_clock::now();
+  CHECK(gdos::detail::redact(many_a, a128) == "***...");
+  CHECK(gdos::detail::redact(many_pct, pct128) == "***...");
+  const std::string kept = gdos::detail::redact(near_misses, almost);
+  CHECK(kept.size() == 1024 + 3);
+  CHECK(kept.find("***") == std::string::npos);
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(2));
+  CHECK(gdos::detail::redact("short", "") == "short");
+  CHECK(gdos::detail::redact(std::string(3000, 'z'), "") == std::string(1024, 'z') + "...");
 }
