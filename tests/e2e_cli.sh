@@ -115,8 +115,9 @@ GDOS_LOGIN_PASSWORD='Wrong pass&word 42!' run wrong_password 1 "$gdos" query \
   --endpoint "$url" --ca-file "$ca" --order 1000002
 contains wrong_password err "api_error: errorCode -16: Permission denied!"
 
-run plain_http 1 "$gdos" query --endpoint "$http_url" --order 1000002
-contains plain_http err "errorCode -1: Request was not made over https!"
+# Refused before anything is sent: the library's insecure_url, a usage error for the CLI.
+run plain_http 2 "$gdos" query --endpoint "$http_url" --order 1000002
+contains plain_http err "insecure_url"
 
 run unknown_order 1 "$gdos" query --endpoint "$url" --ca-file "$ca" --order 4242
 contains unknown_order err "errorCode -4: The value of the 'orderNumber' argument is invalid!"
@@ -190,8 +191,10 @@ for example in curl httplib; do
   contains "example_${example}_ok" out "certificate 1: api.example.com, Valid"
   GDOS_LOGIN_PASSWORD=nope run "example_${example}_denied" 1 "$program" 1000005 "$url2" "$ca2"
   contains "example_${example}_denied" err "error (api_error): errorCode -16: Permission denied!"
-  run "example_${example}_http" 1 "$program" 1000005 "$http_url2"
+  run "example_${example}_http" 1 "$program" --allow-plain-http 1000005 "$http_url2"
   contains "example_${example}_http" err "errorCode -1"
+  run "example_${example}_http_refused" 1 "$program" 1000005 "$http_url2"
+  contains "example_${example}_http_refused" err "error (insecure_url)"
   run "example_${example}_untrusted" 1 "$program" 1000005 "$url2" "$work/mock-ca.pem"
   contains "example_${example}_untrusted" err "error (transport)"
 done
@@ -245,7 +248,9 @@ pids=()
 contains mock err "(SIGTERM)"
 contains mock err "https POST /products/!GetDetailedOrderStatus -> 200 errorCode=0"
 contains mock err "https POST /products/!GetDetailedOrderStatus -> 200 errorCode=-16"
-contains mock err "http POST /products/!GetDetailedOrderStatus -> 200 errorCode=-1"
+# gdos query refused the plain-HTTP endpoint before sending; the examples sent on purpose.
+grep -qF "http POST" "$work/mock.err" && fail "plain_http: gdos query sent the request over http"
+contains gdos_mock err "http POST /products/!GetDetailedOrderStatus -> 200 errorCode=-1"
 contains gdos_mock err "errorCode=-16"
 
 # ---- the password appears in no output ---------------------------------------------------------------

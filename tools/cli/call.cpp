@@ -16,6 +16,7 @@ int exit_status_of(const gdos::call_error& e) {
   switch (e.code) {
     case gdos::call_errc::api_error:
       return exit_api_error;
+    case gdos::call_errc::insecure_url:
     case gdos::call_errc::invalid_request:
       return exit_usage;
     default:
@@ -27,7 +28,8 @@ int query(const gdos::request& req, const call_settings& s, gdos::call_error* se
   gdos_examples::curl_transport curl({.ca_file = s.ca_file,
                                       .connect_timeout = std::chrono::seconds(10),
                                       .total_timeout = std::chrono::seconds(s.timeout_seconds)});
-  const auto r = gdos::get_detailed_order_status(curl, req, {.url = s.endpoint});
+  const auto r = gdos::get_detailed_order_status(
+      curl, req, {.url = s.endpoint, .allow_plain_http = s.allow_plain_http});
   if (!r) {
     const gdos::call_error& e = r.error();
     std::string kind(gdos::to_string(e.code));

@@ -75,6 +75,7 @@ int run_demo() {
   {
     call_settings plain = s;
     plain.endpoint = mock->http_url();
+    plain.allow_plain_http = true;
     fmt::print("\n==== the same query over plain HTTP ({})  (expect errorCode -1)\n",
                plain.endpoint);
     std::fflush(stdout);

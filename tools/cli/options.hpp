@@ -41,6 +41,7 @@ struct call_settings {
   std::string ca_file;
   long timeout_seconds = 60;
   bool json = false;
+  bool allow_plain_http = false;  // only `gdos demo`'s -1 step, against the mock it started
 };
 
 /// Declares --endpoint, --ca-file, --timeout, --json.
