@@ -5686,12 +5686,14 @@ template <std::size_t MaxChars>
 ///     if (!r) std::cerr << r.error().message() << '\n';          // typed: r.error().code
 ///     else for (const gdos::order& o : r->orders) use(o);        // views into r's own body
 ///
-/// 1. validate and encode the request (an invalid request is never sent);
+/// 1. refuse a URL whose scheme is not `https` (unless call_options::allow_plain_http), then
+///    validate and encode the request: in both cases nothing is encoded or sent;
 /// 2. call the transport once with `POST <url>`, `application/x-www-form-urlencoded`, the body;
 /// 3. check what came back, in this order: a transport failure (no reply at all), an HTTP
-///    status other than 200, an empty body, a Content-Type that is not url-encoded, a body
-///    parse_response() refuses, an errorCode other than 0. Each is a call_error carrying what
-///    was seen (call_errc says which);
+///    status other than 200, an empty body, a Content-Type that is not url-encoded (unless the
+///    body is a reply format gdos recognises but does not read, such as the legacy newline
+///    format: then that is what is reported), a body parse_response() refuses, an errorCode
+///    other than 0. Each is a call_error carrying what was seen (call_errc says which);
 /// 4. return a `reply` that owns the body and the parsed response viewing it.
 ///
 /// **Transport failures** are values, not exceptions: a transport that could not connect,
@@ -5703,20 +5705,30 @@ template <std::size_t MaxChars>
 /// when the reply is moved or copied, and as long as any copy lives.
 ///
 /// **Secrets.** The request body (it holds the password) is wiped once the transport returns.
-/// Every text a call_error carries is scrubbed of the password (plain and encoded) before it is
-/// returned, whatever the server or the transport put in it.
+/// Every text a call_error carries that came from the server or the transport is scrubbed of the
+/// password before it is kept: each echo, literal or in any mix of the encodings a server
+/// might apply (percent-encoded in either hex case, once or twice; `+` or `%20` for a space;
+/// HTML character references; JSON string escapes), becomes `***`, also when it straddles a
+/// cut. gdos' own words are never rewritten, and a server text that is the API's documented
+/// message for its errorCode (`Permission denied!`) is kept as it is: rewriting text the reader
+/// can predict would tell them the password. Kept texts are cut at about 1 KB (the start of a
+/// body shown for an HTTP status or Content-Type error at 200 bytes); finding echoes reads at
+/// most that much plus the longest possible echo, whatever the size of the reply.
 ///
 /// Unlike layers 1 to 3 this layer is not constexpr (it calls user code and keeps the body in a
 /// shared_ptr) and not noexcept: what the transport throws, and std::bad_alloc, pass through.
 
+#include <algorithm>
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <type_traits>
 #include <utility>
+#include <vector>
 
 namespace gdos {
 
@@ -5738,7 +5750,7 @@ struct http_request {
 
 /// Why a transport got no HTTP reply at all.
 enum class transport_errc : std::uint8_t {
-  none = 0,          ///< A reply arrived (its status may still be an error).
+  ok = 0,            ///< A reply arrived (its status may still be an error).
   invalid_url,       ///< The URL could not be used (malformed, scheme other than http/https).
   resolve,           ///< The host name did not resolve.
   connect,           ///< No TCP connection (refused, unreachable).
@@ -5751,11 +5763,12 @@ enum class transport_errc : std::uint8_t {
   other,             ///< Anything else the transport could not classify.
 };
 
-/// The identifier of `e` ("connect", "tls_verification", ...).
+/// The identifier of `e` ("connect", "tls_verification", ...); "unknown" for a value that is
+/// not an enumerator.
 [[nodiscard]] constexpr std::string_view to_string(transport_errc e) noexcept {
   switch (e) {
-    case transport_errc::none:
-      return "none";
+    case transport_errc::ok:
+      return "ok";
     case transport_errc::invalid_url:
       return "invalid_url";
     case transport_errc::resolve:
@@ -5780,6 +5793,35 @@ enum class transport_errc : std::uint8_t {
   return "unknown";
 }
 
+/// One English sentence (without final period) saying what `e` means.
+[[nodiscard]] constexpr std::string_view message(transport_errc e) noexcept {
+  switch (e) {
+    case transport_errc::ok:
+      return "a reply arrived";
+    case transport_errc::invalid_url:
+      return "the URL could not be used";
+    case transport_errc::resolve:
+      return "the host name did not resolve";
+    case transport_errc::connect:
+      return "no connection could be made";
+    case transport_errc::timeout:
+      return "the exchange took longer than the transport allows";
+    case transport_errc::tls_handshake:
+      return "TLS could not be set up";
+    case transport_errc::tls_verification:
+      return "the server's certificate is not trusted or does not match the host";
+    case transport_errc::send:
+      return "the connection broke while sending";
+    case transport_errc::receive:
+      return "the connection broke while receiving";
+    case transport_errc::too_large:
+      return "the reply exceeded the transport's size limit";
+    case transport_errc::other:
+      return "the transport failed";
+  }
+  return "unknown transport error";
+}
+
 /// What a transport returns: a reply (status != 0), or a failure (status 0, `failure` says why).
 ///
 /// Every member has an initializer, so designated initializers may name only some:
@@ -5788,20 +5830,20 @@ struct http_response {
   int status = 0;              ///< HTTP status code; 0 when no reply arrived.
   std::string content_type{};  ///< Value of the Content-Type header as received ("" if none).
   std::string body{};          ///< The reply body as received.
-  transport_errc failure = transport_errc::none;  ///< Why no reply arrived, when status is 0.
-  std::string failure_detail{};                   ///< The HTTP client's own message for `failure`.
+  transport_errc failure = transport_errc::ok;  ///< Why no reply arrived, when status is 0.
+  std::string failure_detail{};                 ///< The HTTP client's own message for `failure`.
 
-  /// A response saying that no reply arrived: status 0, `code` (other if none was given) and the
+  /// A response saying that no reply arrived: status 0, `code` (other if `ok` was given) and the
   /// client's message, which must not contain the request body.
   [[nodiscard]] static http_response transport_failure(transport_errc code, std::string detail) {
     http_response r;
-    r.failure = code == transport_errc::none ? transport_errc::other : code;
+    r.failure = code == transport_errc::ok ? transport_errc::other : code;
     r.failure_detail = std::move(detail);
     return r;
   }
   /// True when no reply arrived: a failure was set, or the status is 0.
   [[nodiscard]] constexpr bool failed() const noexcept {
-    return failure != transport_errc::none || status == 0;
+    return failure != transport_errc::ok || status == 0;
   }
 };
 
@@ -5839,7 +5881,8 @@ concept transport = std::invocable<T&, const http_request&> && detail::returns_h
 
 /// Which step of a call failed (see call_error for what each carries).
 enum class call_errc : std::uint8_t {
-  ok = 0,           ///< No error.
+  ok = 0,        ///< No error.
+  insecure_url,  ///< The URL's scheme is not https (and plain HTTP was not allowed): nothing sent.
   invalid_request,  ///< validate() refused the request; nothing was sent.
   transport,        ///< No HTTP reply: the transport failed (connect, TLS, timeout...).
   http_status,      ///< A reply with an HTTP status other than 200.
@@ -5849,11 +5892,14 @@ enum class call_errc : std::uint8_t {
   api_error,        ///< A well-formed reply whose errorCode is not 0 (-16 wrong password...).
 };
 
-/// The identifier of `e` ("transport", "api_error", ...).
+/// The identifier of `e` ("transport", "api_error", ...); "unknown" for a value that is not an
+/// enumerator.
 [[nodiscard]] constexpr std::string_view to_string(call_errc e) noexcept {
   switch (e) {
     case call_errc::ok:
       return "ok";
+    case call_errc::insecure_url:
+      return "insecure_url";
     case call_errc::invalid_request:
       return "invalid_request";
     case call_errc::transport:
@@ -5872,11 +5918,39 @@ enum class call_errc : std::uint8_t {
   return "unknown";
 }
 
+/// One English sentence (without final period) saying what `e` means; call_error::message()
+/// says what was seen.
+[[nodiscard]] constexpr std::string_view message(call_errc e) noexcept {
+  switch (e) {
+    case call_errc::ok:
+      return "no error";
+    case call_errc::insecure_url:
+      return "the URL is not https, so nothing was sent (call_options::allow_plain_http allows "
+             "http)";
+    case call_errc::invalid_request:
+      return "the request is invalid, so nothing was sent";
+    case call_errc::transport:
+      return "no HTTP reply arrived";
+    case call_errc::http_status:
+      return "the reply's HTTP status is not 200";
+    case call_errc::empty_body:
+      return "the reply's body is empty";
+    case call_errc::content_type:
+      return "the reply's Content-Type is not application/x-www-form-urlencoded";
+    case call_errc::malformed_reply:
+      return "the reply's body is not a reply gdos can read";
+    case call_errc::api_error:
+      return "the API answered with an error code";
+  }
+  return "unknown call error";
+}
+
 /// A failed call, with what was seen. It owns all its text (nothing views the reply body, which
 /// is gone), and none of that text contains the password.
 ///
 /// | code | meaningful members |
 /// |---|---|
+/// | insecure_url | none (the URL is the caller's own) |
 /// | invalid_request | `validation` |
 /// | transport | `transport`, `detail` (the client's message) |
 /// | http_status | `http_status`, `content_type`, `detail` (start of the body) |
@@ -5885,12 +5959,15 @@ enum class call_errc : std::uint8_t {
 /// | malformed_reply | `http_status`, `content_type`, `parse` (key and legacy_message emptied),
 /// `detail` (parse_error::message()) | | api_error | `http_status`, `content_type`, `api`
 /// (errorCode), `detail` (errorMessage), `item` (errorItem), `extra` (errorDetail) |
+///
+/// Texts from the server or the transport are kept scrubbed of the password and cut at about
+/// 1 KB (`...` marks a cut); see the file comment.
 struct call_error {
-  call_errc code = call_errc::ok;                   ///< Which step failed.
-  validation_result validation{};                   ///< invalid_request: field and rule.
-  transport_errc transport = transport_errc::none;  ///< transport: why no reply arrived.
-  int http_status = 0;                              ///< The status of the reply, if one came.
-  std::string content_type{};                       ///< The reply's Content-Type, as received.
+  call_errc code = call_errc::ok;                 ///< Which step failed.
+  validation_result validation{};                 ///< invalid_request: field and rule.
+  transport_errc transport = transport_errc::ok;  ///< transport: why no reply arrived.
+  int http_status = 0;                            ///< The status of the reply, if one came.
+  std::string content_type{};                     ///< The reply's Content-Type, as received.
   parse_error parse{};  ///< malformed_reply: code, offset, legacy_code (views emptied).
   api_code api = api_code::success;  ///< api_error: the errorCode.
   std::string detail{};  ///< The main text: client message, body excerpt, parse or API message.
@@ -5919,6 +5996,11 @@ struct call_options {
   /// Refuse replies whose Content-Type is not url-encoded (call_errc::content_type). Turn off
   /// only for a transport that cannot report content types.
   bool check_content_type = true;
+  /// Also accept an `http` URL. Off by default: a request over plain HTTP hands the password to
+  /// anyone on the path (and to an `http_proxy`) before the server can answer -1. Turn on only
+  /// to reach a test server's plain-HTTP port on purpose (the mock's -1 demonstration). There is
+  /// no loopback exception: another local user may own a loopback port.
+  bool allow_plain_http = false;
 };
 
 namespace detail {
@@ -5990,24 +6072,164 @@ template <class Transport>
 
 namespace detail {
 
-/// Replaces every occurrence of `secret`, and of its url-encoded form, in `text` by `***`.
-inline void redact(std::string& text, std::string_view secret) {
-  if (secret.empty()) return;
-  const auto scrub = [&text](std::string_view needle) {
-    for (std::size_t at = text.find(needle); at != std::string::npos;
-         at = text.find(needle, at + 3))
-      text.replace(at, needle.size(), "***");
-  };
-  scrub(secret);
-  const std::string encoded = form::encode(secret);
-  if (encoded != secret) scrub(encoded);
+/// Longest text from the server or the transport a call_error keeps (bytes, before `...`).
+inline constexpr std::size_t kept_text_max = 1024;
+/// Longest start of a body an http_status or content_type error keeps.
+inline constexpr std::size_t excerpt_max = 200;
+/// Longest encoding of one byte echo_lengths() knows (`%252F`, `&#x2F;`, `\u002f`, `&quot;`).
+inline constexpr std::size_t max_echo_per_byte = 6;
+/// An echo running into the end of a text is scrubbed once it covers this many password bytes.
+inline constexpr std::size_t partial_echo_min = 4;
+
+[[nodiscard]] constexpr int hex_value(char c) noexcept {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
 }
 
-/// The first bytes of a body, for error messages.
-inline std::string excerpt(std::string_view body) {
-  constexpr std::size_t max = 200;
-  std::string out(body.substr(0, max));
-  if (body.size() > max) out += "...";
+/// The byte two hex digits at `t` (either case) spell, or -1.
+[[nodiscard]] constexpr int hex_pair(std::string_view t) noexcept {
+  if (t.size() < 2) return -1;
+  const int hi = hex_value(t[0]);
+  const int lo = hex_value(t[1]);
+  return hi < 0 || lo < 0 ? -1 : hi * 16 + lo;
+}
+
+[[nodiscard]] constexpr bool starts_with_nocase(std::string_view t,
+                                                std::string_view lower) noexcept {
+  if (t.size() < lower.size()) return false;
+  for (std::size_t i = 0; i < lower.size(); ++i) {
+    char c = t[i];
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (c != lower[i]) return false;
+  }
+  return true;
+}
+
+/// The lengths of the ways `t` can start with an echo of the byte `c`, as a bit set (bit L: an
+/// echo of length L). The ways: the byte itself; `%XX` in either hex case, and `%25XX` (encoded
+/// twice); for a space `+` and `%2B` (`+` encoded again); an HTML character reference (`&#47;`,
+/// `&#x2f;`, and `&amp;` `&lt;` `&gt;` `&quot;` `&apos;`); a JSON escape (`\/`, `\"`, `\\`,
+/// `\u002f`). Several ways can apply at once (`%25` is both `%` and the start of `%252F`).
+[[nodiscard]] constexpr unsigned echo_lengths(unsigned char c, std::string_view t) noexcept {
+  if (t.empty()) return 0;
+  unsigned lengths = 0;
+  const auto add = [&lengths](std::size_t n) { lengths |= 1U << n; };
+  const auto ch = static_cast<char>(c);
+  if (t[0] == ch || (c == ' ' && t[0] == '+')) add(1);
+  if (t[0] == '%') {
+    if (hex_pair(t.substr(1)) == c) add(3);
+    if (starts_with_nocase(t.substr(1), "25") && hex_pair(t.substr(3)) == c) add(5);
+    if (c == ' ' && starts_with_nocase(t.substr(1), "2b")) add(3);
+  } else if (t[0] == '&') {
+    if (t.size() >= 4 && t[1] == '#') {
+      if (t[2] == 'x' || t[2] == 'X') {  // &#xH; or &#xHH;, no leading zero
+        const int one = hex_value(t[3]);
+        if (one > 0 && t.size() >= 5 && t[4] == ';' && one == c) add(5);
+        if (one > 0 && t.size() >= 6 && t[5] == ';' && hex_pair(t.substr(3)) == c) add(6);
+      } else {  // &#D; to &#DDD;, no leading zero
+        int value = 0;
+        for (std::size_t i = 2; i < 5 && i < t.size(); ++i) {
+          if (t[i] == ';') {
+            if (i > 2 && value == c) add(i + 1);
+            break;
+          }
+          const int d = t[i] - '0';
+          if (d < 0 || d > 9 || (i == 2 && d == 0)) break;
+          value = value * 10 + d;
+        }
+      }
+    }
+    const std::string_view named = c == '&'    ? "&amp;"
+                                   : c == '<'  ? "&lt;"
+                                   : c == '>'  ? "&gt;"
+                                   : c == '"'  ? "&quot;"
+                                   : c == '\'' ? "&apos;"
+                                               : "";
+    if (!named.empty() && starts_with_nocase(t, named)) add(named.size());
+  } else if (t[0] == '\\' && t.size() >= 2) {
+    if ((c == '/' || c == '"' || c == '\\') && t[1] == ch) add(2);
+    if (t[1] == 'u' && t.size() >= 6 && t[2] == '0' && t[3] == '0' && hex_pair(t.substr(4)) == c)
+      add(6);
+  }
+  return lengths;
+}
+
+/// `text` as an error may keep it: every echo of `secret` (see echo_lengths(); the bytes of one
+/// echo may each use a different way) replaced by `***` (overlapping or adjacent echoes by one),
+/// cut to about `cap` bytes with `...` after a cut. `complete` says `text` is the whole text (not
+/// a prefix of a longer one); an echo running into the end of a complete text is scrubbed too
+/// once it covers partial_echo_min password bytes (the server may have cut it).
+///
+/// Reads at most `cap` + 6 x secret.size() bytes of `text`, whatever its size: an echo covering
+/// a kept byte ends within that window. Time O((cap + secret) x secret), one pass.
+[[nodiscard]] inline std::string redact(std::string_view text, std::string_view secret,
+                                        std::size_t cap = kept_text_max, bool complete = true) {
+  constexpr std::size_t none = static_cast<std::size_t>(-1);
+  const std::size_t k = secret.size();
+  const std::size_t longest_echo = max_echo_per_byte * k;
+  const std::size_t window = cap + longest_echo;
+  const bool whole = complete && text.size() <= window;
+  const std::string_view scan = text.substr(0, window);
+  const std::size_t m = scan.size();
+  // Bytes before `safe` are decided: every echo covering one ends inside `scan`.
+  const std::size_t safe = whole ? m : (m > longest_echo ? m - longest_echo : 0);
+
+  // cover[i] > 0 where an echo covers byte i (difference array: +1 at a start, -1 at an end).
+  std::vector<int> cover(m + 1, 0);
+  if (k != 0) {
+    // ring[(i % R) * (k + 1) + j]: the earliest start s with scan[s, i) an echo of the first j
+    // password bytes, or none. The earliest start dominates: every way on from (i, j) is open to
+    // it, so the union of echoes found equals the union of all echoes.
+    constexpr std::size_t R = max_echo_per_byte + 1;
+    std::vector<std::size_t> ring(R * (k + 1), none);
+    for (std::size_t i = 0;; ++i) {
+      std::size_t* slot = &ring[(i % R) * (k + 1)];
+      if (slot[0] == none) slot[0] = i;
+      if (slot[k] != none) {
+        ++cover[slot[k]];
+        --cover[i];
+      }
+      if (i == m) {
+        if (whole)
+          for (std::size_t j = std::min(partial_echo_min, k); j < k; ++j)
+            if (slot[j] != none) {
+              ++cover[slot[j]];
+              --cover[m];
+            }
+        break;
+      }
+      for (std::size_t j = 0; j < k; ++j) {
+        if (slot[j] == none) continue;
+        unsigned lengths = echo_lengths(static_cast<unsigned char>(secret[j]), scan.substr(i));
+        for (std::size_t n = 1; lengths != 0; ++n) {
+          if ((lengths & (1U << n)) == 0) continue;
+          lengths &= ~(1U << n);
+          if (i + n > m) continue;
+          std::size_t& next = ring[((i + n) % R) * (k + 1) + j + 1];
+          if (slot[j] < next) next = slot[j];
+        }
+      }
+      for (std::size_t j = 0; j <= k; ++j) slot[j] = none;
+    }
+  }
+
+  std::string out;
+  out.reserve(std::min(cap, safe) + 6);
+  std::size_t i = 0;
+  int depth = 0;  // cover[0] + ... + cover[i - 1]
+  while (i < safe && out.size() < cap) {
+    depth += cover[i];
+    ++i;
+    if (depth == 0) {
+      out.push_back(text[i - 1]);
+      continue;
+    }
+    out += "***";
+    while (i < m && depth + cover[i] > 0) depth += cover[i++];
+  }
+  if (i < text.size()) out += "...";
   return out;
 }
 
@@ -6032,6 +6254,8 @@ inline std::string call_error::message() const {
   switch (code) {
     case call_errc::ok:
       return "ok";
+    case call_errc::insecure_url:
+      return "refused to send: the URL is not https (call_options::allow_plain_http allows http)";
     case call_errc::invalid_request:
       out = "invalid request: ";
       out += field_name(validation.field);
@@ -6105,52 +6329,140 @@ struct reply_access {
 
 }  // namespace detail
 
+namespace detail {
+
+/// True when `url`'s scheme is `https`, or `http` with `allow_http` (ASCII case-insensitive).
+[[nodiscard]] constexpr bool scheme_allowed(std::string_view url, bool allow_http) noexcept {
+  const std::size_t colon = url.find(':');
+  if (colon == std::string_view::npos) return false;
+  const std::string_view scheme = url.substr(0, colon);
+  return (scheme.size() == 5 && starts_with_nocase(scheme, "https")) ||
+         (allow_http && scheme.size() == 4 && starts_with_nocase(scheme, "http"));
+}
+
+/// True when `text` is the API's documented errorMessage for `code` (`Permission denied!`, or
+/// `The 'orderNumber' argument is missing!` with one of the request's field names): text the
+/// reader can predict, so it is kept as it is, never scrubbed.
+[[nodiscard]] constexpr bool is_documented_message(api_code code, std::string_view text) noexcept {
+  const auto matches = [&](std::string_view argument) {
+    const message_parts m = message_of(api_error{code, argument});
+    return m.size() != 0 && m.size() == text.size() && text.starts_with(m.prefix) &&
+           text.substr(m.prefix.size()).starts_with(m.argument) && text.ends_with(m.suffix);
+  };
+  if (matches({})) return true;
+  for (std::string_view name : field_names)
+    if (matches(name)) return true;
+  return false;
+}
+
+/// True when `text` is one of the request's field names (what errorItem names).
+[[nodiscard]] constexpr bool is_field_name(std::string_view text) noexcept {
+  for (std::string_view name : field_names)
+    if (text == name) return true;
+  return false;
+}
+
+/// What a received value may be that the reader can predict (kept_decoded() keeps it as is).
+enum class predictable : std::uint8_t { nothing, field_name, documented_message };
+
+/// A received value as an error keeps it (see redact()), unless it is predictable text: the
+/// API's documented errorMessage for `code`, or (errorItem) a request field name. It is decoded
+/// only as far as redact() reads (each decoded byte takes at most 3 encoded ones), so a 4 MiB
+/// errorMessage costs what a short one does.
+template <class Encoded>
+[[nodiscard]] std::string kept_decoded(const Encoded& value, std::string_view secret,
+                                       predictable kind = predictable::nothing,
+                                       api_code code = api_code::success) {
+  const std::string_view raw = value.encoded();
+  constexpr std::size_t longest_predictable = 128;  // the documented messages are shorter
+  if (kind != predictable::nothing && raw.size() <= 3 * longest_predictable) {
+    std::string decoded = form::decode(raw);
+    if (kind == predictable::field_name ? is_field_name(decoded)
+                                        : is_documented_message(code, decoded))
+      return decoded;
+    return redact(decoded, secret);
+  }
+  const std::size_t needed = kept_text_max + max_echo_per_byte * secret.size();
+  const bool cut = raw.size() > 3 * needed;
+  return redact(form::decode(cut ? raw.substr(0, 3 * needed) : raw), secret, kept_text_max, !cut);
+}
+
+/// The parse error as a call_error keeps it: its message built from the received key and
+/// legacy message scrubbed first (so gdos' own words are never rewritten), its views emptied
+/// (they point into a body that is about to die).
+inline void keep_parse_error(call_error& e, const parse_error& p, std::string_view secret) {
+  const std::string key = redact(p.key, secret);
+  const std::string legacy = redact(p.legacy_message, secret);
+  parse_error shown = p;
+  shown.key = key;
+  shown.legacy_message = legacy;
+  e.detail = shown.message();
+  e.parse = p;
+  e.parse.key = {};
+  e.parse.legacy_message = {};
+}
+
+/// For a body behind a Content-Type other than url-encoded: the parse error when the body is a
+/// reply format gdos recognises but does not read (the legacy newline format), which says more
+/// than the header does. (Other such formats, e.g. a JSON reply, belong here.)
+template <class Body>
+[[nodiscard]] std::optional<parse_error> recognised_foreign_body(const Body& body,
+                                                                 const parse_options& options) {
+  auto parsed = parse_response(body, options);
+  if (!parsed && parsed.error().code == response_errc::legacy_format) return parsed.error();
+  return std::nullopt;
+}
+
+}  // namespace detail
+
 template <std::same_as<http_response> Http>
 result<reply, call_error> check_http_response(Http&& http, const call_options& options,
                                               std::string_view secret) {
+  // Every text kept below came from the server or the transport, and is scrubbed as it is kept;
+  // gdos' own words are added only by call_error::message().
   call_error e;
-  const auto fail = [&e, secret](call_errc code) {
+  const auto fail = [&e](call_errc code) {
     e.code = code;
-    detail::redact(e.content_type, secret);
-    detail::redact(e.detail, secret);
-    detail::redact(e.item, secret);
-    detail::redact(e.extra, secret);
     return std::move(e);
   };
 
   if (http.failed()) {
-    e.transport = http.failure == transport_errc::none ? transport_errc::other : http.failure;
-    e.detail = std::move(http.failure_detail);
+    e.transport = http.failure == transport_errc::ok ? transport_errc::other : http.failure;
+    e.detail = detail::redact(http.failure_detail, secret);
     return fail(call_errc::transport);
   }
   e.http_status = http.status;
-  e.content_type = http.content_type;
+  e.content_type = detail::redact(http.content_type, secret);
   if (http.status != 200) {
-    e.detail = detail::excerpt(http.body);
+    e.detail = detail::redact(http.body, secret, detail::excerpt_max);
     return fail(call_errc::http_status);
   }
   if (http.body.empty()) return fail(call_errc::empty_body);
   if (options.check_content_type && !is_form_content_type(http.content_type)) {
-    e.detail = detail::excerpt(http.body);
+    if (const auto foreign = detail::recognised_foreign_body(http.body, options.parse)) {
+      detail::keep_parse_error(e, *foreign, secret);
+      return fail(call_errc::malformed_reply);
+    }
+    e.detail = detail::redact(http.body, secret, detail::excerpt_max);
     return fail(call_errc::content_type);
   }
 
   auto body = std::make_shared<const std::string>(std::move(http.body));
   auto parsed = parse_response(*body, options.parse);
   if (!parsed) {
-    e.parse = parsed.error();
-    e.detail = e.parse.message();
-    // The views point into the body, which dies with this function.
-    e.parse.key = {};
-    e.parse.legacy_message = {};
+    detail::keep_parse_error(e, parsed.error(), secret);
     return fail(call_errc::malformed_reply);
   }
   const response& got = *parsed;
   if (!got.ok()) {
     e.api = got.error_code;
-    if (got.error_message) e.detail = got.error_message->decode();
-    if (got.error_item) e.item = got.error_item->decode();
-    if (got.error_detail) e.extra = got.error_detail->decode();
+    using detail::predictable;
+    if (got.error_message)
+      e.detail = detail::kept_decoded(*got.error_message, secret, predictable::documented_message,
+                                      got.error_code);
+    if (got.error_item)
+      e.item = detail::kept_decoded(*got.error_item, secret, predictable::field_name);
+    if (got.error_detail) e.extra = detail::kept_decoded(*got.error_detail, secret);
     return fail(call_errc::api_error);
   }
   return detail::reply_access::make(std::move(body), std::move(*parsed), http.status,
@@ -6168,6 +6480,11 @@ result<reply, call_error> get_detailed_order_status(Transport&& t, const request
   if constexpr (!transport<T>) {
     return call_error{};  // not reached: the static_assert has already failed
   } else {
+    if (!detail::scheme_allowed(options.url, options.allow_plain_http)) {
+      call_error e;
+      e.code = call_errc::insecure_url;
+      return e;
+    }
     const validation_result v = validate(req);
     if (!v) {
       call_error e;
