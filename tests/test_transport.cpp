@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <chrono>
 #include <functional>
+#include <random>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -807,4 +808,98 @@ TEST_CASE("redact() reads a bounded window whatever the text and the password") 
   CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(2));
   CHECK(gdos::detail::redact("short", "") == "short");
   CHECK(gdos::detail::redact(std::string(3000, 'z'), "") == std::string(1024, 'z') + "...");
+}
+
+namespace {
+
+// The ends of every echo of secret[j...] starting at text[s], by brute force (small inputs).
+void echo_ends(std::string_view text, std::size_t s, std::string_view secret, std::size_t j,
+               std::vector<std::pair<std::size_t, std::size_t>>& ends) {
+  ends.emplace_back(s, j);
+  if (j == secret.size()) return;
+  const unsigned lengths =
+      gdos::detail::echo_lengths(static_cast<unsigned char>(secret[j]), text.substr(s));
+  for (std::size_t n = 1; n <= gdos::detail::max_echo_per_byte; ++n)
+    if ((lengths & (1U << n)) != 0 && s + n <= text.size())
+      echo_ends(text, s + n, secret, j + 1, ends);
+}
+
+// redact() without a cap, written the obvious way: mark every echo (and every long enough
+// unfinished echo at the end), then replace each marked run by ***.
+std::string redact_reference(std::string_view text, std::string_view secret) {
+  std::vector<bool> covered(text.size(), false);
+  for (std::size_t s = 0; s < text.size() && !secret.empty(); ++s) {
+    std::vector<std::pair<std::size_t, std::size_t>> ends;
+    echo_ends(text, s, secret, 0, ends);
+    for (const auto& [e, j] : ends) {
+      const bool echo = j == secret.size();
+      const bool cut_short =
+          e == text.size() && j >= std::min(gdos::detail::partial_echo_min, secret.size()) && j > 0;
+      if (echo || cut_short)
+        for (std::size_t i = s; i < e; ++i) covered[i] = true;
+    }
+  }
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (!covered[i]) {
+      out += text[i];
+    } else if (i == 0 || !covered[i - 1]) {
+      out += "***";
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("redact() agrees with a brute-force reference on random small texts") {
+  // Alphabets dense in escape characters, so echoes overlap, nest and fail late.
+  constexpr std::string_view text_chars = "ab%25+ &#;x/\\u0";
+  constexpr std::string_view secret_chars = "ab% &/";
+  std::mt19937 rng(20250611);
+  const auto pick = [&rng](std::string_view from, std::size_t n) {
+    std::string s;
+    for (std::size_t i = 0; i < n; ++i)
+      s += from[std::uniform_int_distribution<std::size_t>(0, from.size() - 1)(rng)];
+    return s;
+  };
+  const auto hex = [](char c) {
+    constexpr std::string_view digits = "0123456789aBcDeF";  // both cases
+    const auto u = static_cast<unsigned char>(c);
+    return std::string{digits[u >> 4], digits[u & 15]};
+  };
+  int planted = 0;
+  for (int round = 0; round < 20000; ++round) {
+    const std::string secret = pick(secret_chars, 1 + rng() % 5);
+    std::string text = pick(text_chars, rng() % 24);
+    // Plant an echo, encoded a random way, at a random place.
+    if (rng() % 2 == 0) {
+      std::string echo;
+      for (char c : secret) {
+        switch (rng() % 4) {
+          case 0:
+            echo += c;
+            break;
+          case 1:
+            echo += "%" + hex(c);
+            break;
+          case 2:
+            echo += "%25" + hex(c);
+            break;
+          default:
+            echo += "&#" + std::to_string(static_cast<int>(c)) + ";";
+        }
+      }
+      if (rng() % 3 == 0) {
+        text += echo.substr(0, rng() % (echo.size() + 1));  // cut short at the end
+      } else {
+        text.insert(rng() % (text.size() + 1), echo);
+      }
+      ++planted;
+    }
+    CAPTURE(secret);
+    CAPTURE(text);
+    REQUIRE(gdos::detail::redact(text, secret, 1000) == redact_reference(text, secret));
+  }
+  CHECK(planted > 5000);
 }
