@@ -23,12 +23,15 @@ std::size_t (*b_encoded_size())(std::string_view) noexcept;
 gdos::form::fields_view (*b_fields())(std::string_view) noexcept;
 bool (*b_is_known())(gdos::api_code) noexcept;
 const void* b_comodo_endpoint();
+const void* b_default_failed_statuses();
+const void* b_default_retry_codes();
 gdos::validation_result (*b_validate())(const gdos::request&) noexcept;
 std::string b_request_body();
 std::string b_written_body();
 int b_result_value();
 std::size_t b_count_fields(std::string_view body);
 std::size_t b_parsed_certificates(std::string_view body);
+std::string b_described_changes(std::string_view before, std::string_view after);
 
 }  // namespace gdos_odr
 
@@ -38,6 +41,8 @@ TEST_CASE("an inline variable has one address in every translation unit") {
   CHECK(b_hex_table() == &gdos::form::detail::hex_table);
   CHECK(b_unreserved_table() == &gdos::form::detail::unreserved_table);
   CHECK(b_comodo_endpoint() == &gdos::comodo_endpoint);
+  CHECK(b_default_failed_statuses() == &gdos::default_failed_statuses);
+  CHECK(b_default_retry_codes() == &gdos::default_retry_codes);
 }
 
 TEST_CASE("an inline function has one address in every translation unit") {
@@ -102,4 +107,19 @@ TEST_CASE("a constexpr function gives the same answer at compile time here and a
   }();
   static_assert(here == 1 + 15 + 3);
   CHECK(b_count_fields(body) == here);
+}
+
+TEST_CASE("both translation units describe the changes between two replies alike") {
+  constexpr std::string_view before = "errorCode=0&1_orderStatus=Pending&1_1_dcvStatus=0";
+  constexpr std::string_view after = "errorCode=0&1_orderStatus=Issued&1_1_dcvStatus=1";
+  const auto a = gdos::parse_response(before);
+  const auto b = gdos::parse_response(after);
+  REQUIRE(a.has_value());
+  REQUIRE(b.has_value());
+  std::string here;
+  for (const auto& c : gdos::diff(*a, *b)) here += gdos::describe(c) + "\n";
+  CHECK(here ==
+        "order 1: orderStatus \"Pending\" -> \"Issued\"\n"
+        "order 1 certificate 1: DCV not_completed -> completed\n");
+  CHECK(b_described_changes(before, after) == here);
 }

@@ -18,6 +18,8 @@ std::size_t (*b_encoded_size())(std::string_view) noexcept { return &gdos::form:
 gdos::form::fields_view (*b_fields())(std::string_view) noexcept { return &gdos::form::fields; }
 bool (*b_is_known())(gdos::api_code) noexcept { return &gdos::is_known; }
 const void* b_comodo_endpoint() { return &gdos::comodo_endpoint; }
+const void* b_default_failed_statuses() { return &gdos::default_failed_statuses; }
+const void* b_default_retry_codes() { return &gdos::default_retry_codes; }
 gdos::validation_result (*b_validate())(const gdos::request&) noexcept { return &gdos::validate; }
 
 std::string b_written_body() {
@@ -53,6 +55,15 @@ std::size_t b_count_fields(std::string_view body) {
   std::size_t n = 0;
   for (const auto& f : gdos::form::fields(body)) n += f.value.decoded_size();
   return n;
+}
+
+std::string b_described_changes(std::string_view before, std::string_view after) {
+  const auto a = gdos::parse_response(before);
+  const auto b = gdos::parse_response(after);
+  std::string out;
+  if (a && b)
+    for (const auto& c : gdos::diff(*a, *b)) out += gdos::describe(c) + "\n";
+  return out;
 }
 
 }  // namespace gdos_odr
