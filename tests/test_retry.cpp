@@ -149,6 +149,8 @@ gdos::call_error malformed(response_errc parse, api_code legacy = api_code::succ
 TEST_CASE("a call_error is classified by the step that failed") {
   using gdos::classify;
   CHECK(classify(failed_at(call_errc::invalid_request)) == retry_verdict::permanent);
+  CHECK(classify(failed_at(call_errc::insecure_url)) == retry_verdict::permanent);
+  CHECK(classify(failed_at(static_cast<call_errc>(200))) == retry_verdict::permanent);
   CHECK(classify(failed_at(call_errc::ok)) == retry_verdict::permanent);
   gdos::call_error t = failed_at(call_errc::transport);
   t.transport = transport_errc::timeout;
@@ -211,6 +213,17 @@ TEST_CASE("real failed calls through get_detailed_order_status are classified") 
   CHECK(verdict(gdos::get_detailed_order_status(refused, req)) == retry_verdict::retry);
   const gdos::request invalid{.login_name = "", .login_password = "pw", .order_number = 5};
   CHECK(verdict(gdos::get_detailed_order_status(refused, invalid)) == retry_verdict::permanent);
+  const auto plain_http =
+      gdos::get_detailed_order_status(refused, req, {.url = "http://example.com/"});
+  REQUIRE(!plain_http);
+  CHECK(plain_http.error().code == call_errc::insecure_url);
+  CHECK(gdos::classify(plain_http.error()) == retry_verdict::permanent);
+  // A legacy -16 reply behind a wrong Content-Type is still -16.
+  auto legacy = [](const gdos::http_request&) {
+    return gdos::http_response{
+        .status = 200, .content_type = "text/plain", .body = "-16\nPermission denied!"};
+  };
+  CHECK(verdict(gdos::get_detailed_order_status(legacy, req)) == retry_verdict::fatal);
 }
 
 // ---- backoff ----------------------------------------------------------------------------------
