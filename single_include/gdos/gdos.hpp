@@ -6663,7 +6663,7 @@ template <class T>
 ///
 /// | code | verdict |
 /// |---|---|
-/// | invalid_request, and any step refused before sending (a non-https URL) | permanent |
+/// | insecure_url, invalid_request: refused before sending | permanent |
 /// | transport | classify(e.transport) |
 /// | http_status | classify_http_status(e.http_status) |
 /// | empty_body, content_type | retry: a proxy's or server's error page or an empty reply in place
@@ -6672,7 +6672,8 @@ template <class T>
 /// retry; a reply over the parser's limits or breaking its strict rules: permanent | | api_error |
 /// classify(e.api) |
 ///
-/// `ok` (no error) is permanent: there is nothing to retry.
+/// `ok` (no error) is permanent: there is nothing to retry; so is a code this version does
+/// not know.
 [[nodiscard]] constexpr retry_verdict classify(const call_error& e,
                                                const retry_policy& policy = {}) noexcept {
   switch (e.code) {
@@ -6696,9 +6697,10 @@ template <class T>
       }
     case call_errc::api_error:
       return classify(e.api, policy);
-    default:
-      // ok, invalid_request, and the refusals before sending (an insecure URL...): the same
-      // request is refused the same way.
+    case call_errc::ok:
+    case call_errc::insecure_url:
+    case call_errc::invalid_request:
+    default:  // a step a later version adds is not known to be transient: not retried
       return retry_verdict::permanent;
   }
 }
