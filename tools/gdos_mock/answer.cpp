@@ -19,11 +19,27 @@ std::optional<std::string_view> non_empty(const std::string& s) {
   return std::string_view(s);
 }
 
+// parse_request's refusal, with an argument name of any length (a -2 names whatever the body
+// held) cut to max_echoed_name bytes, so that a reply never grows with the request.
+std::string refuse(const gdos::api_error& e) {
+  if (e.argument.size() <= max_echoed_name) return gdos::error_reply(e);
+  const std::string cut = std::string(e.argument.substr(0, max_echoed_name)) + "...";
+  return gdos::error_reply(gdos::api_error{e.code, cut});
+}
+
 }  // namespace
+
+endpoint::endpoint(const fixture& data) : data_(data) {}
+
+reply endpoint::handle(bool post, std::string_view body) {
+  reply r;
+  r.body = post ? answer(data_, body) : refuse(gdos::api_code::get_not_post);
+  return r;
+}
 
 std::string answer(const fixture& data, std::string_view body) {
   const auto parsed = gdos::parse_request(body);
-  if (!parsed) return gdos::error_reply(parsed.error());
+  if (!parsed) return refuse(parsed.error());
   const gdos::parsed_request& req = *parsed;
 
   // The same answer for an unknown login and a wrong password, so neither can be probed.
@@ -32,20 +48,24 @@ std::string answer(const fixture& data, std::string_view body) {
     if (req.login_name.equals_decoded(a.login_name)) who = &a;
   if (who == nullptr || !req.login_password.equals_decoded(who->login_password))
     return refuse(gdos::api_code::permission_denied);
+  const auto account_index = static_cast<std::size_t>(who - data.accounts.data());
 
   // The newline-delimited format is not documented closely enough to imitate (see README).
   if (req.response_format == gdos::response_format::newline_delimited)
     return refuse(gdos::api_code::invalid_argument, "responseFormat");
 
+  // Another reseller's order or certificate is answered as one that does not exist: the
+  // endpoint must not tell a reseller that a number belongs to somebody else.
+  const auto mine = [&](const order* o) { return o != nullptr && o->account == account_index; };
   const order* queried = nullptr;
   if (req.order_number) {
     queried = data.find_order(*req.order_number);
-    if (queried == nullptr) return refuse(gdos::api_code::invalid_argument, "orderNumber");
+    if (!mine(queried)) return refuse(gdos::api_code::invalid_argument, "orderNumber");
   }
   if (req.certificate_id) {
     const order* holder = data.find_by_certificate(*req.certificate_id);
     // With both arguments, they must designate the same order.
-    if (holder == nullptr || (queried != nullptr && holder != queried))
+    if (!mine(holder) || (queried != nullptr && holder != queried))
       return refuse(gdos::api_code::invalid_argument, "certificateID");
     queried = holder;
   }

@@ -3,10 +3,10 @@
 #include <gdos/response.hpp>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <fstream>
 #include <initializer_list>
 #include <set>
-#include <sstream>
 
 namespace gdos_mock {
 namespace {
@@ -146,13 +146,23 @@ org_match parse_match(const json& j, const std::string& path) {
   return m;
 }
 
-order parse_order(const json& j, const std::string& path) {
+// The account an order belongs to: named by its loginName, the first account when not named.
+std::size_t owner(const json& j, const std::string& path, const std::vector<account>& accounts) {
+  if (!j.contains("account")) return 0;
+  const std::string name = str(j, path, "account");
+  for (std::size_t i = 0; i < accounts.size(); ++i)
+    if (accounts[i].login_name == name) return i;
+  fail(path + ".account", "no account with loginName \"" + name + "\" in $.accounts");
+}
+
+order parse_order(const json& j, const std::string& path, const std::vector<account>& accounts) {
   only_keys(j, path,
-            {"orderNumber", "orderDateTime", "orderStatus", "orderStatusReason",
+            {"orderNumber", "account", "orderDateTime", "orderStatus", "orderStatusReason",
              "suggestedOrgDetails", "replacedBy", "certificates"});
   order o;
   o.order_number = integer(j, path, "orderNumber");
   if (o.order_number <= 0) fail(path + ".orderNumber", "expected a positive integer");
+  o.account = owner(j, path, accounts);
   o.order_date_time = str(j, path, "orderDateTime");
   o.order_status = str(j, path, "orderStatus", true);
   o.order_status_reason = str(j, path, "orderStatusReason");
@@ -172,9 +182,15 @@ order parse_order(const json& j, const std::string& path) {
   }
   const json& replaced = array(j, path, "replacedBy");
   for (std::size_t i = 0; i < replaced.size(); ++i) {
-    if (!replaced[i].is_number_integer())
-      fail(path + ".replacedBy[" + std::to_string(i) + "]", "expected an order number");
-    o.replaced_by.push_back(replaced[i].get<std::int64_t>());
+    const std::string p = path + ".replacedBy[" + std::to_string(i) + "]";
+    if (!replaced[i].is_number_integer()) fail(p, "expected an order number");
+    const auto n = replaced[i].get<std::int64_t>();
+    // queryType=2 sends each entry as one more order: a repeat or the order itself would show
+    // the same order twice in one reply, which the API never does.
+    if (n == o.order_number) fail(p, "an order cannot replace itself");
+    if (std::find(o.replaced_by.begin(), o.replaced_by.end(), n) != o.replaced_by.end())
+      fail(p, "order " + std::to_string(n) + " is listed twice");
+    o.replaced_by.push_back(n);
   }
   const json& certs = array(j, path, "certificates");
   for (std::size_t i = 0; i < certs.size(); ++i)
@@ -196,7 +212,7 @@ fixture parse(const json& root) {
   if (f.accounts.empty()) fail("$.accounts", "at least one account is needed");
   const json& orders = array(root, "$", "orders");
   for (std::size_t i = 0; i < orders.size(); ++i)
-    f.orders.push_back(parse_order(orders[i], "$.orders[" + std::to_string(i) + "]"));
+    f.orders.push_back(parse_order(orders[i], "$.orders[" + std::to_string(i) + "]", f.accounts));
 
   std::set<std::int64_t> numbers;
   std::set<std::int64_t> certificate_ids;
@@ -208,10 +224,16 @@ fixture parse(const json& root) {
         fail("$.orders", "certificateID " + std::to_string(*c.certificate_id) + " appears twice");
   }
   for (const order& o : f.orders)
-    for (std::int64_t r : o.replaced_by)
-      if (numbers.count(r) == 0)
+    for (std::int64_t r : o.replaced_by) {
+      const order* replacement = f.find_order(r);
+      if (replacement == nullptr)
         fail("$.orders", "order " + std::to_string(o.order_number) + " is replaced by " +
                              std::to_string(r) + ", which is not in the fixture");
+      // A reseller sees only its own orders, replacements included.
+      if (replacement->account != o.account)
+        fail("$.orders", "order " + std::to_string(o.order_number) + " is replaced by " +
+                             std::to_string(r) + ", which belongs to another account");
+    }
   return f;
 }
 
@@ -247,9 +269,23 @@ std::optional<fixture> load_fixture(const std::string& path, std::string& error)
     error = "cannot open " + path;
     return std::nullopt;
   }
-  std::ostringstream text;
-  text << in.rdbuf();
-  auto f = parse_fixture(text.str(), error);
+  // At most one byte more than allowed is read, whatever the file is (/dev/zero included).
+  std::string text;
+  char chunk[64 * 1024];
+  while (text.size() <= max_fixture_size && in) {
+    in.read(chunk, static_cast<std::streamsize>(
+                       std::min(sizeof chunk, max_fixture_size + 1 - text.size())));
+    text.append(chunk, static_cast<std::size_t>(in.gcount()));
+  }
+  if (in.bad()) {
+    error = "cannot read " + path;
+    return std::nullopt;
+  }
+  if (text.size() > max_fixture_size) {
+    error = path + ": larger than " + std::to_string(max_fixture_size / (1024 * 1024)) + " MiB";
+    return std::nullopt;
+  }
+  auto f = parse_fixture(text, error);
   if (!f) error = path + ": " + error;
   return f;
 }

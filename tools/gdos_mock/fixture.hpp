@@ -5,6 +5,7 @@
 /// the default set, compiled into the mock so that `gdos demo` works from any directory.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -56,7 +57,10 @@ struct certificate {
 
 /// An order, as the endpoint describes it.
 struct order {
-  std::int64_t order_number = 0;    ///< orderNumber
+  std::int64_t order_number = 0;  ///< orderNumber
+  /// The account (index into fixture::accounts) the order belongs to: only that reseller can
+  /// query it; for the others it does not exist.
+  std::size_t account = 0;
   std::string order_date_time;      ///< orderDateTime ("2025-06-11 11:57")
   std::string order_status;         ///< orderStatus
   std::string order_status_reason;  ///< orderStatusReason (may be empty)
@@ -78,6 +82,10 @@ struct fixture {
   /// The order holding the certificate with this certificateID, or null.
   [[nodiscard]] const order* find_by_certificate(std::int64_t id) const noexcept;
 };
+
+/// The largest fixture file load_fixture() reads (bytes): far above any hand-written scenario,
+/// small enough that a wrong path (a disk image, /dev/zero) fails at once.
+inline constexpr std::size_t max_fixture_size = 32 * 1024 * 1024;
 
 /// Parses fixture JSON. On error returns nullopt and sets `error` (with the JSON path).
 [[nodiscard]] std::optional<fixture> parse_fixture(std::string_view json, std::string& error);

@@ -6,18 +6,26 @@
 /// error_reply, the response writer):
 /// - plain HTTP, any request: -1 "Request was not made over https!";
 /// - HTTPS, any method but POST on the endpoint's path: -17;
-/// - a body parse_request() refuses: its -2 / -3 / -4;
+/// - a body parse_request() refuses: its -2 / -3 / -4 (an empty body: -3 on loginName); a
+///   -2's echoed argument name is cut to max_echoed_name bytes;
 /// - an unknown loginName or a wrong loginPassword: -16;
-/// - an orderNumber / certificateID not in the fixture: -4 on that argument;
+/// - an orderNumber / certificateID not in the fixture, or another account's: -4 on that
+///   argument (the endpoint cannot tell a reseller that somebody else's order exists);
 /// - otherwise the order, shaped by queryType (0 status, 1 + certificates, 2 + replacement
 ///   orders) and showValidityPeriod (Y adds the certificates' validity fields).
-/// Other paths get a 404 HTML page, as a real web server would.
+/// Other paths get a 404 HTML page, as a real web server would; a body over max_body_size gets
+/// HTTP 413.
+///
+/// Every connection carries one request and is bounded (connection.hpp): max_head_size bytes of
+/// request line and headers, max_body_size bytes of body, and `request_timeout` from accept()
+/// to the end of the request (as long again to write the reply). The ports are bound
+/// exclusively: a port another server listens on is an error ("address already in use").
 ///
 /// A fresh CA and server certificate are generated at every start (see tls.hpp); the CA is
-/// written to a PEM file for clients. A program embedding the server should ignore SIGPIPE:
-/// OpenSSL's writes to a client that went away raise it (gdos, gdos-mock and the tests do). Logs
-/// name the method, path and errorCode of each request, never a request body, so the password never
-/// appears in them.
+/// written to a PEM file for clients. A program embedding the server should ignore SIGPIPE
+/// (gdos, gdos-mock and the tests do), although the mock's own writes never raise it. Logs name
+/// the method, path (control and non-ASCII bytes shown as `?`) and errorCode of each request,
+/// never a request body, so the password never appears in them.
 #pragma once
 
 #include "fixture.hpp"
@@ -34,6 +42,14 @@ namespace gdos_mock {
 /// The endpoint's path, as on secure.comodo.net.
 inline constexpr std::string_view endpoint_path = "/products/!GetDetailedOrderStatus";
 
+/// Largest request body accepted (bytes); real requests are about 100 bytes.
+inline constexpr std::size_t max_body_size = 64 * 1024;
+/// Largest request line plus headers accepted (bytes).
+inline constexpr std::size_t max_head_size = 32 * 1024;
+/// Longest argument name a -2 reply echoes (bytes of the name as sent); longer ones are cut and
+/// end in "...".
+inline constexpr std::size_t max_echoed_name = 64;
+
 /// How to run the mock.
 struct options {
   fixture data;                      ///< Accounts and orders (e.g. from load_fixture()).
@@ -43,9 +59,20 @@ struct options {
   std::string ca_file;               ///< Where to write the CA (PEM); empty: a temporary file.
   std::size_t max_requests = 0;      ///< wait() returns after this many requests; 0: no limit.
   std::chrono::seconds duration{0};  ///< wait() returns after this long; 0: no limit.
+  /// Per connection: from accept() to the end of the request (headers and body), and again to
+  /// write the reply. A client slower than that is disconnected.
+  std::chrono::milliseconds request_timeout{10'000};
   /// Receives one line per request (no trailing newline); may be called from several threads
   /// at once. Empty: no log.
   std::function<void(std::string_view)> log;
+};
+
+/// Why server::start() failed.
+enum class start_errc {
+  ok = 0,   ///< It did not.
+  tls,      ///< Generating the certificates or setting up TLS failed.
+  ca_file,  ///< The CA file (or its temporary directory) could not be written.
+  listen,   ///< A port could not be bound (in use, no permission, unknown host).
 };
 
 /// A running mock endpoint. Servers run on their own threads from start() until stop() or
@@ -53,15 +80,16 @@ struct options {
 class server {
  public:
   /// Generates the TLS identity, writes the CA file, binds both ports and starts serving.
-  /// Returns null and sets `error` when any of that fails.
-  [[nodiscard]] static std::unique_ptr<server> start(options opts, std::string& error);
+  /// Returns null and sets `error` (and `code`, when given) when any of that fails.
+  [[nodiscard]] static std::unique_ptr<server> start(options opts, std::string& error,
+                                                     start_errc* code = nullptr);
 
   /// Stops serving and removes a temporary CA file.
   ~server();
   server(const server&) = delete;
   server& operator=(const server&) = delete;
 
-  /// `https://HOST:PORT/products/!GetDetailedOrderStatus`.
+  /// `https://HOST:PORT/products/!GetDetailedOrderStatus` (an IPv6 HOST in brackets).
   [[nodiscard]] std::string url() const;
   /// `http://HOST:PORT/products/!GetDetailedOrderStatus` (empty when there is no HTTP port).
   [[nodiscard]] std::string http_url() const;
@@ -92,8 +120,35 @@ class server {
   std::unique_ptr<impl> impl_;
 };
 
-/// The reply body the endpoint sends for a POST body received over HTTPS (everything but the
-/// transport: -2/-3/-4 from parse_request, -16, -4 on unknown orders, or the order).
+/// `text` for a log line: bytes below 0x20, DEL and non-ASCII bytes become `?` (a client's path
+/// cannot move the cursor, clear the screen or start a new line), cut after `max` bytes with
+/// "..." appended.
+[[nodiscard]] std::string printable(std::string_view text, std::size_t max);
+
+/// What the endpoint does with one HTTPS request to its path.
+struct reply {
+  int http_status = 200;  ///< 200 with a form body, or an HTTP error page (an injected fault).
+  std::string body;       ///< The url-encoded reply (http_status 200).
+  bool drop = false;      ///< Close the connection without replying (an injected fault).
+  std::chrono::milliseconds delay{0};  ///< Wait this long before replying (an injected fault).
+  std::string note;                    ///< Said in the request's log line (faults).
+};
+
+/// The endpoint's behaviour, apart from HTTP: what it answers to a request body received over
+/// HTTPS. Thread-safe: requests may be answered concurrently.
+class endpoint {
+ public:
+  /// `data` must outlive the endpoint.
+  explicit endpoint(const fixture& data);
+  /// The reply to one request: `post` says whether the method was POST.
+  [[nodiscard]] reply handle(bool post, std::string_view body);
+
+ private:
+  const fixture& data_;
+};
+
+/// The reply body the endpoint sends for one POST body received over HTTPS (a fresh endpoint's
+/// first reply: -2/-3/-4 from parse_request, -16, -4 on unknown orders, or the order).
 [[nodiscard]] std::string answer(const fixture& data, std::string_view body);
 
 }  // namespace gdos_mock
