@@ -2,14 +2,56 @@
 
 #include "mock.hpp"
 
+#include <arpa/inet.h>
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+
 #include <csignal>
 #include <cstdio>
 #include <ctime>
+#include <filesystem>
+#include <fstream>
 
 namespace gdos_mock {
+namespace {
+
+// Loopback literals and "localhost"; anything else may be reachable from other machines.
+bool is_loopback(const std::string& host) {
+  if (host == "localhost") return true;
+  in_addr v4{};
+  if (inet_pton(AF_INET, host.c_str(), &v4) == 1) return (ntohl(v4.s_addr) >> 24) == 127;
+  in6_addr v6{};
+  if (inet_pton(AF_INET6, host.c_str(), &v6) == 1) {
+    if (IN6_IS_ADDR_LOOPBACK(&v6)) return true;
+    return IN6_IS_ADDR_V4MAPPED(&v6) && v6.s6_addr[12] == 127;
+  }
+  return false;
+}
+
+// Writes `text` to `path` whole or not at all: a harness polling for the file never reads half
+// of it.
+bool write_atomically(const std::string& path, const std::string& text) {
+  const std::string tmp = path + ".tmp." + std::to_string(::getpid());
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    out << text;
+    if (!out.flush()) {
+      std::error_code ec;
+      std::filesystem::remove(tmp, ec);
+      return false;
+    }
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) std::filesystem::remove(tmp, ec);
+  return !ec;
+}
+
+}  // namespace
 
 void add_run_options(CLI::App& app, run_options& o) {
-  app.add_option("--host", o.host, "Address to listen on (keep it a loopback address)")
+  app.add_option("--host", o.host, "Address to listen on (a loopback address; others warn)")
       ->capture_default_str();
   app.add_option("--port", o.port, "HTTPS port (0: any free port)")
       ->check(CLI::Range(0, 65535))
@@ -18,17 +60,29 @@ void add_run_options(CLI::App& app, run_options& o) {
                  "Plain-HTTP port that answers -1 to everything (0: any free port, -1: none)")
       ->check(CLI::Range(-1, 65535))
       ->capture_default_str();
+  // Not CLI::ExistingFile: a missing file is a fixture error (exit 3), reported by the mock.
   app.add_option("--fixture", o.fixture,
-                 "Accounts and orders (JSON, see tools/README.md); default: the built-in set")
-      ->check(CLI::ExistingFile);
+                 "Accounts, orders, timelines and faults (JSON, see tools/README.md); default: "
+                 "the built-in set");
   app.add_option("--ca-out", o.ca_out,
                  "Write the generated CA certificate (PEM) here; default: a temporary file");
+  app.add_option("--url-file", o.url_file,
+                 "Once listening, write the HTTPS URL (one line) to this file; removed at exit");
   app.add_option("--max-requests", o.max_requests, "Stop after this many requests (0: no limit)")
       ->capture_default_str();
   app.add_option("--seconds", o.seconds, "Stop after this many seconds (0: no limit)")
-      ->check(CLI::NonNegativeNumber)
+      ->check(CLI::Range(0L, 31'622'400L))
+      ->capture_default_str();
+  app.add_option("--request-timeout", o.request_timeout,
+                 "Seconds a connection may take to send its request (and again to take the "
+                 "reply); slower clients are disconnected")
+      ->check(CLI::Range(1, 3600))
       ->capture_default_str();
   app.add_flag("--quiet,-q", o.quiet, "Do not log requests");
+}
+
+int parse_error_status(CLI::App& app, const CLI::ParseError& e) {
+  return app.exit(e) == 0 ? exit_ok : exit_usage;
 }
 
 int run_foreground(const run_options& o) {
@@ -38,23 +92,29 @@ int run_foreground(const run_options& o) {
     auto f = parse_fixture(default_fixture_json(), error);
     if (!f) {
       std::fprintf(stderr, "gdos mock: built-in fixture: %s\n", error.c_str());
-      return 1;
+      return exit_fixture;
     }
     opts.data = std::move(*f);
   } else {
     auto f = load_fixture(o.fixture, error);
     if (!f) {
       std::fprintf(stderr, "gdos mock: %s\n", error.c_str());
-      return 1;
+      return exit_fixture;
     }
     opts.data = std::move(*f);
   }
+  if (!is_loopback(o.host))
+    std::fprintf(stderr,
+                 "gdos mock: warning: %s is not a loopback address: other machines may reach "
+                 "this mock (its certificate names only localhost, 127.0.0.1 and ::1)\n",
+                 o.host.c_str());
   opts.host = o.host;
   opts.https_port = o.port;
   opts.http_port = o.http_port;
   opts.ca_file = o.ca_out;
   opts.max_requests = o.max_requests;
   opts.duration = std::chrono::seconds(o.seconds);
+  opts.request_timeout = std::chrono::seconds(o.request_timeout);
   if (!o.quiet) {
     opts.log = [](std::string_view line) {
       // One write per line, so lines from the two server threads never interleave.
@@ -74,13 +134,29 @@ int run_foreground(const run_options& o) {
 
   const std::size_t accounts = opts.data.accounts.size();
   const std::size_t orders = opts.data.orders.size();
-  auto srv = server::start(std::move(opts), error);
+  start_errc why{};
+  auto srv = server::start(std::move(opts), error, &why);
   if (!srv) {
     std::fprintf(stderr, "gdos mock: %s\n", error.c_str());
-    return 1;
+    return why == start_errc::listen ? exit_listen : exit_setup;
   }
-  std::printf("gdos mock: GetDetailedOrderStatus endpoint, %zu orders, %zu accounts (%s)\n", orders,
-              accounts, o.fixture.empty() ? "built-in fixture" : o.fixture.c_str());
+  if (!o.url_file.empty() && !write_atomically(o.url_file, srv->url() + "\n")) {
+    std::fprintf(stderr, "gdos mock: cannot write %s\n", o.url_file.c_str());
+    return exit_setup;
+  }
+
+  // The first line is for programs (one JSON object), the rest for people.
+  const nlohmann::json ready = {
+      {"url", srv->url()},
+      {"http_url", srv->http_port() >= 0 ? nlohmann::json(srv->http_url()) : nlohmann::json()},
+      {"ca_file", srv->ca_file()},
+      {"https_port", srv->https_port()},
+      {"http_port", srv->http_port()},
+      {"pid", ::getpid()}};
+  std::printf("%s\n", ready.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+  std::printf("gdos mock: GetDetailedOrderStatus endpoint, %zu order%s, %zu account%s (%s)\n",
+              orders, orders == 1 ? "" : "s", accounts, accounts == 1 ? "" : "s",
+              o.fixture.empty() ? "built-in fixture" : o.fixture.c_str());
   std::printf("URL: %s\n", srv->url().c_str());
   if (srv->http_port() >= 0) std::printf("HTTP URL: %s\n", srv->http_url().c_str());
   std::printf("CA file: %s\n", srv->ca_file().c_str());
@@ -98,11 +174,15 @@ int run_foreground(const run_options& o) {
     }
   }
   srv->stop();
+  if (!o.url_file.empty()) {
+    std::error_code ec;
+    std::filesystem::remove(o.url_file, ec);
+  }
   std::fprintf(stderr, "gdos mock: stopped after %zu requests%s\n", srv->requests(),
                signal_number == SIGINT    ? " (SIGINT)"
                : signal_number == SIGTERM ? " (SIGTERM)"
                                           : "");
-  return srv->failed() ? 1 : 0;
+  return srv->failed() ? exit_failed : exit_ok;
 }
 
 }  // namespace gdos_mock
