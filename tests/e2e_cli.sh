@@ -171,7 +171,7 @@ cat >"$work/bad_fixture.json" <<'JSON'
  "orders": [{"orderNumber": 1, "orderStatus": "Issued",
              "certificates": [{"FQDN": "a.example", "extra": {"slId": "1", "dcvStatus": "2"}}]}]}
 JSON
-run bad_fixture 1 "$gdos_mock" --port 0 --http-port 0 --seconds 1 --fixture "$work/bad_fixture.json"
+run bad_fixture 3 "$gdos_mock" --port 0 --http-port 0 --seconds 1 --fixture "$work/bad_fixture.json"
 contains bad_fixture err '$.orders[0].certificates[0].extra.dcvStatus: unknown field named like a known field of its level'
 
 # ---- the example programs against gdos-mock -----------------------------------------------------

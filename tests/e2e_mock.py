@@ -1,0 +1,578 @@
+#!/usr/bin/env python3
+"""End-to-end tests of the mock endpoint (gdos-mock and `gdos mock`) through real sockets.
+
+    e2e_mock.py GDOS GDOS_MOCK [TEST ...]
+
+Each test starts its own mocks on 127.0.0.1 with kernel-chosen ports and stops them; every
+socket has a timeout and every loop a bound. Python 3 standard library only. Prints one line per
+test and exits non-zero when any failed.
+"""
+
+import http.client
+import json
+import os
+import select
+import signal
+import socket
+import ssl
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import traceback
+
+GDOS, GDOS_MOCK = sys.argv[1], sys.argv[2]
+ONLY = set(sys.argv[3:])
+WORK = tempfile.mkdtemp(prefix="gdos-e2e-mock-")
+PATH = "/products/!GetDetailedOrderStatus"
+PASSWORD = "Demo pass&word 42!"  # the built-in fixture's demo account
+LOGIN = "loginName=demo_reseller&loginPassword=Demo+pass%26word+42%21"
+SECOND = "loginName=second_reseller&loginPassword=another-secret"
+
+running = []  # every process started, killed at exit
+
+
+class Failure(Exception):
+    pass
+
+
+def check(cond, what):
+    if not cond:
+        raise Failure(what)
+
+
+class Mock:
+    """A mock program in the background; the first stdout line (JSON) says where it listens."""
+
+    def __init__(self, *args, program=None, name="mock", expect_start=True):
+        self.name = name
+        self.ca = os.path.join(WORK, name + "-ca.pem")
+        self.err_path = os.path.join(WORK, name + ".err")
+        cmd = list(program or [GDOS_MOCK])
+        for option, value in (("--port", "0"), ("--http-port", "0"), ("--ca-out", self.ca),
+                              ("--seconds", "60")):
+            if option not in args:
+                cmd += [option, value]
+        self.proc = subprocess.Popen(
+            cmd + list(args),
+            stdout=subprocess.PIPE, stderr=open(self.err_path, "wb"), stdin=subprocess.DEVNULL)
+        running.append(self.proc)
+        self.ready = None
+        if expect_start:
+            line = self.readline(15)
+            check(line, name + ": no first line on stdout; stderr: " + self.err())
+            try:
+                self.ready = json.loads(line)
+                self.json_line = True
+            except ValueError:
+                # Not the machine-readable line (test_ready_line_and_url_file fails then): the
+                # human lines still say where it listens, so the other tests can run.
+                self.json_line = False
+                self.ready = {"ca_file": self.ca}
+                for _ in range(10):
+                    for key, prefix in (("url", "URL: "), ("http_url", "HTTP URL: ")):
+                        if line.startswith(prefix):
+                            self.ready[key] = line[len(prefix):].strip()
+                    if "url" in self.ready and "http_url" in self.ready:
+                        break
+                    line = self.readline(5)
+                check("url" in self.ready, name + ": no URL printed")
+                self.ready["https_port"] = int(self.ready["url"].split(":")[2].split("/")[0])
+                self.ready["http_port"] = int(self.ready["http_url"].split(":")[2].split("/")[0])
+            self.url = self.ready["url"]
+            self.port = self.ready["https_port"]
+
+    def readline(self, timeout):
+        end = time.monotonic() + timeout
+        buf = b""
+        fd = self.proc.stdout.fileno()
+        while not buf.endswith(b"\n") and time.monotonic() < end:
+            r, _, _ = select.select([fd], [], [], max(0.0, end - time.monotonic()))
+            if not r:
+                break
+            chunk = os.read(fd, 1)
+            if not chunk:
+                break
+            buf += chunk
+        return buf.decode()
+
+    def err(self):
+        with open(self.err_path, "rb") as f:
+            return f.read().decode(errors="replace")
+
+    def rss_kb(self, key):
+        with open("/proc/%d/status" % self.proc.pid) as f:
+            for line in f:
+                if line.startswith(key + ":"):
+                    return int(line.split()[1])
+        raise Failure("no %s for pid %d" % (key, self.proc.pid))
+
+    def context(self):
+        return ssl.create_default_context(cafile=self.ca)
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+        try:
+            return self.proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait(timeout=5)
+            raise Failure(self.name + " did not stop within 15 s of SIGTERM")
+
+
+def post(mock, body, host="127.0.0.1", path=PATH, method="POST", headers=None, timeout=10):
+    """One HTTPS request with http.client: (status, reply body as text)."""
+    c = http.client.HTTPSConnection(host, mock.port, context=mock.context(), timeout=timeout)
+    try:
+        h = {"Content-Type": "application/x-www-form-urlencoded"}
+        h.update(headers or {})
+        c.request(method, path, body=body, headers=h)
+        r = c.getresponse()
+        return r.status, r.read().decode(errors="replace")
+    finally:
+        c.close()
+
+
+def tls_socket(mock, timeout=10):
+    raw = socket.create_connection(("127.0.0.1", mock.port), timeout=timeout)
+    return mock.context().wrap_socket(raw, server_hostname="127.0.0.1")
+
+
+def recv_all(s, limit=1 << 20):
+    """What the peer sends until it closes (or the socket's timeout, a failure)."""
+    data = b""
+    while len(data) < limit:
+        try:
+            chunk = s.recv(65536)
+        except (ConnectionResetError, ssl.SSLError, BrokenPipeError):
+            break
+        if not chunk:
+            break
+        data += chunk
+    return data
+
+
+def run(cmd, timeout=20):
+    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=timeout,
+                       stdin=subprocess.DEVNULL)
+    return p.returncode, p.stdout.decode(errors="replace"), p.stderr.decode(errors="replace")
+
+
+def write(name, text):
+    path = os.path.join(WORK, name)
+    with open(path, "w") as f:
+        f.write(text)
+    return path
+
+
+# ---- exclusive bind, ready line, --url-file --------------------------------------------------
+
+def test_exclusive_bind():
+    a = Mock(name="first")
+    try:
+        for prog in ([GDOS_MOCK], [GDOS, "mock"]):
+            t = time.monotonic()
+            rc, out, err = run(prog + ["--port", str(a.port), "--http-port", "-1", "--seconds", "5"])
+            check(rc == 4, "%s on a busy port: exit %d, expected 4; %s" % (prog, rc, err))
+            check("address already in use" in err, "%s: message: %s" % (prog, err))
+            check(time.monotonic() - t < 5, "%s on a busy port did not fail at once" % prog)
+        # The busy one may also be the plain-HTTP port.
+        rc, _, err = run([GDOS_MOCK, "--port", "0", "--http-port", str(a.ready["http_port"]),
+                          "--seconds", "5"])
+        check(rc == 4 and "address already in use" in err, "busy HTTP port: %d %s" % (rc, err))
+        # Every request still reaches the first mock.
+        for _ in range(10):
+            status, body = post(a, LOGIN + "&orderNumber=1000001&queryType=0")
+            check(status == 200 and "1_orderStatus=Pending" in body, "first mock: " + body)
+    finally:
+        a.stop()
+
+
+def test_ready_line_and_url_file():
+    url_file = os.path.join(WORK, "url.txt")
+    m = Mock("--url-file", url_file, name="ready")
+    try:
+        check(m.json_line, "the first line is not a JSON object")
+        r = m.ready
+        check(r["url"] == "https://127.0.0.1:%d%s" % (r["https_port"], PATH), "url: %r" % r)
+        check(r["http_url"] == "http://127.0.0.1:%d%s" % (r["http_port"], PATH), "http: %r" % r)
+        check(r["ca_file"] == m.ca and r["pid"] == m.proc.pid, "ca_file/pid: %r" % r)
+        with open(url_file) as f:
+            check(f.read() == r["url"] + "\n", "--url-file holds the URL and a newline")
+        status, body = post(m, LOGIN + "&orderNumber=1000002")
+        check(status == 200 and body.startswith("errorCode=0&"), "query: " + body)
+    finally:
+        check(m.stop() == 0, "exit status after SIGTERM")
+    check(not os.path.exists(url_file), "--url-file removed at exit")
+    n = Mock("--http-port", "-1", name="no-http")
+    try:
+        check(n.ready["http_url"] is None and n.ready["http_port"] == -1, "no HTTP: %r" % n.ready)
+    finally:
+        n.stop()
+
+
+# ---- exit statuses: gdos mock == gdos-mock -----------------------------------------------------
+
+def test_exit_statuses():
+    bad = write("bad.json", '{"accounts": [{"loginName": "a", "loginPassword": "b"}], "orders": 7}')
+    busy = Mock(name="busy")
+    try:
+        cases = [
+            ("help", ["--help"], 0, ""),
+            ("unknown option", ["--frobnicate"], 2, "frobnicate"),
+            ("bad port", ["--port", "70000"], 2, "--port"),
+            ("bad timeout", ["--request-timeout", "0"], 2, "--request-timeout"),
+            ("missing fixture", ["--fixture", os.path.join(WORK, "nope.json")], 3, "cannot open"),
+            ("invalid fixture", ["--fixture", bad], 3, "$.orders: expected an array"),
+            ("busy port", ["--port", str(busy.port)], 4, "address already in use"),
+            ("unknown host", ["--host", "no-such-host.invalid"], 4, "cannot listen on"),
+            ("CA file not writable", ["--ca-out", os.path.join(WORK, "no", "dir", "ca.pem")], 5,
+             "cannot write the CA"),
+        ]
+        for what, args, want, text in cases:
+            got = []
+            for prog in ([GDOS_MOCK], [GDOS, "mock"]):
+                rc, out, err = run(prog + ["--http-port", "-1", "--seconds", "3"] + args
+                                   if what != "help" else prog + args)
+                check(rc == want, "%s: %s exit %d, expected %d; %s" % (what, prog, rc, want, err))
+                check(text in err + out, "%s: %s lacks %r: %s" % (what, prog, text, err))
+                got.append(rc)
+            check(got[0] == got[1], what + ": the two programs differ")
+    finally:
+        busy.stop()
+
+
+# ---- fidelity --------------------------------------------------------------------------------
+
+def test_empty_post():
+    m = Mock(name="empty")
+    try:
+        want = "errorCode=-3&errorMessage=The+%27loginName%27+argument+is+missing%21"
+        for headers in ({"Content-Length": "0"}, {}):
+            t = time.monotonic()
+            c = http.client.HTTPSConnection("127.0.0.1", m.port, context=m.context(), timeout=10)
+            # http.client sends no Content-Length for a POST without a body when told so.
+            c.putrequest("POST", PATH)
+            for k, v in headers.items():
+                c.putheader(k, v)
+            c.endheaders()
+            r = c.getresponse()
+            body = r.read().decode()
+            c.close()
+            check(r.status == 200 and body == want, "empty POST %r: %d %s" % (headers, r.status, body))
+            check(time.monotonic() - t < 3, "empty POST %r took %.1f s" % (headers, time.monotonic() - t))
+    finally:
+        m.stop()
+
+
+def test_accounts_own_orders():
+    m = Mock(name="owners")
+    try:
+        cases = [
+            (SECOND + "&orderNumber=1000001", "errorCode=-4&errorMessage=The+value+of+the+%27orderNumber%27+argument+is+invalid%21"),
+            (SECOND + "&certificateID=5100001", "errorCode=-4&errorMessage=The+value+of+the+%27certificateID%27+argument+is+invalid%21"),
+            (LOGIN + "&orderNumber=2000001", "errorCode=-4&errorMessage=The+value+of+the+%27orderNumber%27+argument+is+invalid%21"),
+            (LOGIN + "&certificateID=5200001", "errorCode=-4&errorMessage=The+value+of+the+%27certificateID%27+argument+is+invalid%21"),
+        ]
+        for body, want in cases:
+            status, got = post(m, body)
+            check(got == want, "%s: %s" % (body.split("&", 2)[2], got))
+        # Exactly the reply for an order that does not exist.
+        _, none = post(m, SECOND + "&orderNumber=4242")
+        check(none == cases[0][1], "another reseller's order differs from a missing one")
+        status, own = post(m, SECOND + "&orderNumber=2000001&queryType=0")
+        check(own.startswith("errorCode=0&1_orderNumber=2000001&"), "own order: " + own)
+    finally:
+        m.stop()
+
+
+def test_fixture_replaced_by_and_account():
+    acc = '"accounts": [{"loginName": "a", "loginPassword": "b"}, {"loginName": "c", "loginPassword": "d"}]'
+    cases = [
+        ('{%s, "orders": [{"orderNumber": 1, "orderStatus": "x", "replacedBy": [1]}]}' % acc,
+         "$.orders[0].replacedBy[0]: an order cannot replace itself"),
+        ('{%s, "orders": [{"orderNumber": 1, "orderStatus": "x", "replacedBy": [2, 2]}, '
+         '{"orderNumber": 2, "orderStatus": "y"}]}' % acc,
+         "$.orders[0].replacedBy[1]: order 2 is listed twice"),
+        ('{%s, "orders": [{"orderNumber": 1, "orderStatus": "x", "replacedBy": [2]}, '
+         '{"orderNumber": 2, "orderStatus": "y", "account": "c"}]}' % acc,
+         "$.orders: order 1 is replaced by 2, which belongs to another account"),
+        ('{%s, "orders": [{"orderNumber": 1, "orderStatus": "x", "account": "zz"}]}' % acc,
+         '$.orders[0].account: no account with loginName "zz" in $.accounts'),
+    ]
+    for i, (text, want) in enumerate(cases):
+        path = write("replaced%d.json" % i, text)
+        rc, _, err = run([GDOS_MOCK, "--fixture", path, "--seconds", "1"])
+        check(rc == 3 and want in err, "fixture %d: exit %d: %s" % (i, rc, err))
+
+
+def test_ipv6_url():
+    try:
+        s = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
+        s.bind(("::1", 0))
+        s.close()
+    except OSError as e:
+        print("    SKIPPED the request over ::1: this machine cannot bind ::1 (%s)" % e)
+        rc, _, err = run([GDOS_MOCK, "--host", "::1", "--seconds", "1"])
+        check(rc == 4, "--host ::1 without IPv6: exit %d" % rc)
+        return
+    m = Mock("--host", "::1", name="ipv6")
+    try:
+        check(m.url == "https://[::1]:%d%s" % (m.port, PATH), "URL: " + m.url)
+        check("not a loopback" not in m.err(), "::1 warned as non-loopback")
+        status, body = post(m, LOGIN + "&orderNumber=1000002", host="::1")
+        check(body.startswith("errorCode=0&"), "query over ::1: " + body)
+    finally:
+        m.stop()
+    # The URL as printed is what clients take.
+    m = Mock("--host", "::1", "--http-port", "-1", name="ipv6b")
+    try:
+        env = dict(os.environ, GDOS_LOGIN_NAME="demo_reseller", GDOS_LOGIN_PASSWORD=PASSWORD)
+        p = subprocess.run([GDOS, "query", "--order", "1000002", "--endpoint", m.url, "--ca-file",
+                            m.ca], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           timeout=30, stdin=subprocess.DEVNULL)
+        check(p.returncode == 0, "gdos query over [::1]: %d %s" % (p.returncode, p.stderr))
+    finally:
+        m.stop()
+
+
+def test_non_loopback_warns():
+    # 192.0.2.1 (TEST-NET-1) is assigned to nobody: the warning comes before the bind, which
+    # fails, so nothing is ever reachable from outside.
+    for prog in ([GDOS_MOCK], [GDOS, "mock"]):
+        rc, _, err = run(prog + ["--host", "192.0.2.1", "--seconds", "1"])
+        check("192.0.2.1 is not a loopback address" in err, "%s: no warning: %s" % (prog, err))
+        check(rc == 4, "%s: exit %d" % (prog, rc))
+    for host in ("127.0.0.1", "localhost"):
+        m = Mock("--host", host, name="lo")
+        m.stop()
+        check("not a loopback" not in m.err(), host + " warned")
+
+
+# ---- bounds ---------------------------------------------------------------------------------
+
+def test_echoed_name_truncated():
+    m = Mock(name="echo")
+    try:
+        name = "\x01" * 60000
+        body = "%01" * 20000 + "=1&" + LOGIN + "&orderNumber=1"
+        status, reply = post(m, body)
+        check(status == 200 and reply.startswith("errorCode=-2&"), "reply: " + reply[:100])
+        check(len(reply) < 400, "a -2 reply of %d bytes for a 60 KB name" % len(reply))
+        check("...%27+is+an+unrecognised+argument%21" in reply, "no '...': " + reply)
+        del name
+    finally:
+        m.stop()
+
+
+def test_payload_limit():
+    m = Mock(name="payload")
+    try:
+        # Up to the limit: read and answered (a -2 on the long name).
+        body = "a" * (64 * 1024 - 2) + "=1"
+        status, reply = post(m, body)
+        check(status == 200 and reply.startswith("errorCode=-2&"), "64 KiB: %d %s" % (status, reply[:80]))
+        # One byte more: 413, before or without reading it.
+        status, reply = post(m, body + "x")
+        check(status == 413, "64 KiB + 1: %d" % status)
+        # Chunked: counted while reading.
+        c = http.client.HTTPSConnection("127.0.0.1", m.port, context=m.context(), timeout=10)
+        c.putrequest("POST", PATH)
+        c.putheader("Transfer-Encoding", "chunked")
+        c.endheaders()
+        try:
+            for _ in range(20):
+                c.send(b"1000\r\n" + b"a" * 4096 + b"\r\n")
+            c.send(b"0\r\n\r\n")
+        except OSError:
+            pass
+        r = c.getresponse()
+        check(r.status == 413, "80 KiB chunked: %d" % r.status)
+        c.close()
+        # Asking first (Expect: 100-continue): refused before the body is sent.
+        s = tls_socket(m)
+        s.sendall(("POST %s HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\nExpect: 100-continue\r\n\r\n"
+                   % (PATH, 1 << 30)).encode())
+        head = recv_all(s)
+        s.close()
+        check(head.startswith(b"HTTP/1.1 413 "), "Expect with 1 GiB: %r" % head[:40])
+    finally:
+        m.stop()
+
+
+def test_head_limit():
+    m = Mock(name="head")
+    try:
+        s = tls_socket(m)
+        s.sendall(("POST %s HTTP/1.1\r\nHost: x\r\n" % PATH).encode())
+        sent = 0
+        try:
+            while sent < 4 << 20:  # the mock must stop reading long before 4 MiB
+                s.sendall(b"X-Filler: " + b"h" * 90 + b"\r\n")
+                sent += 102
+        except OSError:
+            pass
+        reply = recv_all(s)
+        s.close()
+        check(sent < 1 << 20, "the mock took %d bytes of headers" % sent)
+        check(reply == b"" or reply.startswith(b"HTTP/1.1 400 "), "reply: %r" % reply[:40])
+        # One header line of any length, no newline: the same bound.
+        s = tls_socket(m)
+        s.sendall(("POST %s HTTP/1.1\r\nX-Long: " % PATH).encode())
+        sent = 0
+        try:
+            while sent < 4 << 20:
+                s.sendall(b"h" * 4096)
+                sent += 4096
+        except OSError:
+            pass
+        recv_all(s)
+        s.close()
+        check(sent < 1 << 20, "the mock took a %d-byte header line" % sent)
+        status, body = post(m, LOGIN + "&orderNumber=1000002")
+        check(body.startswith("errorCode=0&"), "after the big heads: " + body)
+    finally:
+        m.stop()
+
+
+def test_peak_rss_under_64_mib_request():
+    m = Mock("--quiet", name="rss")
+    try:
+        post(m, LOGIN + "&orderNumber=1000007&queryType=2")  # warm up: TLS, one reply
+        before = m.rss_kb("VmHWM")
+        for how in ("length", "chunked", "no-length"):
+            s = tls_socket(m, timeout=20)
+            if how == "length":
+                s.sendall(("POST %s HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n"
+                           % (PATH, 64 << 20)).encode())
+            elif how == "chunked":
+                s.sendall(("POST %s HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                           % PATH).encode())
+            else:
+                s.sendall(("POST %s HTTP/1.1\r\nHost: x\r\n\r\n" % PATH).encode())
+            mib = b"\x01" * (1 << 20)
+            if how == "chunked":
+                mib = b"100000\r\n" + mib + b"\r\n"
+            t = time.monotonic()
+            sent = 0
+            try:
+                for _ in range(64):
+                    s.sendall(mib)
+                    sent += 1
+            except OSError:
+                pass
+            reply = recv_all(s)
+            s.close()
+            check(time.monotonic() - t < 15, how + ": took %.1f s" % (time.monotonic() - t))
+            check(reply.startswith(b"HTTP/1.1 413 ") or reply.startswith(b"HTTP/1.1 200 ") or reply == b"",
+                  how + ": %r" % reply[:40])
+            print("    64 MiB request (%s): %d MiB sent before the mock closed, reply %r"
+                  % (how, sent, reply[:12]))
+        after = m.rss_kb("VmHWM")
+        print("    VmHWM %d kB before, %d kB after three 64 MiB requests (+%d kB)"
+              % (before, after, after - before))
+        check(after - before < 16 * 1024, "peak RSS grew by %d kB" % (after - before))
+    finally:
+        m.stop()
+
+
+def test_slow_clients_do_not_stop_the_mock():
+    m = Mock("--request-timeout", "2", name="slow")
+    try:
+        slow = []
+        for _ in range(8):
+            s = tls_socket(m, timeout=10)
+            s.sendall(("POST %s HTTP/1.1\r\n" % PATH).encode())
+            slow.append(s)
+        closed_at = [None] * len(slow)
+        t0 = time.monotonic()
+
+        def drip(i, s):
+            # A header byte every second, until the mock hangs up (at most 12 s).
+            while time.monotonic() - t0 < 12:
+                try:
+                    s.sendall(b"X")
+                    s.settimeout(1)
+                    try:
+                        if s.recv(4096) == b"":
+                            break
+                    except socket.timeout:
+                        continue
+                    break  # a reply (400): the mock ended it
+                except (OSError, ssl.SSLError):
+                    break
+            closed_at[i] = time.monotonic() - t0
+
+        threads = [threading.Thread(target=drip, args=(i, s)) for i, s in enumerate(slow)]
+        for t in threads:
+            t.start()
+        time.sleep(0.5)
+        t = time.monotonic()
+        status, body = post(m, LOGIN + "&orderNumber=1000002", timeout=5)
+        took = time.monotonic() - t
+        check(body.startswith("errorCode=0&"), "a query beside 8 slow clients: " + body)
+        check(took < 1.5, "a query beside 8 slow clients took %.2f s" % took)
+        for t in threads:
+            t.join(20)
+        for s in slow:
+            s.close()
+        print("    8 slow clients cut after %s s (request timeout 2 s); a query beside them took %.2f s"
+              % (", ".join("%.1f" % c for c in closed_at), took))
+        check(all(c is not None and c < 4.5 for c in closed_at), "slow clients lasted: %r" % closed_at)
+        # A client that never even starts TLS is cut as well.
+        raw = socket.create_connection(("127.0.0.1", m.port), timeout=10)
+        t = time.monotonic()
+        check(recv_all(raw) == b"", "silent client got bytes")
+        raw.close()
+        check(time.monotonic() - t < 4.5, "a silent client lasted %.1f s" % (time.monotonic() - t))
+    finally:
+        m.stop()
+
+
+def test_log_shows_control_bytes_as_question_marks():
+    m = Mock(name="log")
+    try:
+        status, _ = post(m, "", path="/%1b[2J%1b[31mFAKE%0agdos-mock:%20forged", method="GET")
+        check(status == 404, "status %d" % status)
+    finally:
+        m.stop()
+    err = m.err()
+    lines = [l for l in err.splitlines() if "FAKE" in l]
+    check(len(lines) == 1, "log lines: %r" % err)
+    check("\x1b" not in err, "an escape byte reached the log")
+    check("/?[2J?[31mFAKE?gdos-mock: forged -> 404" in lines[0], "line: %r" % lines[0])
+
+
+TESTS = [v for k, v in sorted(globals().items()) if k.startswith("test_")]
+
+
+def main():
+    failures = 0
+    start = time.monotonic()
+    for t in TESTS:
+        name = t.__name__[5:]
+        if ONLY and name not in ONLY:
+            continue
+        t0 = time.monotonic()
+        try:
+            t()
+            print("ok   %-40s %.1f s" % (name, time.monotonic() - t0), flush=True)
+        except Exception as e:  # noqa: BLE001 - a failed test, whatever raised
+            failures += 1
+            detail = str(e) if isinstance(e, Failure) else traceback.format_exc()
+            print("FAIL %-40s %s" % (name, detail), flush=True)
+        finally:
+            for p in running:
+                if p.poll() is None:
+                    p.kill()
+                    p.wait(timeout=5)
+            running.clear()
+    print("e2e_mock: %d failed, %.1f s" % (failures, time.monotonic() - start))
+    subprocess.run(["rm", "-rf", WORK])
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
