@@ -21,8 +21,8 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 src=$(cd "${GDOS_SOURCE_DIR:-$here/../..}" && pwd)
 installer=${GDOS_CONSUMER_INSTALLER:-cmake}
-consumers=(find_package add_subdirectory fetchcontent pkg_config meson_installed meson_subproject
-  single_header)
+consumers=(find_package add_subdirectory fetchcontent pkg_config pkg_config_relocated
+  meson_installed meson_subproject single_header)
 
 if [[ -z ${GDOS_CONSUMER_WORK:-} ]]; then
   GDOS_CONSUMER_WORK=$(mktemp -d "${TMPDIR:-/tmp}/gdos-consumers.XXXXXX")
@@ -133,18 +133,47 @@ stage() {
   dir="$work/$name"
   rm -rf "$dir"
   mkdir -p "$dir/src"
-  cp -R "$here/$name/." "$dir/src/"
+  if [[ -d $here/$name ]]; then cp -R "$here/$name/." "$dir/src/"; fi
   cp "$here/common/consumer.cpp" "$dir/src/"
   log="$dir/log"
   : >"$log"
 }
 
+# The include directories of a compile_commands.json, each made canonical (a relocatable .pc
+# file gives `<prefix>/share/pkgconfig/../../include`), one a line.
+include_dirs() {
+  python3 - "$1" <<'PY'
+import json, os, shlex, sys
+for entry in json.load(open(sys.argv[1])):
+    args = entry.get("arguments") or shlex.split(entry["command"])
+    for i, a in enumerate(args):
+        for flag in ("-I", "-isystem"):
+            if a == flag and i + 1 < len(args):
+                d = args[i + 1]
+            elif a.startswith(flag) and a != flag:
+                d = a[len(flag):]
+            else:
+                continue
+            print(os.path.realpath(os.path.join(entry["directory"], d)))
+PY
+}
+
 # The compiler must have been pointed at `want` for gdos' headers (and never at `not`).
 check_includes() {
-  local db=$1 want=$2 not=${3:-}
+  local db=$1 want=$2 not=${3:-} dirs
   [[ -f $db ]] || die "no $db"
-  grep -q -- "$want" "$db" || die "the consumer was not compiled with gdos from $want"
-  if [[ -n $not ]] && grep -q -- "$not" "$db"; then die "the consumer saw $not"; fi
+  dirs=$(include_dirs "$db")
+  grep -q -- "$want" <<<"$dirs" || die "the consumer was not compiled with gdos from $want"
+  if [[ -n $not ]] && grep -q -- "$not" <<<"$dirs"; then die "the consumer saw $not"; fi
+}
+
+# pkg-config's include directory for gdos, made canonical.
+pc_includedir() {
+  local cflags
+  cflags=$(pkg-config --cflags gdos)
+  [[ $cflags == -I* && $cflags != *" -"* ]] || die "pkg-config --cflags gdos is '$cflags'"
+  cflags=${cflags#-I}
+  realpath -m "${cflags%% }"
 }
 
 run_consumer() {
@@ -188,9 +217,39 @@ consumer_pkg_config() {
   export PKG_CONFIG_PATH="$prefix/share/pkgconfig"
   [[ $(pkg-config --modversion gdos) == "$version" ]] ||
     die "pkg-config --modversion gdos is '$(pkg-config --modversion gdos)', not $version"
-  cflags=$(pkg-config --cflags gdos)
-  [[ $cflags == *"-I$prefix/include"* ]] || die "pkg-config --cflags gdos is '$cflags'"
+  cflags=$(pc_includedir)
+  [[ $cflags == "$(realpath "$prefix/include")" ]] || die "pkg-config's include directory is $cflags"
   [[ -z $(pkg-config --libs gdos) ]] || die "a header-only package has no --libs"
+  (cd "$dir/src" && quiet ./build.sh)
+  run_consumer "$dir/src/consumer"
+  unset PKG_CONFIG_PATH
+}
+
+# An install whose place is decided after configuring (`cmake --install --prefix`, or Meson's
+# DESTDIR staging), then moved elsewhere, as packagers and users do: pkg-config must still name
+# the headers where they are now.
+consumer_pkg_config_relocated() {
+  local build="$dir/install-build" moved="$dir/moved" includedir
+  case $installer in
+    cmake)
+      quiet cmake -S "$src" -B "$build" "${cmake_common[@]}" -DGDOS_BUILD_TESTS=OFF \
+        -DGDOS_BUILD_FUZZERS=OFF -DGDOS_BUILD_BENCHMARKS=OFF -DGDOS_BUILD_EXAMPLES=OFF \
+        -DGDOS_BUILD_TOOLS=OFF -DGDOS_INSTALL=ON
+      quiet cmake --install "$build" --prefix "$dir/installed"
+      ;;
+    meson)
+      quiet meson setup "$build" "$src" --prefix=/opt/gdos-configured -Dtests=disabled \
+        -Dfuzzers=disabled -Dbenchmarks=disabled -Dexamples=disabled -Dtools=disabled
+      DESTDIR="$dir/stage" quiet meson install -C "$build" --quiet
+      mv "$dir/stage/opt/gdos-configured" "$dir/installed"
+      ;;
+  esac
+  mv "$dir/installed" "$moved"
+  export PKG_CONFIG_PATH="$moved/share/pkgconfig"
+  includedir=$(pc_includedir)
+  [[ $includedir == "$(realpath "$moved/include")" ]] ||
+    die "pkg-config names $includedir for an install moved to $moved"
+  cp "$here/pkg_config/build.sh" "$dir/src/"
   (cd "$dir/src" && quiet ./build.sh)
   run_consumer "$dir/src/consumer"
   unset PKG_CONFIG_PATH
