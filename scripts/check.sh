@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The whole gdos test suite, what CI runs after scripts/install-deps.sh. Every stage is an
+# The whole gdos test suite, what CI runs (after scripts/install-deps.sh all). Every stage is an
 # everyday command (CMake workflow presets, meson test, the fuzzers, the benchmark binary), so any
 # failure can be rerun on its own. Stops at the first failing stage.
 #
@@ -51,6 +51,10 @@ cpp_files() {
       -type f \( -name '*.hpp' -o -name '*.cpp' \) -print0
   fi
 }
+
+# The full package set (scripts/install-deps.sh all): nothing to do when it is installed, so the
+# README's quick start (demo.sh installs only the demo's packages) holds for this script too.
+packages() { bash scripts/install-deps.sh all; }
 
 single_include() { python3 tools/amalgamate.py --check; }
 
@@ -132,6 +136,7 @@ bench() {
   fi
 }
 
+stage "packages (install-deps.sh all)" packages
 stage "single header up to date" single_include
 stage "clang-format-19" format
 stage "CMake g++ (werror) + ctest" cmake_gcc

@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Quick start on a fresh Debian 12 machine: `bash scripts/demo.sh` (as root, or as a user
 # who may sudo: only the package installation needs root).
-# Installs the dependencies, builds the gdos tools into build/ and runs `build/tools/gdos demo`.
+# Installs what the demo builds (install-deps.sh's demo set: compiler, CMake, Ninja, pkg-config
+# and the tools' six libraries; nothing when they are there already), builds the gdos tools into
+# build/ and runs `build/tools/gdos demo`.
 # Under sudo, only the package installation runs as root; the build belongs to the calling user,
 # so a later `bash scripts/check.sh` (without sudo) can write to build/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-bash scripts/install-deps.sh
+bash scripts/install-deps.sh demo
 
 as_user=()
 if [ "$(id -u)" -eq 0 ] && [ -n "${SUDO_USER:-}" ] && [ "$SUDO_USER" != root ]; then
