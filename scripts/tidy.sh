@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# clang-tidy over gdos' public headers with the repository's .clang-tidy; exits non-zero on any
-# finding (the configuration turns every warning into an error).
+# clang-tidy over gdos' headers with the repository's .clang-tidy; exits non-zero on any finding
+# (the configuration turns every warning into an error).
 #
-# Each header in include/gdos/ gets a translation unit of its own holding just its #include, so
-# a header is checked alone (and must compile alone). tests/consumers/common/consumer.cpp is
-# checked too: it instantiates the templates the way a user does, which the include-only units
-# cannot. Findings are reported only in include/gdos/ (HeaderFilterRegex) and in that one file.
+# Each header under include/gdos/ (the public ones, impl/ and detail/) gets a translation unit of
+# its own holding just its #include, so a header is checked alone (and must compile alone).
+# tests/consumers/common/consumer.cpp is checked too: it instantiates the templates the way a
+# user does, which the include-only units cannot. Findings are reported only in include/gdos/ and
+# its folders (HeaderFilterRegex) and in that one file.
 #
 #   CLANG_TIDY  the clang-tidy binary (default clang-tidy-19)
 #   GDOS_JOBS   parallel clang-tidy processes (default 2)
@@ -19,11 +20,12 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/gdos-tidy.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
 units=()
-for header in include/gdos/*.hpp; do
-  name=$(basename "$header" .hpp)
-  printf '#include <gdos/%s.hpp>\n' "$name" >"$work/header_$name.cpp"
-  units+=("$work/header_$name.cpp")
-done
+while IFS= read -r -d '' header; do
+  rel=${header#include/}
+  unit="$work/header_$(tr '/' '_' <<<"${rel%.hpp}").cpp"
+  printf '#include <%s>\n' "$rel" >"$unit"
+  units+=("$unit")
+done < <(find include/gdos -name '*.hpp' -print0 | sort -z)
 units+=("$root/tests/consumers/common/consumer.cpp")
 
 # --config-file: the generated units live outside the tree, where clang-tidy would not find

@@ -1,0 +1,478 @@
+/// @file impl/response_model.hpp
+/// @brief The bodies of gdos/response_model.hpp: equality, the names of the enumerators, the
+/// unknown-field iterator, date parsing and lookups. Included at the end of that header.
+#pragma once
+
+#include <gdos/response_model.hpp>
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace gdos {
+
+// ---- enumerators ------------------------------------------------------------------------------
+
+constexpr bool is_known(progress_status s) noexcept {
+  const auto v = static_cast<std::int32_t>(s);
+  return v >= -1 && v <= 2;
+}
+
+constexpr std::string_view to_string(progress_status s) noexcept {
+  switch (s) {
+    case progress_status::not_required:
+      return "not_required";
+    case progress_status::not_completed:
+      return "not_completed";
+    case progress_status::completed:
+      return "completed";
+    case progress_status::in_progress:
+      return "in_progress";
+  }
+  return "unknown";
+}
+
+constexpr std::string_view to_string(org_status s) noexcept {
+  switch (s) {
+    case org_status::missing:
+      return "missing";
+    case org_status::found:
+      return "found";
+    case org_status::not_found:
+      return "not_found";
+    case org_status::not_yet_completed:
+      return "not_yet_completed";
+    case org_status::not_applicable:
+      return "not_applicable";
+    case org_status::other:
+      return "other";
+  }
+  return "other";
+}
+
+constexpr std::string_view wire_name(org_status s) noexcept {
+  switch (s) {
+    case org_status::found:
+      return "Found";
+    case org_status::not_found:
+      return "NotFound";
+    case org_status::not_yet_completed:
+      return "NotYetCompleted";
+    case org_status::not_applicable:
+      return "NotApplicable";
+    case org_status::missing:
+    case org_status::other:
+      break;
+  }
+  return {};
+}
+
+constexpr std::string_view to_string(response_errc e) noexcept {
+  using enum response_errc;
+  switch (e) {
+    case ok:
+      return "ok";
+    case body_too_large:
+      return "body larger than the configured maximum";
+    case empty_body:
+      return "empty body";
+    case legacy_format:
+      return "newline-delimited reply (the legacy format), not url-encoded";
+    case html_body:
+      return "HTML page instead of a url-encoded reply";
+    case not_urlencoded:
+      return "not a url-encoded reply (no '=' anywhere)";
+    case missing_error_code:
+      return "no errorCode field";
+    case invalid_error_code:
+      return "errorCode is not a 32-bit decimal integer";
+    case invalid_value:
+      return "value does not parse as its field's type";
+    case duplicate_key:
+      return "duplicate key";
+    case index_zero:
+      return "index 0 (indices start at 1)";
+    case index_signed:
+      return "signed index";
+    case index_leading_zero:
+      return "index with a leading zero";
+    case index_overflow:
+      return "index does not fit 32 bits";
+    case index_too_large:
+      return "index larger than the configured maximum";
+    case too_many_fields:
+      return "more fields than the configured maximum";
+    case too_many_orders:
+      return "more orders than the configured maximum";
+    case too_many_certificates:
+      return "more certificates in one order than the configured maximum";
+    case too_many_matches:
+      return "more organizations than the configured maximum";
+    case missing_org_status:
+      return "suggestedOrgDetails list without Status";
+    case buffer_too_small:
+      return "buffer too small for the decoded value";
+  }
+  return "unknown response error";
+}
+
+inline std::string parse_error::message() const {
+  std::string out(to_string(code));
+  const auto append_text = [&out](std::string_view text) {
+    const std::size_t n = std::min<std::size_t>(text.size(), 64);
+    for (std::size_t i = 0; i < n; ++i) {
+      const auto c = static_cast<unsigned char>(text[i]);
+      out.push_back(c >= 0x20 && c < 0x7f ? static_cast<char>(c) : '?');
+    }
+    if (n < text.size()) out += "...";
+  };
+  if (code == response_errc::legacy_format) {
+    out += ": errorCode ";
+    out += std::to_string(to_int(legacy_code));
+    out += ", \"";
+    append_text(legacy_message);
+    out += '"';
+    return out;
+  }
+  if (!key.empty()) {
+    out += ": '";
+    append_text(key);
+    out += '\'';
+  }
+  if (code != response_errc::ok) {
+    out += " at byte ";
+    out += std::to_string(offset);
+  }
+  return out;
+}
+
+// ---- comparisons ------------------------------------------------------------------------------
+
+namespace detail {
+
+// Decoded equality across the two string kinds.
+[[nodiscard]] constexpr bool str_eq(const form::encoded_view& a,
+                                    const form::encoded_view& b) noexcept {
+  // Raw bytes first: up to the first escape, raw and decoded text are the same, so a plain
+  // common prefix followed by two plain different bytes (or an end) settles it. Only texts
+  // that reach an escape are compared decoded.
+  const std::string_view x = a.encoded();
+  const std::string_view y = b.encoded();
+  const std::size_t n = std::min(x.size(), y.size());
+  std::size_t i = 0;
+  while (i < n && x[i] == y[i] && x[i] != '%' && x[i] != '+') ++i;
+  // A text that ended after the common plain prefix equals the other only if that ended too:
+  // whatever is left decodes to at least one more byte.
+  if (i == x.size() || i == y.size()) return x.size() == y.size();
+  if (x[i] != '%' && x[i] != '+' && y[i] != '%' && y[i] != '+') return false;
+  return a == b;
+}
+[[nodiscard]] constexpr bool str_eq(const form::encoded_view& a, std::string_view b) noexcept {
+  return a.equals_decoded(b);
+}
+[[nodiscard]] constexpr bool str_eq(std::string_view a, const form::encoded_view& b) noexcept {
+  return b.equals_decoded(a);
+}
+[[nodiscard]] constexpr bool str_eq(std::string_view a, std::string_view b) noexcept {
+  return a == b;
+}
+
+template <class A, class B>
+[[nodiscard]] constexpr bool opt_eq(const std::optional<A>& a, const std::optional<B>& b) noexcept {
+  if (a.has_value() != b.has_value()) return false;
+  return !a.has_value() || str_eq(*a, *b);
+}
+
+// Decoded three-way comparison (bytes as unsigned), for sorting names.
+[[nodiscard]] constexpr int str_cmp(std::string_view a, std::string_view b) noexcept {
+  const int c = a.compare(b);
+  return c < 0 ? -1 : (c > 0 ? 1 : 0);
+}
+[[nodiscard]] constexpr int str_cmp(const form::encoded_view& a,
+                                    const form::encoded_view& b) noexcept {
+  const char* p = a.encoded().data();
+  const char* pe = p + a.size();
+  const char* q = b.encoded().data();
+  const char* qe = q + b.size();
+  while (p != pe && q != qe) {
+    const auto x = static_cast<unsigned char>(form::detail::next_decoded(p, pe));
+    const auto y = static_cast<unsigned char>(form::detail::next_decoded(q, qe));
+    if (x != y) return x < y ? -1 : 1;
+  }
+  if (p == pe) return q == qe ? 0 : -1;
+  return 1;
+}
+
+}  // namespace detail
+
+namespace detail {
+
+template <class S>
+[[nodiscard]] constexpr std::uint64_t tag_of(const basic_unknown_field<S>& u) noexcept {
+  return (static_cast<std::uint64_t>(u.order) << 32) | u.certificate;
+}
+template <class S>
+[[nodiscard]] constexpr std::uint64_t tag_of(const basic_org_unknown_field<S>& u) noexcept {
+  return u.match;
+}
+
+/// Equality of two unknown-field lists "in order at their level": for each level, the
+/// subsequences of the two lists at that level are equal. Linear when both lists are grouped
+/// by level in ascending order (what the parsers and writers produce), quadratic otherwise.
+template <class U1, class U2>
+[[nodiscard]] constexpr bool unknown_lists_equal(const std::vector<U1>& a,
+                                                 const std::vector<U2>& b) noexcept {
+  if (a.size() != b.size()) return false;
+  const auto sorted = [](const auto& v) {
+    for (std::size_t i = 1; i < v.size(); ++i)
+      if (tag_of(v[i]) < tag_of(v[i - 1])) return false;
+    return true;
+  };
+  if (sorted(a) && sorted(b)) {
+    for (std::size_t i = 0; i < a.size(); ++i)
+      if (!(a[i] == b[i])) return false;
+    return true;
+  }
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    const std::uint64_t t = tag_of(a[i]);
+    bool seen = false;
+    for (std::size_t j = 0; j < i && !seen; ++j) seen = tag_of(a[j]) == t;
+    if (seen) continue;
+    std::size_t j = 0;
+    for (std::size_t k = i; k < a.size(); ++k) {
+      if (tag_of(a[k]) != t) continue;
+      while (j < b.size() && tag_of(b[j]) != t) ++j;
+      if (j == b.size() || !(a[k] == b[j])) return false;
+      ++j;
+    }
+    for (; j < b.size(); ++j)
+      if (tag_of(b[j]) == t) return false;
+  }
+  return true;
+}
+
+}  // namespace detail
+
+template <class S1, class S2>
+constexpr bool operator==(const basic_unknown_field<S1>& a,
+                          const basic_unknown_field<S2>& b) noexcept {
+  return a.order == b.order && a.certificate == b.certificate && detail::str_eq(a.name, b.name) &&
+         detail::str_eq(a.value, b.value);
+}
+
+template <class S1, class S2>
+constexpr bool operator==(const basic_org_unknown_field<S1>& a,
+                          const basic_org_unknown_field<S2>& b) noexcept {
+  return a.match == b.match && detail::str_eq(a.name, b.name) && detail::str_eq(a.value, b.value);
+}
+
+// ---- unknown_fields_view ----------------------------------------------------------------------
+
+template <class U>
+class unknown_fields_view<U>::iterator {
+ public:
+  using value_type = U;                                 ///< An unknown field.
+  using difference_type = std::ptrdiff_t;               ///< Iterator distance.
+  using reference = const U&;                           ///< What `*it` gives.
+  using pointer = const U*;                             ///< What `it.operator->()` gives.
+  using iterator_category = std::forward_iterator_tag;  ///< A forward iterator.
+  using iterator_concept = std::forward_iterator_tag;   ///< A forward iterator.
+
+  /// A singular iterator.
+  constexpr iterator() noexcept = default;
+  /// The current field.
+  [[nodiscard]] constexpr reference operator*() const noexcept { return *p_; }
+  /// The current field.
+  [[nodiscard]] constexpr pointer operator->() const noexcept { return p_; }
+  /// Moves to the next field of the level.
+  constexpr iterator& operator++() noexcept {
+    p_ = skip(p_ + 1);
+    return *this;
+  }
+  /// Moves to the next field of the level; returns the iterator as it was.
+  constexpr iterator operator++(int) noexcept {
+    iterator old = *this;
+    ++*this;
+    return old;
+  }
+  /// True when both point at the same field.
+  friend constexpr bool operator==(const iterator& a, const iterator& b) noexcept {
+    return a.p_ == b.p_;
+  }
+
+ private:
+  friend class unknown_fields_view;
+  constexpr iterator(const U* p, const U* end, std::uint64_t tag) noexcept
+      : p_(p), end_(end), tag_(tag) {
+    p_ = skip(p_);
+  }
+  [[nodiscard]] constexpr const U* skip(const U* p) const noexcept {
+    while (p != end_ && detail::tag_of(*p) != tag_) ++p;
+    return p;
+  }
+  const U* p_ = nullptr;
+  const U* end_ = nullptr;
+  std::uint64_t tag_ = 0;
+};
+
+template <class U>
+constexpr auto unknown_fields_view<U>::begin() const noexcept -> iterator {
+  return iterator(all_.data(), all_.data() + all_.size(), tag_);
+}
+
+template <class U>
+constexpr auto unknown_fields_view<U>::end() const noexcept -> iterator {
+  return iterator(all_.data() + all_.size(), all_.data() + all_.size(), tag_);
+}
+
+template <class U>
+constexpr bool unknown_fields_view<U>::empty() const noexcept {
+  return begin() == end();
+}
+
+// ---- dates ------------------------------------------------------------------------------------
+
+constexpr std::optional<std::chrono::local_seconds> parse_date_time(
+    std::string_view text) noexcept {
+  if (text.size() != 16 && text.size() != 19) return std::nullopt;
+  const auto num = [&text](std::size_t pos, std::size_t len, int& out) {
+    int v = 0;
+    for (std::size_t i = pos; i < pos + len; ++i) {
+      if (text[i] < '0' || text[i] > '9') return false;
+      v = v * 10 + (text[i] - '0');
+    }
+    out = v;
+    return true;
+  };
+  int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0;
+  if (!num(0, 4, y) || text[4] != '-' || !num(5, 2, mo) || text[7] != '-' || !num(8, 2, d) ||
+      text[10] != ' ' || !num(11, 2, h) || text[13] != ':' || !num(14, 2, mi))
+    return std::nullopt;
+  if (text.size() == 19 && (text[16] != ':' || !num(17, 2, s))) return std::nullopt;
+  const std::chrono::year_month_day ymd{std::chrono::year{y},
+                                        std::chrono::month{static_cast<unsigned>(mo)},
+                                        std::chrono::day{static_cast<unsigned>(d)}};
+  if (!ymd.ok() || h > 23 || mi > 59 || s > 59) return std::nullopt;
+  return std::chrono::local_days{ymd} + std::chrono::hours{h} + std::chrono::minutes{mi} +
+         std::chrono::seconds{s};
+}
+
+constexpr std::optional<std::chrono::local_seconds> parse_date_time(
+    const form::encoded_view& text) noexcept {
+  std::array<char, 19> buf{};
+  const auto r = text.decode_to(buf);
+  if (!r) return std::nullopt;
+  return parse_date_time(std::string_view(buf.data(), r.size));
+}
+
+// ---- the reply --------------------------------------------------------------------------------
+
+template <class S1, class S2>
+constexpr bool operator==(const basic_certificate<S1>& a, const basic_certificate<S2>& b) noexcept {
+  using detail::opt_eq;
+  return a.index == b.index && opt_eq(a.serial_number, b.serial_number) &&
+         opt_eq(a.object_type, b.object_type) && opt_eq(a.fqdn, b.fqdn) &&
+         opt_eq(a.status, b.status) && opt_eq(a.status_reason, b.status_reason) &&
+         a.csr_status == b.csr_status && a.dcv_status == b.dcv_status &&
+         a.ov_callback_status == b.ov_callback_status &&
+         a.organization_validation_status == b.organization_validation_status &&
+         a.free_dvup_status == b.free_dvup_status &&
+         a.ev_click_through_status == b.ev_click_through_status;
+}
+
+template <class S>
+constexpr std::optional<std::chrono::local_seconds> basic_order<S>::local_time() const noexcept {
+  if (!date_time) return std::nullopt;
+  return parse_date_time(*date_time);
+}
+
+template <class S>
+constexpr const basic_certificate<S>* basic_order<S>::find_certificate(
+    std::uint32_t y) const noexcept {
+  const auto it = std::lower_bound(certificates.begin(), certificates.end(), y,
+                                   [](const auto& c, std::uint32_t v) { return c.index < v; });
+  return it != certificates.end() && it->index == y ? &*it : nullptr;
+}
+
+template <class S1, class S2>
+constexpr bool operator==(const basic_order<S1>& a, const basic_order<S2>& b) noexcept {
+  using detail::opt_eq;
+  if (!(a.index == b.index && a.number == b.number && opt_eq(a.date_time, b.date_time) &&
+        opt_eq(a.status, b.status) && opt_eq(a.status_reason, b.status_reason) &&
+        opt_eq(a.suggested_org_details, b.suggested_org_details) &&
+        a.certificates.size() == b.certificates.size()))
+    return false;
+  for (std::size_t i = 0; i < a.certificates.size(); ++i)
+    if (!(a.certificates[i] == b.certificates[i])) return false;
+  return true;
+}
+
+template <class S>
+constexpr const basic_order<S>* basic_response<S>::find_order(std::uint32_t x) const noexcept {
+  const auto it = std::lower_bound(orders.begin(), orders.end(), x,
+                                   [](const auto& o, std::uint32_t v) { return o.index < v; });
+  return it != orders.end() && it->index == x ? &*it : nullptr;
+}
+
+template <class S>
+constexpr unknown_fields_view<basic_unknown_field<S>> basic_response<S>::unknown_fields_of(
+    std::uint32_t order, std::uint32_t certificate) const noexcept {
+  return {std::span<const basic_unknown_field<S>>(unknown_fields),
+          (static_cast<std::uint64_t>(order) << 32) | certificate};
+}
+
+template <class S1, class S2>
+constexpr bool operator==(const basic_response<S1>& a, const basic_response<S2>& b) noexcept {
+  using detail::opt_eq;
+  if (!(a.error_code == b.error_code && opt_eq(a.error_message, b.error_message) &&
+        opt_eq(a.error_item, b.error_item) && opt_eq(a.error_detail, b.error_detail) &&
+        a.orders.size() == b.orders.size()))
+    return false;
+  for (std::size_t i = 0; i < a.orders.size(); ++i)
+    if (!(a.orders[i] == b.orders[i])) return false;
+  return detail::unknown_lists_equal(a.unknown_fields, b.unknown_fields);
+}
+
+// ---- suggestedOrgDetails ----------------------------------------------------------------------
+
+template <class S1, class S2>
+constexpr bool operator==(const basic_org_match<S1>& a, const basic_org_match<S2>& b) noexcept {
+  using detail::opt_eq;
+  return a.index == b.index && opt_eq(a.organization_name, b.organization_name) &&
+         opt_eq(a.street_address, b.street_address) && opt_eq(a.locality_name, b.locality_name) &&
+         opt_eq(a.state_or_province_name, b.state_or_province_name) &&
+         opt_eq(a.postal_code, b.postal_code) && opt_eq(a.country_name, b.country_name) &&
+         opt_eq(a.duns_number, b.duns_number) && opt_eq(a.telephone_number, b.telephone_number);
+}
+
+template <class S>
+constexpr org_status basic_org_details<S>::status_kind() const noexcept {
+  if (!status) return org_status::missing;
+  for (const org_status s : {org_status::found, org_status::not_found,
+                             org_status::not_yet_completed, org_status::not_applicable})
+    if (detail::str_eq(*status, wire_name(s))) return s;
+  return org_status::other;
+}
+
+template <class S>
+constexpr unknown_fields_view<basic_org_unknown_field<S>> basic_org_details<S>::unknown_fields_of(
+    std::uint32_t match) const noexcept {
+  return {std::span<const basic_org_unknown_field<S>>(unknown_fields), match};
+}
+
+template <class S1, class S2>
+constexpr bool operator==(const basic_org_details<S1>& a, const basic_org_details<S2>& b) noexcept {
+  if (!detail::opt_eq(a.status, b.status) || a.matches.size() != b.matches.size()) return false;
+  for (std::size_t i = 0; i < a.matches.size(); ++i)
+    if (!(a.matches[i] == b.matches[i])) return false;
+  return detail::unknown_lists_equal(a.unknown_fields, b.unknown_fields);
+}
+
+}  // namespace gdos

@@ -1,0 +1,172 @@
+/// @file write_response.hpp
+/// @brief Layer 3, writing: a reply (or a suggestedOrgDetails list) as the body a server sends,
+/// for servers, mocks and tests; and the check that a reply built by hand reads back as written.
+///
+/// The writers take any reply of gdos/response_model.hpp: a parsed one (its encoded_views
+/// already in serialized form are copied as they are) or one built from plain strings (a
+/// decoded_response, whose strings are encoded here). Like every gdos encoder they size first
+/// and write into caller memory, never truncating silently, or return a new std::string.
+///
+/// `parse_response(write_response(r)) == r` holds for every reply the parsers return. A reply
+/// built by hand can break it (an unknown field named like a known one would come back as that
+/// field); validate() says whether it holds, and if not, which rule breaks where.
+#pragma once
+
+#include <gdos/common.hpp>
+#include <gdos/config.hpp>
+#include <gdos/form.hpp>
+#include <gdos/response_model.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace gdos {
+
+// ---- writing --------------------------------------------------------------------------------
+
+/// Writes `r` as a reply body: `errorCode`, the error fields, the top-level unknown fields, then
+/// each order's fields, unknown fields and certificates (each with its unknown fields). Plain
+/// strings (decoded_response) are encoded; encoded_views already in serialized form are copied
+/// as they are, others are re-encoded from their decoded text. Writes nothing unless all of it
+/// fits in `dest`; the result's size is what the whole body needs (see form::write_result).
+///
+/// parse_response(write(r)) == r holds for every reply the parsers return, and for built ones
+/// that look like them: orders and certificates with ascending unique indices (1 to
+/// max_index), each with at least one field; unknown fields that belong to existing orders and
+/// certificates, whose names are not known names of their level, and, at the top and order
+/// level, do not start with an index prefix (`digits_`). validate() checks a reply built by
+/// hand against these rules and the parser's limits, and says which rule it breaks where.
+template <response_string S>
+[[nodiscard]] constexpr form::write_result write_response(const basic_response<S>& r,
+                                                          std::span<char> dest) noexcept;
+
+/// write_response() into a new std::string. Only std::bad_alloc can escape.
+template <response_string S>
+[[nodiscard]] constexpr std::string write_response(const basic_response<S>& r);
+
+/// Writes a suggestedOrgDetails list (`Status`, un-indexed unknown fields, then each match's
+/// `N_` fields and unknown fields), the inner list that goes, encoded once more by
+/// write_response(), into an order's suggested_org_details. Writes nothing unless all of it
+/// fits. parse_org_details(write(d)) == d under the same conditions as write_response().
+template <response_string S>
+[[nodiscard]] constexpr form::write_result write_org_details(const basic_org_details<S>& d,
+                                                             std::span<char> dest) noexcept;
+
+/// write_org_details() into a new std::string. Only std::bad_alloc can escape.
+template <response_string S>
+[[nodiscard]] constexpr std::string write_org_details(const basic_org_details<S>& d);
+
+/// An error reply: `errorCode=code&errorMessage=message[&errorItem=item]`, ready for
+/// write_response(). The views must outlive the result.
+[[nodiscard]] constexpr decoded_response make_error_response(
+    api_code code, std::string_view message GDOS_LIFETIMEBOUND,
+    std::optional<std::string_view> item = std::nullopt) noexcept;
+
+// ---- checking a reply before writing it ----------------------------------------------------
+
+/// The first reason validate() finds why write_response() (or write_org_details()) would not
+/// give back, once parsed with the same options, what it was given.
+enum class write_errc : std::uint8_t {
+  /// Nothing: the text written parses back to an equal reply.
+  ok = 0,
+  /// An order, certificate or match index is 0 (indices start at 1).
+  index_zero,
+  /// An index over parse_options::max_index.
+  index_too_large,
+  /// Orders, an order's certificates or the matches out of strictly ascending index order (a
+  /// repeated index included).
+  not_ascending,
+  /// More orders than parse_options::max_orders.
+  too_many_orders,
+  /// More certificates in one order than parse_options::max_certificates.
+  too_many_certificates,
+  /// More matches than parse_options::max_org_matches.
+  too_many_matches,
+  /// An unknown field of an order, certificate or match that is not there (or of certificate
+  /// Y of order 0).
+  orphan_field,
+  /// An unknown field of the top or order level (or an un-indexed one of a suggestedOrgDetails
+  /// list) whose name starts like an index, `[+-]digits_`: it would come back one level down,
+  /// or as an index error.
+  indexed_name,
+  /// An unknown field named like a known field of its level: it would come back as that field.
+  known_name,
+  /// An order, certificate or match without a single field, known or unknown: nothing of it
+  /// would be written.
+  empty,
+  /// An unknown field named like an earlier one of its level (decoded).
+  duplicate_name,
+  /// strict: a suggestedOrgDetails list without `Status`.
+  missing_status,
+  /// More `name=value` pieces than parse_options::max_fields.
+  too_many_fields,
+  /// The text would be longer than parse_options::max_body_size.
+  body_too_large,
+};
+
+/// A short English description of `e`.
+[[nodiscard]] constexpr std::string_view to_string(write_errc e) noexcept;
+
+/// Outcome of validate(): the first problem found, and where.
+struct write_check {
+  /// Marks "no unknown field concerned" in `unknown_field`.
+  static constexpr std::size_t npos = static_cast<std::size_t>(-1);
+
+  write_errc ec = write_errc::ok;  ///< What is wrong; write_errc::ok when nothing is.
+  /// The order (X) concerned, or the match (N) in a suggestedOrgDetails list; 0 for none.
+  std::uint32_t x = 0;
+  std::uint32_t y = 0;  ///< The certificate (Y) of order `x` concerned; 0 for none.
+  /// Position in `unknown_fields` of the unknown field concerned; npos when none is.
+  std::size_t unknown_field = npos;
+
+  /// True when the reply can be written and read back.
+  constexpr explicit operator bool() const noexcept { return ec == write_errc::ok; }
+  /// Member-wise equality.
+  friend constexpr bool operator==(const write_check&, const write_check&) = default;
+};
+
+/// Checks that write_response(r) parses back, with the same options, to a reply equal to `r`:
+/// what the writer takes for granted in a reply built by hand. In strict mode (the default) the
+/// answer is exact: `parse_response(write_response(r), options)` succeeds and equals `r` exactly
+/// when validate() says ok; in lenient mode an ok is still a promise.
+///
+/// The rules, checked in this order, the first broken one reported (see write_errc):
+/// 1. orders, then each order's certificates: indices 1 to max_index, strictly ascending, at
+///    most max_orders orders and max_certificates certificates per order;
+/// 2. each unknown field, in list order: its order and certificate exist (0 for the levels
+///    above); at the top and order levels its name does not start with an index prefix; its
+///    name is not a known name of its level;
+/// 3. each order and certificate has a field (a certificate or an unknown field counts);
+/// 4. no two unknown fields of one level share a name (decoded);
+/// 5. at most max_fields fields, and at most max_body_size bytes of text.
+///
+/// Allocates a little scratch memory for rules 3 and 4; only std::bad_alloc can escape.
+template <response_string S>
+[[nodiscard]] constexpr write_check validate(const basic_response<S>& r,
+                                             const parse_options& options = {});
+
+/// Checks that write_org_details(d) parses back, with parse_org_details() and the same
+/// options, to a list equal to `d`; exact in strict mode, as validate() of a reply is.
+///
+/// The rules, checked in this order, the first broken one reported (see write_errc):
+/// 1. strict: `Status` is there;
+/// 2. matches: indices 1 to max_index, strictly ascending, at most max_org_matches;
+/// 3. each unknown field, in list order: its match exists (0: un-indexed); an un-indexed name
+///    does not start with an index prefix; the name is not a known name (for an un-indexed
+///    field, `Status` or a match field, which would go to match 1);
+/// 4. each match has a field (an unknown field counts);
+/// 5. no two unknown fields of one match (or two un-indexed ones) share a name (decoded);
+/// 6. at most max_fields fields, and at most max_body_size bytes of text.
+///
+/// Allocates a little scratch memory for rules 4 and 5; only std::bad_alloc can escape.
+template <response_string S>
+[[nodiscard]] constexpr write_check validate(const basic_org_details<S>& d,
+                                             const parse_options& options = {});
+
+}  // namespace gdos
+
+#include <gdos/impl/write_response.hpp>
