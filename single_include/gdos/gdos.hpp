@@ -20,7 +20,12 @@
 
 // ---- begin gdos/config.hpp ----
 /// @file config.hpp
-/// @brief Compiler feature macros shared by every gdos header.
+/// @brief Compiler feature macros shared by every gdos header, and the development checks.
+///
+/// Two macros are for users: GDOS_LIFETIMEBOUND (it documents which argument a returned view
+/// points into) and GDOS_DEVELOPMENT_CHECKS (define it to 1 to turn the library's internal
+/// assertions on). The `GDOS_DETAIL_*` macros are the parsers' code-generation hints, kept here
+/// so that every header agrees on them; they are not part of the API.
 
 // ---- begin gdos/version.hpp ----
 /// @file version.hpp
@@ -53,17 +58,66 @@
 #define GDOS_LIFETIMEBOUND
 #endif
 
-// Branch hints for the parsers' hot loops.
-#if defined(__GNUC__) || defined(__clang__)
-/// Tells the compiler that `x` is usually true (a hint for hot loops, no effect on meaning).
-#define GDOS_LIKELY(x) (__builtin_expect(!!(x), 1))
-/// Tells the compiler that `x` is usually false (a hint for hot loops, no effect on meaning).
-#define GDOS_UNLIKELY(x) (__builtin_expect(!!(x), 0))
+// ---- development checks ---------------------------------------------------------------------
+
+#ifndef GDOS_DEVELOPMENT_CHECKS
+/// 1 turns on GDOS_ASSERT, the checks of the library's internal preconditions (a destination
+/// sized by the matching size function, a pointer that must not be at the end, ...). Off (0)
+/// unless defined: gdos' own sanitizer and fuzz builds define it to 1. A failed check prints
+/// the condition and its place on stderr and aborts; in a constant expression it is a compile
+/// error. Checks cost run time, never change a result, and need `<cstdio>` and `<cstdlib>`.
+#define GDOS_DEVELOPMENT_CHECKS 0
+#endif
+
+#if GDOS_DEVELOPMENT_CHECKS
+#include <cstdio>
+#include <cstdlib>
+
+namespace gdos::detail {
+// Deliberately not constexpr: reaching it during constant evaluation makes the expression
+// non-constant, so a broken precondition in a static_assert is a compile error.
+[[noreturn]] inline void assert_failed(const char* condition, const char* file, int line) noexcept {
+  std::fprintf(stderr, "%s:%d: gdos development check failed: %s\n", file, line, condition);
+  std::abort();
+}
+}  // namespace gdos::detail
+
+/// Checks an internal precondition when GDOS_DEVELOPMENT_CHECKS is 1; does nothing (and does not
+/// evaluate `cond`) otherwise. Usable in constexpr functions.
+#define GDOS_ASSERT(cond) \
+  ((cond) ? static_cast<void>(0) : ::gdos::detail::assert_failed(#cond, __FILE__, __LINE__))
 #else
-/// `x` itself: this compiler takes no branch hints.
-#define GDOS_LIKELY(x) (x)
-/// `x` itself: this compiler takes no branch hints.
-#define GDOS_UNLIKELY(x) (x)
+/// Checks an internal precondition when GDOS_DEVELOPMENT_CHECKS is 1; does nothing (and does not
+/// evaluate `cond`) otherwise. Usable in constexpr functions.
+#define GDOS_ASSERT(cond) static_cast<void>(0)
+#endif
+
+// ---- code-generation hints for the parsers (not API) ----------------------------------------
+
+#if defined(__GNUC__) || defined(__clang__)
+// `x` is usually true: a hint for the parsers' hot loops, no effect on meaning.
+#define GDOS_DETAIL_LIKELY(x) (__builtin_expect(!!(x), 1))
+// Inlining forced for the small helpers of the parser's hot loop, which the compilers otherwise
+// leave as calls in a large unit (bench/README.md, Response parsing).
+#define GDOS_DETAIL_ALWAYS_INLINE [[gnu::always_inline]] inline
+// Rare paths of the parsers (errors, out-of-order keys, duplicates, escaped keys): kept out of
+// line and optimized for size, so that they are compiled once, small, and never inlined into the
+// hot loop. This is for the compile time of a unit that calls a parser (bench/README.md, Compile
+// time); run time is unchanged because these paths do not run on usual replies.
+#define GDOS_DETAIL_COLD [[gnu::cold, gnu::noinline]]
+#else
+#define GDOS_DETAIL_LIKELY(x) (x)
+#define GDOS_DETAIL_ALWAYS_INLINE inline
+#define GDOS_DETAIL_COLD
+#endif
+
+// 1 when the parsers may scan 16 bytes at a time with SSE2 (every x86-64 target has it); 0 with
+// GDOS_NO_SIMD defined or elsewhere, where they use memchr and byte loops with the same results.
+// The header that uses SSE2 includes <emmintrin.h> itself, so other headers do not pay for it.
+#if defined(__SSE2__) && !defined(GDOS_NO_SIMD)
+#define GDOS_DETAIL_SSE2 1
+#else
+#define GDOS_DETAIL_SSE2 0
 #endif
 // ---- end gdos/config.hpp ----
 
@@ -1076,57 +1130,70 @@ struct utf8_step {
 /// Errors are values: parsers return `result<T, parse_error>` and never throw; the functions
 /// that fill `std::vector`s can let only `std::bad_alloc` escape, and are the only ones not
 /// marked `noexcept`. Everything is `constexpr`.
+///
+/// This header is the layer's umbrella; its parts can be included alone:
+/// - gdos/response_model.hpp: the reply types, the parse options and errors;
+/// - gdos/parse_response.hpp: the parsers (the model and the parsers, nothing else);
+/// - gdos/write_response.hpp: the writers and the round-trip check.
 
-#include <algorithm>
-#include <array>
-#include <bit>
+// ---- begin gdos/parse_response.hpp ----
+/// @file parse_response.hpp
+/// @brief Layer 3, parsing: a GetDetailedOrderStatus reply body, or a suggestedOrgDetails list,
+/// into the types of gdos/response_model.hpp, without copying.
+///
+/// Two ways to read the same text:
+/// - parse_response() and parse_org_details() leave the text as it is; the result's strings
+///   are form::encoded_view's into it, decoded on demand (a caller pays only for what it reads);
+/// - parse_response_in_place() and parse_org_details_in_place() decode every key and value in
+///   the caller's mutable buffer first; the result's strings are plain std::string_view's.
+///
+/// Either way the result owns no text: it is valid as long as the text it was parsed from.
+/// Errors are values (`result<T, parse_error>`): a typed code (response_errc), the byte offset
+/// and the offending key; nothing half-filled is ever returned. Memory grows with the number of
+/// distinct orders, certificates, matches and unknown fields, never with the value of an index;
+/// every count and size has a limit in parse_options, with safe defaults. The parsers are
+/// `constexpr` and throw nothing but `std::bad_alloc` (from filling the vectors).
+///
+/// @note Each parser is a function template whose only template parameter, `Lazy`, callers
+/// leave defaulted. It makes a translation unit instantiate a parser when it calls it, not
+/// whenever it includes this header: a parser is a sizable instantiation (bench/README.md,
+/// Compile time). The parameter is passed on to the implementation so that the call in the body
+/// depends on it, because clang instantiates a constexpr function named in a non-dependent call
+/// as soon as it reads the template's body.
+
+// ---- begin gdos/response_model.hpp ----
+/// @file response_model.hpp
+/// @brief Layer 3, the model: a GetDetailedOrderStatus reply as typed orders, certificates,
+/// progress statuses and suggestedOrgDetails lists, with the options and errors of the parsers.
+///
+/// Every reply type is a template on its string type S, which says who owns the text:
+/// - `form::encoded_view` (the aliases `response`, `order`, `certificate`, `org_details`, ...):
+///   raw views into the parsed body, decoded on demand; what parse_response() returns;
+/// - `std::string_view` (the `decoded_*` aliases): plain text; what the in-place parsers return,
+///   and the natural type to build a reply from plain strings for write_response().
+///
+/// Either way the reply owns no text: its strings live as long as the text they view. Optional
+/// members are `std::nullopt` when the field was absent. Fields this version does not know are
+/// kept, with the order and certificate (or match) they belong to, in `unknown_fields`.
+///
+/// Equality (`==`) compares decoded text, so a parsed reply equals the reply it was written from
+/// whatever its string types. Everything here is `constexpr`; only parse_error::message() and
+/// the functions that fill vectors allocate.
+
 #include <chrono>
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
-#include <cstring>
 #include <iterator>
-#include <limits>
-#include <memory>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
-#include <type_traits>
-#include <utility>
 #include <vector>
-
-// Inlining hint for the parser's hot loop, which the compilers otherwise leave as calls.
-#if defined(__GNUC__) || defined(__clang__)
-#define GDOS_DETAIL_ALWAYS_INLINE [[gnu::always_inline]] inline
-#else
-#define GDOS_DETAIL_ALWAYS_INLINE inline
-#endif
-
-// Rare paths of the parsers (errors, out-of-order keys, duplicates, escaped keys): kept out of
-// line and optimized for size, so that they are compiled once, small, and never inlined into
-// the hot loop. This is for the compile time of a unit that calls a parser (bench/README.md,
-// Compile time); run time is unchanged because these paths do not run on usual replies.
-#if defined(__GNUC__) || defined(__clang__)
-#define GDOS_DETAIL_COLD [[gnu::cold, gnu::noinline]]
-#else
-#define GDOS_DETAIL_COLD
-#endif
-
-// The parser scans for '&' 16 bytes at a time with SSE2 where the target has it (every x86-64);
-// elsewhere, or with GDOS_NO_SIMD defined, it uses memchr and byte loops, with the same results.
-#if defined(__SSE2__) && !defined(GDOS_NO_SIMD)
-#include <emmintrin.h>
-#define GDOS_DETAIL_SSE2 1
-#else
-#define GDOS_DETAIL_SSE2 0
-#endif
 
 namespace gdos {
 
-// =============================================================================================
-// Vocabulary
-// =============================================================================================
+// ---- progress and org statuses --------------------------------------------------------------
 
 /// One of a certificate's six progress fields (`csrStatus`, `dcvStatus`, `ovCallBackStatus`,
 /// `organizationValidationStatus`, `freeDVUPStatus`, `evClickThroughStatus`). Like api_code,
@@ -1139,25 +1206,10 @@ enum class progress_status : std::int32_t {
 };
 
 /// True for the four documented progress values.
-[[nodiscard]] constexpr bool is_known(progress_status s) noexcept {
-  const auto v = static_cast<std::int32_t>(s);
-  return v >= -1 && v <= 2;
-}
+[[nodiscard]] constexpr bool is_known(progress_status s) noexcept;
 
 /// The identifier of `s` ("not_required", ...), or "unknown" for other values.
-[[nodiscard]] constexpr std::string_view to_string(progress_status s) noexcept {
-  switch (s) {
-    case progress_status::not_required:
-      return "not_required";
-    case progress_status::not_completed:
-      return "not_completed";
-    case progress_status::completed:
-      return "completed";
-    case progress_status::in_progress:
-      return "in_progress";
-  }
-  return "unknown";
-}
+[[nodiscard]] constexpr std::string_view to_string(progress_status s) noexcept;
 
 /// The integer the server sent for `s`.
 [[nodiscard]] constexpr std::int32_t to_int(progress_status s) noexcept {
@@ -1175,45 +1227,12 @@ enum class org_status : std::uint8_t {
 };
 
 /// The identifier of `s` ("found", "not_found", ...).
-[[nodiscard]] constexpr std::string_view to_string(org_status s) noexcept {
-  switch (s) {
-    case org_status::missing:
-      return "missing";
-    case org_status::found:
-      return "found";
-    case org_status::not_found:
-      return "not_found";
-    case org_status::not_yet_completed:
-      return "not_yet_completed";
-    case org_status::not_applicable:
-      return "not_applicable";
-    case org_status::other:
-      return "other";
-  }
-  return "other";
-}
+[[nodiscard]] constexpr std::string_view to_string(org_status s) noexcept;
 
 /// The text the API sends for `s` ("Found", "NotFound", ...); empty for missing and other.
-[[nodiscard]] constexpr std::string_view wire_name(org_status s) noexcept {
-  switch (s) {
-    case org_status::found:
-      return "Found";
-    case org_status::not_found:
-      return "NotFound";
-    case org_status::not_yet_completed:
-      return "NotYetCompleted";
-    case org_status::not_applicable:
-      return "NotApplicable";
-    case org_status::missing:
-    case org_status::other:
-      break;
-  }
-  return {};
-}
+[[nodiscard]] constexpr std::string_view wire_name(org_status s) noexcept;
 
-// =============================================================================================
-// Options and errors
-// =============================================================================================
+// ---- options and errors ---------------------------------------------------------------------
 
 /// How a parser treats input that is well-formed url-encoding but not a well-formed reply.
 enum class parse_mode : std::uint8_t {
@@ -1264,7 +1283,346 @@ enum class response_errc : std::uint8_t {
 };
 
 /// A short English description of `e`.
-[[nodiscard]] constexpr std::string_view to_string(response_errc e) noexcept {
+[[nodiscard]] constexpr std::string_view to_string(response_errc e) noexcept;
+
+/// A refused reply: what, where, and which key.
+struct parse_error {
+  response_errc code = response_errc::ok;  ///< What went wrong.
+  /// Byte offset in the parsed text of the offending field's key (0 for errors about the whole
+  /// body, parse_options::max_body_size for body_too_large).
+  std::size_t offset = 0;
+  /// The offending key, a view into the parsed text (raw; decoded in place by the in-place
+  /// parsers). For a duplicate unknown field found after the body was read, its name after the
+  /// index prefix. Empty for errors about the whole body.
+  std::string_view key{};
+  api_code legacy_code = api_code::success;  ///< legacy_format: the code on the first line.
+  std::string_view legacy_message{};         ///< legacy_format: the second line (a view).
+
+  /// True when there is an error.
+  constexpr explicit operator bool() const noexcept { return code != response_errc::ok; }
+  /// Member-wise equality (the views compare as text).
+  friend constexpr bool operator==(const parse_error&, const parse_error&) = default;
+
+  /// A one-line English message: the description, the key (non-printable bytes shown as `?`,
+  /// at most 64 of them) and the offset; for legacy_format, the code and message.
+  [[nodiscard]] std::string message() const;
+};
+
+// ---- unknown fields -------------------------------------------------------------------------
+
+/// The string types a reply can hold: `form::encoded_view` (raw text, decoded on demand) or
+/// `std::string_view` (plain text, already decoded).
+template <class S>
+concept response_string = std::same_as<S, form::encoded_view> || std::same_as<S, std::string_view>;
+
+/// A field this version does not know, kept with the order and certificate it belongs to.
+///
+/// `order` is X and `certificate` is Y of an `X_Y_name` key; 0 means "not inside one": a
+/// top-level field has both 0, an order's field has certificate 0. `name` is the key after its
+/// index prefix (the whole key at the top level). The strings live as long as the parsed text.
+template <class S>
+struct basic_unknown_field {
+  std::uint32_t order = 0;        ///< X, or 0 for a top-level field.
+  std::uint32_t certificate = 0;  ///< Y, or 0 for a top-level or order field.
+  S name{};                       ///< The name after the `X_` / `X_Y_` prefix.
+  S value{};                      ///< The value.
+};
+
+/// Field-wise equality; strings compare decoded.
+template <class S1, class S2>
+[[nodiscard]] constexpr bool operator==(const basic_unknown_field<S1>& a,
+                                        const basic_unknown_field<S2>& b) noexcept;
+
+/// A field of a suggestedOrgDetails list that this version does not know. `match` is N of an
+/// `N_name` key, 0 for an un-indexed name.
+template <class S>
+struct basic_org_unknown_field {
+  std::uint32_t match = 0;  ///< N, or 0 when the key has no index.
+  S name{};                 ///< The name after the `N_` prefix.
+  S value{};                ///< The value.
+};
+
+/// Field-wise equality; strings compare decoded.
+template <class S1, class S2>
+[[nodiscard]] constexpr bool operator==(const basic_org_unknown_field<S1>& a,
+                                        const basic_org_unknown_field<S2>& b) noexcept;
+
+/// The unknown fields of one level (the top level, an order, a certificate, a match), in the
+/// order they were met: a filtering forward range over a list of unknown fields. It allocates
+/// nothing and lives as long as the list it views (do not modify the list meanwhile).
+template <class U>
+class unknown_fields_view {
+ public:
+  /// Forward iterator yielding `const U&`: the fields of the level, in list order.
+  class iterator;
+
+  /// An empty range.
+  constexpr unknown_fields_view() noexcept = default;
+  /// The fields of `all` whose level is `tag`: `(order << 32) | certificate` for reply fields,
+  /// the match index for suggestedOrgDetails fields.
+  constexpr unknown_fields_view(std::span<const U> all GDOS_LIFETIMEBOUND,
+                                std::uint64_t tag) noexcept
+      : all_(all), tag_(tag) {}
+
+  /// The first field of the level.
+  [[nodiscard]] constexpr iterator begin() const noexcept;
+  /// Past the last field of the level.
+  [[nodiscard]] constexpr iterator end() const noexcept;
+  /// True when the level has no unknown field.
+  [[nodiscard]] constexpr bool empty() const noexcept;
+
+ private:
+  std::span<const U> all_{};
+  std::uint64_t tag_ = 0;
+};
+
+// ---- dates ----------------------------------------------------------------------------------
+
+/// Parses `YYYY-MM-DD HH:MM` or `YYYY-MM-DD HH:MM:SS` (decoded text, as in orderDateTime).
+/// The API gives no time zone, so none is invented: the result is a `local_seconds`, a time of
+/// day on a calendar date. Returns nullopt for any other shape or an impossible date or time.
+[[nodiscard]] constexpr std::optional<std::chrono::local_seconds> parse_date_time(
+    std::string_view text) noexcept;
+
+/// parse_date_time() of the decoded text of `text` (`2025-06-11+11%3A57` as sent).
+[[nodiscard]] constexpr std::optional<std::chrono::local_seconds> parse_date_time(
+    const form::encoded_view& text) noexcept;
+
+// ---- the reply ------------------------------------------------------------------------------
+
+/// Certificate Y of an order (`X_Y_` fields). Absent fields are nullopt; strings live as long
+/// as the parsed text.
+template <class S>
+struct basic_certificate {
+  std::uint32_t index = 0;                            ///< Y, 1-based.
+  std::optional<S> serial_number;                     ///< `serialNumber` (hex).
+  std::optional<S> object_type;                       ///< `objectType`.
+  std::optional<S> fqdn;                              ///< `FQDN`.
+  std::optional<S> status;                            ///< `certificateStatus`.
+  std::optional<S> status_reason;                     ///< `certificateStatusReason`.
+  std::optional<progress_status> csr_status;          ///< `csrStatus`.
+  std::optional<progress_status> dcv_status;          ///< `dcvStatus`.
+  std::optional<progress_status> ov_callback_status;  ///< `ovCallBackStatus`.
+  std::optional<progress_status>
+      organization_validation_status;                      ///< `organizationValidationStatus`.
+  std::optional<progress_status> free_dvup_status;         ///< `freeDVUPStatus`.
+  std::optional<progress_status> ev_click_through_status;  ///< `evClickThroughStatus`.
+};
+
+/// Field-wise equality; strings compare decoded.
+template <class S1, class S2>
+[[nodiscard]] constexpr bool operator==(const basic_certificate<S1>& a,
+                                        const basic_certificate<S2>& b) noexcept;
+
+/// Order X of a reply (`X_` fields) with its certificates in ascending index order.
+template <class S>
+struct basic_order {
+  std::uint32_t index = 0;             ///< X, 1-based.
+  std::optional<std::int64_t> number;  ///< `orderNumber`.
+  std::optional<S> date_time;          ///< `orderDateTime`, raw (see local_time()).
+  std::optional<S> status;             ///< `orderStatus`.
+  std::optional<S> status_reason;      ///< `orderStatusReason`.
+  /// `suggestedOrgDetails`: once decoded, a url-encoded list for parse_org_details().
+  std::optional<S> suggested_org_details;
+  std::vector<basic_certificate<S>> certificates;  ///< In ascending index order.
+
+  /// date_time parsed by parse_date_time(); nullopt when absent or not of that shape.
+  [[nodiscard]] constexpr std::optional<std::chrono::local_seconds> local_time() const noexcept;
+
+  /// The certificate with index `y`, or nullptr. Valid until `certificates` changes.
+  [[nodiscard]] constexpr const basic_certificate<S>* find_certificate(
+      std::uint32_t y) const noexcept;
+};
+
+/// Field-wise equality; strings compare decoded.
+template <class S1, class S2>
+[[nodiscard]] constexpr bool operator==(const basic_order<S1>& a,
+                                        const basic_order<S2>& b) noexcept;
+
+/// A GetDetailedOrderStatus reply.
+///
+/// From parse_response() its strings are encoded_views into the body (S = form::encoded_view,
+/// alias `response`); from parse_response_in_place() plain views into the decoded buffer
+/// (S = std::string_view, alias `decoded_response`, also the natural type to build a reply
+/// from plain strings for write_response()). Orders are in ascending index order.
+template <class S>
+struct basic_response {
+  api_code error_code = api_code::success;  ///< `errorCode`; any integer is kept.
+  std::optional<S> error_message;           ///< `errorMessage` (sent when errorCode != 0).
+  std::optional<S> error_item;              ///< `errorItem` (the argument in question).
+  std::optional<S> error_detail;            ///< `errorDetail`.
+  std::vector<basic_order<S>> orders;       ///< In ascending index order.
+  /// Every field this version does not know, of every level, each tagged with its order and
+  /// certificate index (see basic_unknown_field). Within a level they are in body order; use
+  /// unknown_fields_of() to walk one level.
+  std::vector<basic_unknown_field<S>> unknown_fields;
+
+  /// True when errorCode is 0.
+  [[nodiscard]] constexpr bool ok() const noexcept { return error_code == api_code::success; }
+
+  /// The order with index `x`, or nullptr. Valid until `orders` changes.
+  [[nodiscard]] constexpr const basic_order<S>* find_order(std::uint32_t x) const noexcept;
+
+  /// The unknown fields of one level, in body order: the top level by default, order X's own
+  /// with `unknown_fields_of(X)`, certificate Y's of order X with `unknown_fields_of(X, Y)`.
+  /// Walks the whole list (linear time). Valid until `unknown_fields` changes.
+  [[nodiscard]] constexpr unknown_fields_view<basic_unknown_field<S>> unknown_fields_of(
+      std::uint32_t order = 0, std::uint32_t certificate = 0) const noexcept;
+};
+
+/// Decoded equality: error fields, orders and certificates, and unknown fields compared level
+/// by level (their order within a level matters, their interleaving across levels does not).
+template <class S1, class S2>
+[[nodiscard]] constexpr bool operator==(const basic_response<S1>& a,
+                                        const basic_response<S2>& b) noexcept;
+
+/// A reply whose strings are raw views into the body, decoded on demand.
+using response = basic_response<form::encoded_view>;
+/// A reply whose strings are plain (decoded) text.
+using decoded_response = basic_response<std::string_view>;
+/// An order of a `response`.
+using order = basic_order<form::encoded_view>;
+/// An order of a `decoded_response`.
+using decoded_order = basic_order<std::string_view>;
+/// A certificate of a `response`.
+using certificate = basic_certificate<form::encoded_view>;
+/// A certificate of a `decoded_response`.
+using decoded_certificate = basic_certificate<std::string_view>;
+/// An unknown field of a `response`.
+using unknown_field = basic_unknown_field<form::encoded_view>;
+/// An unknown field of a `decoded_response`.
+using decoded_unknown_field = basic_unknown_field<std::string_view>;
+
+// ---- suggestedOrgDetails --------------------------------------------------------------------
+
+/// One organization of a suggestedOrgDetails list (`N_` fields; un-indexed names are match 1).
+template <class S>
+struct basic_org_match {
+  std::uint32_t index = 0;                  ///< N, 1-based.
+  std::optional<S> organization_name;       ///< `organizationName`.
+  std::optional<S> street_address;          ///< `streetAddress`.
+  std::optional<S> locality_name;           ///< `localityName`.
+  std::optional<S> state_or_province_name;  ///< `stateOrProvinceName`.
+  std::optional<S> postal_code;             ///< `postalCode`.
+  std::optional<S> country_name;            ///< `countryName` (ISO 3166-1 alpha-2).
+  std::optional<S> duns_number;             ///< `dunsNumber`.
+  std::optional<S> telephone_number;        ///< `telephoneNumber`.
+};
+
+/// Field-wise equality; strings compare decoded.
+template <class S1, class S2>
+[[nodiscard]] constexpr bool operator==(const basic_org_match<S1>& a,
+                                        const basic_org_match<S2>& b) noexcept;
+
+/// A parsed suggestedOrgDetails list. The strings view the text given to parse_org_details()
+/// (or its buffer) and live as long as it does.
+template <class S>
+struct basic_org_details {
+  std::optional<S> status;                  ///< `Status`, as sent (see status_kind()).
+  std::vector<basic_org_match<S>> matches;  ///< In ascending index order.
+  /// Unknown fields of every level, tagged with their match index (0: un-indexed).
+  std::vector<basic_org_unknown_field<S>> unknown_fields;
+
+  /// `status` classified.
+  [[nodiscard]] constexpr org_status status_kind() const noexcept;
+
+  /// The unknown fields of match N (0: the un-indexed ones), in order. Valid until
+  /// `unknown_fields` changes.
+  [[nodiscard]] constexpr unknown_fields_view<basic_org_unknown_field<S>> unknown_fields_of(
+      std::uint32_t match = 0) const noexcept;
+};
+
+/// Decoded equality; unknown fields compared match by match.
+template <class S1, class S2>
+[[nodiscard]] constexpr bool operator==(const basic_org_details<S1>& a,
+                                        const basic_org_details<S2>& b) noexcept;
+
+/// A suggestedOrgDetails list with raw strings.
+using org_details = basic_org_details<form::encoded_view>;
+/// A suggestedOrgDetails list with plain strings.
+using decoded_org_details = basic_org_details<std::string_view>;
+/// A match of an `org_details`.
+using org_match = basic_org_match<form::encoded_view>;
+/// A match of a `decoded_org_details`.
+using decoded_org_match = basic_org_match<std::string_view>;
+
+}  // namespace gdos
+
+// ---- begin gdos/impl/response_model.hpp ----
+/// @file impl/response_model.hpp
+/// @brief The bodies of gdos/response_model.hpp: equality, the names of the enumerators, the
+/// unknown-field iterator, date parsing and lookups. Included at the end of that header.
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace gdos {
+
+// ---- enumerators ------------------------------------------------------------------------------
+
+constexpr bool is_known(progress_status s) noexcept {
+  const auto v = static_cast<std::int32_t>(s);
+  return v >= -1 && v <= 2;
+}
+
+constexpr std::string_view to_string(progress_status s) noexcept {
+  switch (s) {
+    case progress_status::not_required:
+      return "not_required";
+    case progress_status::not_completed:
+      return "not_completed";
+    case progress_status::completed:
+      return "completed";
+    case progress_status::in_progress:
+      return "in_progress";
+  }
+  return "unknown";
+}
+
+constexpr std::string_view to_string(org_status s) noexcept {
+  switch (s) {
+    case org_status::missing:
+      return "missing";
+    case org_status::found:
+      return "found";
+    case org_status::not_found:
+      return "not_found";
+    case org_status::not_yet_completed:
+      return "not_yet_completed";
+    case org_status::not_applicable:
+      return "not_applicable";
+    case org_status::other:
+      return "other";
+  }
+  return "other";
+}
+
+constexpr std::string_view wire_name(org_status s) noexcept {
+  switch (s) {
+    case org_status::found:
+      return "Found";
+    case org_status::not_found:
+      return "NotFound";
+    case org_status::not_yet_completed:
+      return "NotYetCompleted";
+    case org_status::not_applicable:
+      return "NotApplicable";
+    case org_status::missing:
+    case org_status::other:
+      break;
+  }
+  return {};
+}
+
+constexpr std::string_view to_string(response_errc e) noexcept {
   using enum response_errc;
   switch (e) {
     case ok:
@@ -1313,65 +1671,37 @@ enum class response_errc : std::uint8_t {
   return "unknown response error";
 }
 
-/// A refused reply: what, where, and which key.
-struct parse_error {
-  response_errc code = response_errc::ok;  ///< What went wrong.
-  /// Byte offset in the parsed text of the offending field's key (0 for errors about the whole
-  /// body, parse_options::max_body_size for body_too_large).
-  std::size_t offset = 0;
-  /// The offending key, a view into the parsed text (raw; decoded in place by the in-place
-  /// parsers). For a duplicate unknown field found after the body was read, its name after the
-  /// index prefix. Empty for errors about the whole body.
-  std::string_view key{};
-  api_code legacy_code = api_code::success;  ///< legacy_format: the code on the first line.
-  std::string_view legacy_message{};         ///< legacy_format: the second line (a view).
-
-  /// True when there is an error.
-  constexpr explicit operator bool() const noexcept { return code != response_errc::ok; }
-  /// Member-wise equality (the views compare as text).
-  friend constexpr bool operator==(const parse_error&, const parse_error&) = default;
-
-  /// A one-line English message: the description, the key (non-printable bytes shown as `?`,
-  /// at most 64 of them) and the offset; for legacy_format, the code and message.
-  [[nodiscard]] std::string message() const {
-    std::string out(to_string(code));
-    const auto append_text = [&out](std::string_view text) {
-      const std::size_t n = std::min<std::size_t>(text.size(), 64);
-      for (std::size_t i = 0; i < n; ++i) {
-        const auto c = static_cast<unsigned char>(text[i]);
-        out.push_back(c >= 0x20 && c < 0x7f ? static_cast<char>(c) : '?');
-      }
-      if (n < text.size()) out += "...";
-    };
-    if (code == response_errc::legacy_format) {
-      out += ": errorCode ";
-      out += std::to_string(to_int(legacy_code));
-      out += ", \"";
-      append_text(legacy_message);
-      out += '"';
-      return out;
+inline std::string parse_error::message() const {
+  std::string out(to_string(code));
+  const auto append_text = [&out](std::string_view text) {
+    const std::size_t n = std::min<std::size_t>(text.size(), 64);
+    for (std::size_t i = 0; i < n; ++i) {
+      const auto c = static_cast<unsigned char>(text[i]);
+      out.push_back(c >= 0x20 && c < 0x7f ? static_cast<char>(c) : '?');
     }
-    if (!key.empty()) {
-      out += ": '";
-      append_text(key);
-      out += '\'';
-    }
-    if (code != response_errc::ok) {
-      out += " at byte ";
-      out += std::to_string(offset);
-    }
+    if (n < text.size()) out += "...";
+  };
+  if (code == response_errc::legacy_format) {
+    out += ": errorCode ";
+    out += std::to_string(to_int(legacy_code));
+    out += ", \"";
+    append_text(legacy_message);
+    out += '"';
     return out;
   }
-};
+  if (!key.empty()) {
+    out += ": '";
+    append_text(key);
+    out += '\'';
+  }
+  if (code != response_errc::ok) {
+    out += " at byte ";
+    out += std::to_string(offset);
+  }
+  return out;
+}
 
-// =============================================================================================
-// The reply
-// =============================================================================================
-
-/// The string types a reply can hold: `form::encoded_view` (raw text, decoded on demand) or
-/// `std::string_view` (plain text, already decoded).
-template <class S>
-concept response_string = std::same_as<S, form::encoded_view> || std::same_as<S, std::string_view>;
+// ---- comparisons ------------------------------------------------------------------------------
 
 namespace detail {
 
@@ -1430,43 +1760,6 @@ template <class A, class B>
 
 }  // namespace detail
 
-/// A field this version does not know, kept with the order and certificate it belongs to.
-///
-/// `order` is X and `certificate` is Y of an `X_Y_name` key; 0 means "not inside one": a
-/// top-level field has both 0, an order's field has certificate 0. `name` is the key after its
-/// index prefix (the whole key at the top level). The strings live as long as the parsed text.
-template <class S>
-struct basic_unknown_field {
-  std::uint32_t order = 0;        ///< X, or 0 for a top-level field.
-  std::uint32_t certificate = 0;  ///< Y, or 0 for a top-level or order field.
-  S name{};                       ///< The name after the `X_` / `X_Y_` prefix.
-  S value{};                      ///< The value.
-};
-
-/// Field-wise equality; strings compare decoded.
-template <class S1, class S2>
-[[nodiscard]] constexpr bool operator==(const basic_unknown_field<S1>& a,
-                                        const basic_unknown_field<S2>& b) noexcept {
-  return a.order == b.order && a.certificate == b.certificate && detail::str_eq(a.name, b.name) &&
-         detail::str_eq(a.value, b.value);
-}
-
-/// A field of a suggestedOrgDetails list that this version does not know. `match` is N of an
-/// `N_name` key, 0 for an un-indexed name.
-template <class S>
-struct basic_org_unknown_field {
-  std::uint32_t match = 0;  ///< N, or 0 when the key has no index.
-  S name{};                 ///< The name after the `N_` prefix.
-  S value{};                ///< The value.
-};
-
-/// Field-wise equality; strings compare decoded.
-template <class S1, class S2>
-[[nodiscard]] constexpr bool operator==(const basic_org_unknown_field<S1>& a,
-                                        const basic_org_unknown_field<S2>& b) noexcept {
-  return a.match == b.match && detail::str_eq(a.name, b.name) && detail::str_eq(a.value, b.value);
-}
-
 namespace detail {
 
 template <class S>
@@ -1515,87 +1808,86 @@ template <class U1, class U2>
 
 }  // namespace detail
 
-/// The unknown fields of one level (the top level, an order, a certificate, a match), in the
-/// order they were met: a filtering forward range over a list of unknown fields. It allocates
-/// nothing and lives as long as the list it views (do not modify the list meanwhile).
+template <class S1, class S2>
+constexpr bool operator==(const basic_unknown_field<S1>& a,
+                          const basic_unknown_field<S2>& b) noexcept {
+  return a.order == b.order && a.certificate == b.certificate && detail::str_eq(a.name, b.name) &&
+         detail::str_eq(a.value, b.value);
+}
+
+template <class S1, class S2>
+constexpr bool operator==(const basic_org_unknown_field<S1>& a,
+                          const basic_org_unknown_field<S2>& b) noexcept {
+  return a.match == b.match && detail::str_eq(a.name, b.name) && detail::str_eq(a.value, b.value);
+}
+
+// ---- unknown_fields_view ----------------------------------------------------------------------
+
 template <class U>
-class unknown_fields_view {
+class unknown_fields_view<U>::iterator {
  public:
-  /// Forward iterator yielding `const U&`.
-  class iterator {
-   public:
-    using value_type = U;                                 ///< An unknown field.
-    using difference_type = std::ptrdiff_t;               ///< Iterator distance.
-    using reference = const U&;                           ///< What `*it` gives.
-    using pointer = const U*;                             ///< What `it.operator->()` gives.
-    using iterator_category = std::forward_iterator_tag;  ///< A forward iterator.
-    using iterator_concept = std::forward_iterator_tag;   ///< A forward iterator.
+  using value_type = U;                                 ///< An unknown field.
+  using difference_type = std::ptrdiff_t;               ///< Iterator distance.
+  using reference = const U&;                           ///< What `*it` gives.
+  using pointer = const U*;                             ///< What `it.operator->()` gives.
+  using iterator_category = std::forward_iterator_tag;  ///< A forward iterator.
+  using iterator_concept = std::forward_iterator_tag;   ///< A forward iterator.
 
-    /// A singular iterator.
-    constexpr iterator() noexcept = default;
-    /// The current field.
-    [[nodiscard]] constexpr reference operator*() const noexcept { return *p_; }
-    /// The current field.
-    [[nodiscard]] constexpr pointer operator->() const noexcept { return p_; }
-    /// Moves to the next field of the level.
-    constexpr iterator& operator++() noexcept {
-      p_ = skip(p_ + 1);
-      return *this;
-    }
-    /// Moves to the next field of the level; returns the iterator as it was.
-    constexpr iterator operator++(int) noexcept {
-      iterator old = *this;
-      ++*this;
-      return old;
-    }
-    /// True when both point at the same field.
-    friend constexpr bool operator==(const iterator& a, const iterator& b) noexcept {
-      return a.p_ == b.p_;
-    }
-
-   private:
-    friend class unknown_fields_view;
-    constexpr iterator(const U* p, const U* end, std::uint64_t tag) noexcept
-        : p_(p), end_(end), tag_(tag) {
-      p_ = skip(p_);
-    }
-    [[nodiscard]] constexpr const U* skip(const U* p) const noexcept {
-      while (p != end_ && detail::tag_of(*p) != tag_) ++p;
-      return p;
-    }
-    const U* p_ = nullptr;
-    const U* end_ = nullptr;
-    std::uint64_t tag_ = 0;
-  };
-
-  /// An empty range.
-  constexpr unknown_fields_view() noexcept = default;
-  /// The fields of `all` whose level is `tag`: `(order << 32) | certificate` for reply fields,
-  /// the match index for suggestedOrgDetails fields.
-  constexpr unknown_fields_view(std::span<const U> all GDOS_LIFETIMEBOUND,
-                                std::uint64_t tag) noexcept
-      : all_(all), tag_(tag) {}
-
-  /// The first field of the level.
-  [[nodiscard]] constexpr iterator begin() const noexcept {
-    return iterator(all_.data(), all_.data() + all_.size(), tag_);
+  /// A singular iterator.
+  constexpr iterator() noexcept = default;
+  /// The current field.
+  [[nodiscard]] constexpr reference operator*() const noexcept { return *p_; }
+  /// The current field.
+  [[nodiscard]] constexpr pointer operator->() const noexcept { return p_; }
+  /// Moves to the next field of the level.
+  constexpr iterator& operator++() noexcept {
+    p_ = skip(p_ + 1);
+    return *this;
   }
-  /// Past the last field of the level.
-  [[nodiscard]] constexpr iterator end() const noexcept {
-    return iterator(all_.data() + all_.size(), all_.data() + all_.size(), tag_);
+  /// Moves to the next field of the level; returns the iterator as it was.
+  constexpr iterator operator++(int) noexcept {
+    iterator old = *this;
+    ++*this;
+    return old;
   }
-  /// True when the level has no unknown field.
-  [[nodiscard]] constexpr bool empty() const noexcept { return begin() == end(); }
+  /// True when both point at the same field.
+  friend constexpr bool operator==(const iterator& a, const iterator& b) noexcept {
+    return a.p_ == b.p_;
+  }
 
  private:
-  std::span<const U> all_{};
+  friend class unknown_fields_view;
+  constexpr iterator(const U* p, const U* end, std::uint64_t tag) noexcept
+      : p_(p), end_(end), tag_(tag) {
+    p_ = skip(p_);
+  }
+  [[nodiscard]] constexpr const U* skip(const U* p) const noexcept {
+    while (p != end_ && detail::tag_of(*p) != tag_) ++p;
+    return p;
+  }
+  const U* p_ = nullptr;
+  const U* end_ = nullptr;
   std::uint64_t tag_ = 0;
 };
 
-/// Parses `YYYY-MM-DD HH:MM` or `YYYY-MM-DD HH:MM:SS` (decoded text, as in orderDateTime).
-/// The API gives no time zone, so none is invented: the result is a `local_seconds`, a time of
-/// day on a calendar date. Returns nullopt for any other shape or an impossible date or time.
-[[nodiscard]] constexpr std::optional<std::chrono::local_seconds> parse_date_time(
+template <class U>
+constexpr auto unknown_fields_view<U>::begin() const noexcept -> iterator {
+  return iterator(all_.data(), all_.data() + all_.size(), tag_);
+}
+
+template <class U>
+constexpr auto unknown_fields_view<U>::end() const noexcept -> iterator {
+  return iterator(all_.data() + all_.size(), all_.data() + all_.size(), tag_);
+}
+
+template <class U>
+constexpr bool unknown_fields_view<U>::empty() const noexcept {
+  return begin() == end();
+}
+
+// ---- dates ------------------------------------------------------------------------------------
+
+constexpr std::optional<std::chrono::local_seconds> parse_date_time(
     std::string_view text) noexcept {
   if (text.size() != 16 && text.size() != 19) return std::nullopt;
   const auto num = [&text](std::size_t pos, std::size_t len, int& out) {
@@ -1620,8 +1912,7 @@ class unknown_fields_view {
          std::chrono::seconds{s};
 }
 
-/// parse_date_time() of the decoded text of `text` (`2025-06-11+11%3A57` as sent).
-[[nodiscard]] constexpr std::optional<std::chrono::local_seconds> parse_date_time(
+constexpr std::optional<std::chrono::local_seconds> parse_date_time(
     const form::encoded_view& text) noexcept {
   std::array<char, 19> buf{};
   const auto r = text.decode_to(buf);
@@ -1629,29 +1920,10 @@ class unknown_fields_view {
   return parse_date_time(std::string_view(buf.data(), r.size));
 }
 
-/// Certificate Y of an order (`X_Y_` fields). Absent fields are nullopt; strings live as long
-/// as the parsed text.
-template <class S>
-struct basic_certificate {
-  std::uint32_t index = 0;                            ///< Y, 1-based.
-  std::optional<S> serial_number;                     ///< `serialNumber` (hex).
-  std::optional<S> object_type;                       ///< `objectType`.
-  std::optional<S> fqdn;                              ///< `FQDN`.
-  std::optional<S> status;                            ///< `certificateStatus`.
-  std::optional<S> status_reason;                     ///< `certificateStatusReason`.
-  std::optional<progress_status> csr_status;          ///< `csrStatus`.
-  std::optional<progress_status> dcv_status;          ///< `dcvStatus`.
-  std::optional<progress_status> ov_callback_status;  ///< `ovCallBackStatus`.
-  std::optional<progress_status>
-      organization_validation_status;                      ///< `organizationValidationStatus`.
-  std::optional<progress_status> free_dvup_status;         ///< `freeDVUPStatus`.
-  std::optional<progress_status> ev_click_through_status;  ///< `evClickThroughStatus`.
-};
+// ---- the reply --------------------------------------------------------------------------------
 
-/// Field-wise equality; strings compare decoded.
 template <class S1, class S2>
-[[nodiscard]] constexpr bool operator==(const basic_certificate<S1>& a,
-                                        const basic_certificate<S2>& b) noexcept {
+constexpr bool operator==(const basic_certificate<S1>& a, const basic_certificate<S2>& b) noexcept {
   using detail::opt_eq;
   return a.index == b.index && opt_eq(a.serial_number, b.serial_number) &&
          opt_eq(a.object_type, b.object_type) && opt_eq(a.fqdn, b.fqdn) &&
@@ -1663,37 +1935,22 @@ template <class S1, class S2>
          a.ev_click_through_status == b.ev_click_through_status;
 }
 
-/// Order X of a reply (`X_` fields) with its certificates in ascending index order.
 template <class S>
-struct basic_order {
-  std::uint32_t index = 0;             ///< X, 1-based.
-  std::optional<std::int64_t> number;  ///< `orderNumber`.
-  std::optional<S> date_time;          ///< `orderDateTime`, raw (see local_time()).
-  std::optional<S> status;             ///< `orderStatus`.
-  std::optional<S> status_reason;      ///< `orderStatusReason`.
-  /// `suggestedOrgDetails`: once decoded, a url-encoded list for parse_org_details().
-  std::optional<S> suggested_org_details;
-  std::vector<basic_certificate<S>> certificates;  ///< In ascending index order.
+constexpr std::optional<std::chrono::local_seconds> basic_order<S>::local_time() const noexcept {
+  if (!date_time) return std::nullopt;
+  return parse_date_time(*date_time);
+}
 
-  /// date_time parsed by parse_date_time(); nullopt when absent or not of that shape.
-  [[nodiscard]] constexpr std::optional<std::chrono::local_seconds> local_time() const noexcept {
-    if (!date_time) return std::nullopt;
-    return parse_date_time(*date_time);
-  }
+template <class S>
+constexpr const basic_certificate<S>* basic_order<S>::find_certificate(
+    std::uint32_t y) const noexcept {
+  const auto it = std::lower_bound(certificates.begin(), certificates.end(), y,
+                                   [](const auto& c, std::uint32_t v) { return c.index < v; });
+  return it != certificates.end() && it->index == y ? &*it : nullptr;
+}
 
-  /// The certificate with index `y`, or nullptr. Valid until `certificates` changes.
-  [[nodiscard]] constexpr const basic_certificate<S>* find_certificate(
-      std::uint32_t y) const noexcept {
-    const auto it = std::lower_bound(certificates.begin(), certificates.end(), y,
-                                     [](const auto& c, std::uint32_t v) { return c.index < v; });
-    return it != certificates.end() && it->index == y ? &*it : nullptr;
-  }
-};
-
-/// Field-wise equality; strings compare decoded.
 template <class S1, class S2>
-[[nodiscard]] constexpr bool operator==(const basic_order<S1>& a,
-                                        const basic_order<S2>& b) noexcept {
+constexpr bool operator==(const basic_order<S1>& a, const basic_order<S2>& b) noexcept {
   using detail::opt_eq;
   if (!(a.index == b.index && a.number == b.number && opt_eq(a.date_time, b.date_time) &&
         opt_eq(a.status, b.status) && opt_eq(a.status_reason, b.status_reason) &&
@@ -1705,49 +1962,22 @@ template <class S1, class S2>
   return true;
 }
 
-/// A GetDetailedOrderStatus reply.
-///
-/// From parse_response() its strings are encoded_views into the body (S = form::encoded_view,
-/// alias `response`); from parse_response_in_place() plain views into the decoded buffer
-/// (S = std::string_view, alias `decoded_response`, also the natural type to build a reply
-/// from plain strings for write_response()). Orders are in ascending index order.
 template <class S>
-struct basic_response {
-  api_code error_code = api_code::success;  ///< `errorCode`; any integer is kept.
-  std::optional<S> error_message;           ///< `errorMessage` (sent when errorCode != 0).
-  std::optional<S> error_item;              ///< `errorItem` (the argument in question).
-  std::optional<S> error_detail;            ///< `errorDetail`.
-  std::vector<basic_order<S>> orders;       ///< In ascending index order.
-  /// Every field this version does not know, of every level, each tagged with its order and
-  /// certificate index (see basic_unknown_field). Within a level they are in body order; use
-  /// unknown_fields_of() to walk one level.
-  std::vector<basic_unknown_field<S>> unknown_fields;
+constexpr const basic_order<S>* basic_response<S>::find_order(std::uint32_t x) const noexcept {
+  const auto it = std::lower_bound(orders.begin(), orders.end(), x,
+                                   [](const auto& o, std::uint32_t v) { return o.index < v; });
+  return it != orders.end() && it->index == x ? &*it : nullptr;
+}
 
-  /// True when errorCode is 0.
-  [[nodiscard]] constexpr bool ok() const noexcept { return error_code == api_code::success; }
+template <class S>
+constexpr unknown_fields_view<basic_unknown_field<S>> basic_response<S>::unknown_fields_of(
+    std::uint32_t order, std::uint32_t certificate) const noexcept {
+  return {std::span<const basic_unknown_field<S>>(unknown_fields),
+          (static_cast<std::uint64_t>(order) << 32) | certificate};
+}
 
-  /// The order with index `x`, or nullptr. Valid until `orders` changes.
-  [[nodiscard]] constexpr const basic_order<S>* find_order(std::uint32_t x) const noexcept {
-    const auto it = std::lower_bound(orders.begin(), orders.end(), x,
-                                     [](const auto& o, std::uint32_t v) { return o.index < v; });
-    return it != orders.end() && it->index == x ? &*it : nullptr;
-  }
-
-  /// The unknown fields of one level, in body order: the top level by default, order X's own
-  /// with `unknown_fields_of(X)`, certificate Y's of order X with `unknown_fields_of(X, Y)`.
-  /// Walks the whole list (linear time). Valid until `unknown_fields` changes.
-  [[nodiscard]] constexpr unknown_fields_view<basic_unknown_field<S>> unknown_fields_of(
-      std::uint32_t order = 0, std::uint32_t certificate = 0) const noexcept {
-    return {std::span<const basic_unknown_field<S>>(unknown_fields),
-            (static_cast<std::uint64_t>(order) << 32) | certificate};
-  }
-};
-
-/// Decoded equality: error fields, orders and certificates, and unknown fields compared level
-/// by level (their order within a level matters, their interleaving across levels does not).
 template <class S1, class S2>
-[[nodiscard]] constexpr bool operator==(const basic_response<S1>& a,
-                                        const basic_response<S2>& b) noexcept {
+constexpr bool operator==(const basic_response<S1>& a, const basic_response<S2>& b) noexcept {
   using detail::opt_eq;
   if (!(a.error_code == b.error_code && opt_eq(a.error_message, b.error_message) &&
         opt_eq(a.error_item, b.error_item) && opt_eq(a.error_detail, b.error_detail) &&
@@ -1758,45 +1988,10 @@ template <class S1, class S2>
   return detail::unknown_lists_equal(a.unknown_fields, b.unknown_fields);
 }
 
-/// A reply whose strings are raw views into the body, decoded on demand.
-using response = basic_response<form::encoded_view>;
-/// A reply whose strings are plain (decoded) text.
-using decoded_response = basic_response<std::string_view>;
-/// An order of a `response`.
-using order = basic_order<form::encoded_view>;
-/// An order of a `decoded_response`.
-using decoded_order = basic_order<std::string_view>;
-/// A certificate of a `response`.
-using certificate = basic_certificate<form::encoded_view>;
-/// A certificate of a `decoded_response`.
-using decoded_certificate = basic_certificate<std::string_view>;
-/// An unknown field of a `response`.
-using unknown_field = basic_unknown_field<form::encoded_view>;
-/// An unknown field of a `decoded_response`.
-using decoded_unknown_field = basic_unknown_field<std::string_view>;
+// ---- suggestedOrgDetails ----------------------------------------------------------------------
 
-// =============================================================================================
-// suggestedOrgDetails
-// =============================================================================================
-
-/// One organization of a suggestedOrgDetails list (`N_` fields; un-indexed names are match 1).
-template <class S>
-struct basic_org_match {
-  std::uint32_t index = 0;                  ///< N, 1-based.
-  std::optional<S> organization_name;       ///< `organizationName`.
-  std::optional<S> street_address;          ///< `streetAddress`.
-  std::optional<S> locality_name;           ///< `localityName`.
-  std::optional<S> state_or_province_name;  ///< `stateOrProvinceName`.
-  std::optional<S> postal_code;             ///< `postalCode`.
-  std::optional<S> country_name;            ///< `countryName` (ISO 3166-1 alpha-2).
-  std::optional<S> duns_number;             ///< `dunsNumber`.
-  std::optional<S> telephone_number;        ///< `telephoneNumber`.
-};
-
-/// Field-wise equality; strings compare decoded.
 template <class S1, class S2>
-[[nodiscard]] constexpr bool operator==(const basic_org_match<S1>& a,
-                                        const basic_org_match<S2>& b) noexcept {
+constexpr bool operator==(const basic_org_match<S1>& a, const basic_org_match<S2>& b) noexcept {
   using detail::opt_eq;
   return a.index == b.index && opt_eq(a.organization_name, b.organization_name) &&
          opt_eq(a.street_address, b.street_address) && opt_eq(a.locality_name, b.locality_name) &&
@@ -1805,56 +2000,121 @@ template <class S1, class S2>
          opt_eq(a.duns_number, b.duns_number) && opt_eq(a.telephone_number, b.telephone_number);
 }
 
-/// A parsed suggestedOrgDetails list. The strings view the text given to parse_org_details()
-/// (or its buffer) and live as long as it does.
 template <class S>
-struct basic_org_details {
-  std::optional<S> status;                  ///< `Status`, as sent (see status_kind()).
-  std::vector<basic_org_match<S>> matches;  ///< In ascending index order.
-  /// Unknown fields of every level, tagged with their match index (0: un-indexed).
-  std::vector<basic_org_unknown_field<S>> unknown_fields;
+constexpr org_status basic_org_details<S>::status_kind() const noexcept {
+  if (!status) return org_status::missing;
+  for (const org_status s : {org_status::found, org_status::not_found,
+                             org_status::not_yet_completed, org_status::not_applicable})
+    if (detail::str_eq(*status, wire_name(s))) return s;
+  return org_status::other;
+}
 
-  /// `status` classified.
-  [[nodiscard]] constexpr org_status status_kind() const noexcept {
-    if (!status) return org_status::missing;
-    for (const org_status s : {org_status::found, org_status::not_found,
-                               org_status::not_yet_completed, org_status::not_applicable})
-      if (detail::str_eq(*status, wire_name(s))) return s;
-    return org_status::other;
-  }
+template <class S>
+constexpr unknown_fields_view<basic_org_unknown_field<S>> basic_org_details<S>::unknown_fields_of(
+    std::uint32_t match) const noexcept {
+  return {std::span<const basic_org_unknown_field<S>>(unknown_fields), match};
+}
 
-  /// The unknown fields of match N (0: the un-indexed ones), in order. Valid until
-  /// `unknown_fields` changes.
-  [[nodiscard]] constexpr unknown_fields_view<basic_org_unknown_field<S>> unknown_fields_of(
-      std::uint32_t match = 0) const noexcept {
-    return {std::span<const basic_org_unknown_field<S>>(unknown_fields), match};
-  }
-};
-
-/// Decoded equality; unknown fields compared match by match.
 template <class S1, class S2>
-[[nodiscard]] constexpr bool operator==(const basic_org_details<S1>& a,
-                                        const basic_org_details<S2>& b) noexcept {
+constexpr bool operator==(const basic_org_details<S1>& a, const basic_org_details<S2>& b) noexcept {
   if (!detail::opt_eq(a.status, b.status) || a.matches.size() != b.matches.size()) return false;
   for (std::size_t i = 0; i < a.matches.size(); ++i)
     if (!(a.matches[i] == b.matches[i])) return false;
   return detail::unknown_lists_equal(a.unknown_fields, b.unknown_fields);
 }
 
-/// A suggestedOrgDetails list with raw strings.
-using org_details = basic_org_details<form::encoded_view>;
-/// A suggestedOrgDetails list with plain strings.
-using decoded_org_details = basic_org_details<std::string_view>;
-/// A match of an `org_details`.
-using org_match = basic_org_match<form::encoded_view>;
-/// A match of a `decoded_org_details`.
-using decoded_org_match = basic_org_match<std::string_view>;
+}  // namespace gdos
+// ---- end gdos/impl/response_model.hpp ----
+// ---- end gdos/response_model.hpp ----
 
-// =============================================================================================
-// Implementation
-// =============================================================================================
+#include <span>
+#include <string_view>
 
-namespace detail {
+namespace gdos {
+
+/// Parses a GetDetailedOrderStatus reply without copying it.
+///
+/// The strings of the result are views into `body` (decoded on demand: see form::encoded_view)
+/// and live as long as it does. Keys are matched after decoding; integers and progress statuses
+/// are parsed; orders and certificates come in ascending index order whatever order the keys
+/// had; unknown fields are kept (basic_response::unknown_fields). One trailing "\n" or "\r\n"
+/// is ignored. Memory grows with the number of distinct orders, certificates and unknown
+/// fields, never with the value of an index.
+///
+/// Errors (see response_errc): a body over the size limit, empty, in the legacy newline format
+/// (code and message reported), an HTML page, not url-encoded, without errorCode, with an
+/// errorCode that is not an integer, over a limit; in strict mode also duplicate keys, bad
+/// indices and values that do not parse. Only std::bad_alloc can escape.
+template <class Lazy = void>
+[[nodiscard]] constexpr result<response, parse_error> parse_response(
+    std::string_view body GDOS_LIFETIMEBOUND, const parse_options& options = {});
+
+/// Parses a reply held in mutable memory, decoding every key and value in place first, so the
+/// strings of the result are plain text (each decoded exactly once: a `%2541` in the body is
+/// `%41` in the result). The result's views point into `body` and live as long as it does.
+/// The bytes of `body` are changed, also when an error is returned. Allocates only the order,
+/// certificate and unknown-field vectors. Errors as parse_response(); only std::bad_alloc can
+/// escape.
+template <class Lazy = void>
+[[nodiscard]] constexpr result<decoded_response, parse_error> parse_response_in_place(
+    std::span<char> body GDOS_LIFETIMEBOUND, const parse_options& options = {});
+
+/// Parses a suggestedOrgDetails list: `list` is the field's value decoded once (the outer
+/// decoding), which the caller owns, e.g. `std::string list = o.suggested_org_details->decode();`
+/// or a decoded_order's value. The result's strings are encoded_views into `list` (the inner
+/// decoding is done on demand, so `%26` in an organization name stays inside the name) and
+/// live as long as `list`. Un-indexed names belong to match 1. strict mode refuses a list
+/// without `Status`, duplicate keys and bad indices. Only std::bad_alloc can escape.
+template <class Lazy = void>
+[[nodiscard]] constexpr result<org_details, parse_error> parse_org_details(
+    std::string_view list GDOS_LIFETIMEBOUND, const parse_options& options = {});
+
+/// Decodes the raw suggestedOrgDetails value `value` into `buffer`, then parses it as
+/// parse_org_details(list). The result's strings point into `buffer`, which the caller owns and
+/// must keep alive. Error buffer_too_small when `buffer` is shorter than
+/// `value.decoded_size()`. Only std::bad_alloc can escape.
+template <class Lazy = void>
+[[nodiscard]] constexpr result<org_details, parse_error> parse_org_details(
+    const form::encoded_view& value, std::span<char> buffer GDOS_LIFETIMEBOUND,
+    const parse_options& options = {});
+
+/// Parses a suggestedOrgDetails list (decoded once, as for parse_org_details) held in mutable
+/// memory, decoding each key and value in place, so the result's strings are plain text
+/// pointing into `list`. The bytes of `list` are changed. Only std::bad_alloc can escape.
+template <class Lazy = void>
+[[nodiscard]] constexpr result<decoded_org_details, parse_error> parse_org_details_in_place(
+    std::span<char> list GDOS_LIFETIMEBOUND, const parse_options& options = {});
+
+}  // namespace gdos
+
+// ---- begin gdos/impl/parse_response.hpp ----
+/// @file impl/parse_response.hpp
+/// @brief The bodies of gdos/parse_response.hpp: each entry point hands its text to the parser
+/// of detail/reply_parser.hpp. Included at the end of that header.
+
+// ---- begin gdos/detail/reply_parser.hpp ----
+/// @file detail/reply_parser.hpp
+/// @brief The reply and suggestedOrgDetails parsers behind gdos/parse_response.hpp.
+
+// ---- begin gdos/detail/reply_scan.hpp ----
+/// @file detail/reply_scan.hpp
+/// @brief The reply parsers' lexer: scanning for separators (SSE2 where the target has it), the
+/// known field names and their fast-path matcher, index prefixes and integers.
+
+#include <array>
+#include <bit>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <string_view>
+#include <type_traits>
+
+#if GDOS_DETAIL_SSE2
+#include <emmintrin.h>
+#endif
+
+namespace gdos::detail {
 
 // ---- scanning ---------------------------------------------------------------------------------
 
@@ -2277,6 +2537,47 @@ template <class S>
   return S(std::string_view(b, static_cast<std::size_t>(e - b)));
 }
 
+/// Reads an index and its '_' at q, whose first byte is a digit 1-9, advancing q past them.
+/// Indices of one digit are the rule; longer ones (up to 7 digits, so no overflow) loop. False
+/// for anything else (q then means nothing): the caller takes the careful path. Forced inline:
+/// the parser's loop calls it twice per key, and g++ leaves it a call in a large unit.
+[[nodiscard]] GDOS_DETAIL_ALWAYS_INLINE constexpr bool read_index(const char*& q, const char* end,
+                                                                  std::uint32_t max_index,
+                                                                  std::uint32_t& out) noexcept {
+  std::uint32_t v = static_cast<std::uint32_t>(*q - '0');
+  ++q;
+  if (q != end && *q == '_') {
+    ++q;
+    out = v;
+    return v <= max_index;
+  }
+  for (int i = 0; q != end && static_cast<unsigned char>(*q - '0') < 10; ++q) {
+    if (++i == 7) return false;
+    v = v * 10 + static_cast<std::uint32_t>(*q - '0');
+  }
+  if (q == end || *q != '_' || v > max_index) return false;
+  ++q;
+  out = v;
+  return true;
+}
+
+}  // namespace gdos::detail
+// ---- end gdos/detail/reply_scan.hpp ----
+// ---- begin gdos/detail/reply_tables.hpp ----
+/// @file detail/reply_tables.hpp
+/// @brief The reply parsers' containers: scratch memory, a heap sort, the duplicate finder for
+/// unknown fields, and the table that locates orders and certificates by index.
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace gdos::detail {
+
 // ---- unknown fields: duplicates ----------------------------------------------------------------
 
 /// The parsers' scratch space (hash table, sort keys, flags): n zeroed 64-bit integers on the
@@ -2631,29 +2932,20 @@ class order_table {
   std::size_t count_ = 0;
 };
 
-/// Reads an index and its '_' at q, whose first byte is a digit 1-9, advancing q past them.
-/// Indices of one digit are the rule; longer ones (up to 7 digits, so no overflow) loop. False
-/// for anything else (q then means nothing): the caller takes the careful path. Forced inline:
-/// the parser's loop calls it twice per key, and g++ leaves it a call in a large unit.
-[[nodiscard]] GDOS_DETAIL_ALWAYS_INLINE constexpr bool read_index(const char*& q, const char* end,
-                                                                  std::uint32_t max_index,
-                                                                  std::uint32_t& out) noexcept {
-  std::uint32_t v = static_cast<std::uint32_t>(*q - '0');
-  ++q;
-  if (q != end && *q == '_') {
-    ++q;
-    out = v;
-    return v <= max_index;
-  }
-  for (int i = 0; q != end && static_cast<unsigned char>(*q - '0') < 10; ++q) {
-    if (++i == 7) return false;
-    v = v * 10 + static_cast<std::uint32_t>(*q - '0');
-  }
-  if (q == end || *q != '_' || v > max_index) return false;
-  ++q;
-  out = v;
-  return true;
-}
+}  // namespace gdos::detail
+// ---- end gdos/detail/reply_tables.hpp ----
+
+#include <algorithm>
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string_view>
+#include <type_traits>
+#include <vector>
+
+namespace gdos::detail {
 
 /// Strips one trailing "\n" or "\r\n".
 [[nodiscard]] constexpr std::size_t without_trailing_newline(const char* b,
@@ -2909,7 +3201,7 @@ class response_parser {
       if constexpr (InPlace) {
         if (!quick) ve = decode_here(vb, ve);
       }
-      if GDOS_LIKELY (lv == level::certificate && x == cert_x_ && y == cert_y_) {
+      if GDOS_DETAIL_LIKELY (lv == level::certificate && x == cert_x_ && y == cert_y_) {
         // Certificate fields are most of a reply: the usual ones go straight into the cached
         // certificate; duplicates and everything else go through store().
         if (quick) {
@@ -3284,7 +3576,241 @@ template <class S, bool InPlace, class /* Lazy: see "Parsing" below */>
   return d;
 }
 
-// ---- writing ---------------------------------------------------------------------------------
+}  // namespace gdos::detail
+// ---- end gdos/detail/reply_parser.hpp ----
+
+#include <span>
+#include <string_view>
+
+namespace gdos {
+
+template <class Lazy>
+constexpr result<response, parse_error> parse_response(std::string_view body,
+                                                       const parse_options& options) {
+  return detail::parse_response_impl<form::encoded_view, false, Lazy>(body.data(), body.size(),
+                                                                      nullptr, options);
+}
+
+template <class Lazy>
+constexpr result<decoded_response, parse_error> parse_response_in_place(
+    std::span<char> body, const parse_options& options) {
+  return detail::parse_response_impl<std::string_view, true, Lazy>(body.data(), body.size(),
+                                                                   body.data(), options);
+}
+
+template <class Lazy>
+constexpr result<org_details, parse_error> parse_org_details(std::string_view list,
+                                                             const parse_options& options) {
+  return detail::parse_org_details_impl<form::encoded_view, false, Lazy>(list.data(), list.size(),
+                                                                         nullptr, options);
+}
+
+template <class Lazy>
+constexpr result<org_details, parse_error> parse_org_details(const form::encoded_view& value,
+                                                             std::span<char> buffer,
+                                                             const parse_options& options) {
+  const auto w = value.decode_to(buffer);
+  if (!w) return parse_error{response_errc::buffer_too_small, 0, {}, api_code::success, {}};
+  return parse_org_details<Lazy>(std::string_view(buffer.data(), w.size), options);
+}
+
+template <class Lazy>
+constexpr result<decoded_org_details, parse_error> parse_org_details_in_place(
+    std::span<char> list, const parse_options& options) {
+  return detail::parse_org_details_impl<std::string_view, true, Lazy>(list.data(), list.size(),
+                                                                      list.data(), options);
+}
+
+}  // namespace gdos
+// ---- end gdos/impl/parse_response.hpp ----
+// ---- end gdos/parse_response.hpp ----
+// ---- begin gdos/write_response.hpp ----
+/// @file write_response.hpp
+/// @brief Layer 3, writing: a reply (or a suggestedOrgDetails list) as the body a server sends,
+/// for servers, mocks and tests; and the check that a reply built by hand reads back as written.
+///
+/// The writers take any reply of gdos/response_model.hpp: a parsed one (its encoded_views
+/// already in serialized form are copied as they are) or one built from plain strings (a
+/// decoded_response, whose strings are encoded here). Like every gdos encoder they size first
+/// and write into caller memory, never truncating silently, or return a new std::string.
+///
+/// `parse_response(write_response(r)) == r` holds for every reply the parsers return. A reply
+/// built by hand can break it (an unknown field named like a known one would come back as that
+/// field); validate() says whether it holds, and if not, which rule breaks where.
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace gdos {
+
+// ---- writing --------------------------------------------------------------------------------
+
+/// Writes `r` as a reply body: `errorCode`, the error fields, the top-level unknown fields, then
+/// each order's fields, unknown fields and certificates (each with its unknown fields). Plain
+/// strings (decoded_response) are encoded; encoded_views already in serialized form are copied
+/// as they are, others are re-encoded from their decoded text. Writes nothing unless all of it
+/// fits in `dest`; the result's size is what the whole body needs (see form::write_result).
+///
+/// parse_response(write(r)) == r holds for every reply the parsers return, and for built ones
+/// that look like them: orders and certificates with ascending unique indices (1 to
+/// max_index), each with at least one field; unknown fields that belong to existing orders and
+/// certificates, whose names are not known names of their level, and, at the top and order
+/// level, do not start with an index prefix (`digits_`). validate() checks a reply built by
+/// hand against these rules and the parser's limits, and says which rule it breaks where.
+template <response_string S>
+[[nodiscard]] constexpr form::write_result write_response(const basic_response<S>& r,
+                                                          std::span<char> dest) noexcept;
+
+/// write_response() into a new std::string. Only std::bad_alloc can escape.
+template <response_string S>
+[[nodiscard]] constexpr std::string write_response(const basic_response<S>& r);
+
+/// Writes a suggestedOrgDetails list (`Status`, un-indexed unknown fields, then each match's
+/// `N_` fields and unknown fields), the inner list that goes, encoded once more by
+/// write_response(), into an order's suggested_org_details. Writes nothing unless all of it
+/// fits. parse_org_details(write(d)) == d under the same conditions as write_response().
+template <response_string S>
+[[nodiscard]] constexpr form::write_result write_org_details(const basic_org_details<S>& d,
+                                                             std::span<char> dest) noexcept;
+
+/// write_org_details() into a new std::string. Only std::bad_alloc can escape.
+template <response_string S>
+[[nodiscard]] constexpr std::string write_org_details(const basic_org_details<S>& d);
+
+/// An error reply: `errorCode=code&errorMessage=message[&errorItem=item]`, ready for
+/// write_response(). The views must outlive the result.
+[[nodiscard]] constexpr decoded_response make_error_response(
+    api_code code, std::string_view message GDOS_LIFETIMEBOUND,
+    std::optional<std::string_view> item = std::nullopt) noexcept;
+
+// ---- checking a reply before writing it ----------------------------------------------------
+
+/// The first reason validate() finds why write_response() (or write_org_details()) would not
+/// give back, once parsed with the same options, what it was given.
+enum class write_errc : std::uint8_t {
+  /// Nothing: the text written parses back to an equal reply.
+  ok = 0,
+  /// An order, certificate or match index is 0 (indices start at 1).
+  index_zero,
+  /// An index over parse_options::max_index.
+  index_too_large,
+  /// Orders, an order's certificates or the matches out of strictly ascending index order (a
+  /// repeated index included).
+  not_ascending,
+  /// More orders than parse_options::max_orders.
+  too_many_orders,
+  /// More certificates in one order than parse_options::max_certificates.
+  too_many_certificates,
+  /// More matches than parse_options::max_org_matches.
+  too_many_matches,
+  /// An unknown field of an order, certificate or match that is not there (or of certificate
+  /// Y of order 0).
+  orphan_field,
+  /// An unknown field of the top or order level (or an un-indexed one of a suggestedOrgDetails
+  /// list) whose name starts like an index, `[+-]digits_`: it would come back one level down,
+  /// or as an index error.
+  indexed_name,
+  /// An unknown field named like a known field of its level: it would come back as that field.
+  known_name,
+  /// An order, certificate or match without a single field, known or unknown: nothing of it
+  /// would be written.
+  empty,
+  /// An unknown field named like an earlier one of its level (decoded).
+  duplicate_name,
+  /// strict: a suggestedOrgDetails list without `Status`.
+  missing_status,
+  /// More `name=value` pieces than parse_options::max_fields.
+  too_many_fields,
+  /// The text would be longer than parse_options::max_body_size.
+  body_too_large,
+};
+
+/// A short English description of `e`.
+[[nodiscard]] constexpr std::string_view to_string(write_errc e) noexcept;
+
+/// Outcome of validate(): the first problem found, and where.
+struct write_check {
+  /// Marks "no unknown field concerned" in `unknown_field`.
+  static constexpr std::size_t npos = static_cast<std::size_t>(-1);
+
+  write_errc ec = write_errc::ok;  ///< What is wrong; write_errc::ok when nothing is.
+  /// The order (X) concerned, or the match (N) in a suggestedOrgDetails list; 0 for none.
+  std::uint32_t x = 0;
+  std::uint32_t y = 0;  ///< The certificate (Y) of order `x` concerned; 0 for none.
+  /// Position in `unknown_fields` of the unknown field concerned; npos when none is.
+  std::size_t unknown_field = npos;
+
+  /// True when the reply can be written and read back.
+  constexpr explicit operator bool() const noexcept { return ec == write_errc::ok; }
+  /// Member-wise equality.
+  friend constexpr bool operator==(const write_check&, const write_check&) = default;
+};
+
+/// Checks that write_response(r) parses back, with the same options, to a reply equal to `r`:
+/// what the writer takes for granted in a reply built by hand. In strict mode (the default) the
+/// answer is exact: `parse_response(write_response(r), options)` succeeds and equals `r` exactly
+/// when validate() says ok; in lenient mode an ok is still a promise.
+///
+/// The rules, checked in this order, the first broken one reported (see write_errc):
+/// 1. orders, then each order's certificates: indices 1 to max_index, strictly ascending, at
+///    most max_orders orders and max_certificates certificates per order;
+/// 2. each unknown field, in list order: its order and certificate exist (0 for the levels
+///    above); at the top and order levels its name does not start with an index prefix; its
+///    name is not a known name of its level;
+/// 3. each order and certificate has a field (a certificate or an unknown field counts);
+/// 4. no two unknown fields of one level share a name (decoded);
+/// 5. at most max_fields fields, and at most max_body_size bytes of text.
+///
+/// Allocates a little scratch memory for rules 3 and 4; only std::bad_alloc can escape.
+template <response_string S>
+[[nodiscard]] constexpr write_check validate(const basic_response<S>& r,
+                                             const parse_options& options = {});
+
+/// Checks that write_org_details(d) parses back, with parse_org_details() and the same
+/// options, to a list equal to `d`; exact in strict mode, as validate() of a reply is.
+///
+/// The rules, checked in this order, the first broken one reported (see write_errc):
+/// 1. strict: `Status` is there;
+/// 2. matches: indices 1 to max_index, strictly ascending, at most max_org_matches;
+/// 3. each unknown field, in list order: its match exists (0: un-indexed); an un-indexed name
+///    does not start with an index prefix; the name is not a known name (for an un-indexed
+///    field, `Status` or a match field, which would go to match 1);
+/// 4. each match has a field (an unknown field counts);
+/// 5. no two unknown fields of one match (or two un-indexed ones) share a name (decoded);
+/// 6. at most max_fields fields, and at most max_body_size bytes of text.
+///
+/// Allocates a little scratch memory for rules 4 and 5; only std::bad_alloc can escape.
+template <response_string S>
+[[nodiscard]] constexpr write_check validate(const basic_org_details<S>& d,
+                                             const parse_options& options = {});
+
+}  // namespace gdos
+
+// ---- begin gdos/impl/write_response.hpp ----
+/// @file impl/write_response.hpp
+/// @brief The bodies of gdos/write_response.hpp: the writers hand the reply to
+/// detail/reply_writer.hpp; the round-trip checks apply their rules here. Included at the end of
+/// that header.
+
+// ---- begin gdos/detail/reply_writer.hpp ----
+/// @file detail/reply_writer.hpp
+/// @brief The reply and suggestedOrgDetails writers behind gdos/write_response.hpp: a sizing
+/// pass and a writing pass over the same code.
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace gdos::detail {
 
 struct size_sink {
   std::size_t n = 0;
@@ -3533,177 +4059,53 @@ template <class Body>
   return out;
 }
 
-}  // namespace detail
+}  // namespace gdos::detail
+// ---- end gdos/detail/reply_writer.hpp ----
 
-// =============================================================================================
-// Parsing
-// =============================================================================================
-//
-// The entry points are templates (with a defaulted, unused parameter) only so that a translation
-// unit instantiates a parser when it calls it, not whenever it includes this header: each
-// parser is a sizable instantiation (see bench/README.md, Compile time). The parameter is passed
-// on to the implementation so that the call in the body depends on it: clang instantiates a
-// constexpr function named in a non-dependent call as soon as it reads the template's body.
+#include <algorithm>
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
 
-/// Parses a GetDetailedOrderStatus reply without copying it.
-///
-/// The strings of the result are views into `body` (decoded on demand: see form::encoded_view)
-/// and live as long as it does. Keys are matched after decoding; integers and progress statuses
-/// are parsed; orders and certificates come in ascending index order whatever order the keys
-/// had; unknown fields are kept (basic_response::unknown_fields). One trailing "\n" or "\r\n"
-/// is ignored. Memory grows with the number of distinct orders, certificates and unknown
-/// fields, never with the value of an index.
-///
-/// Errors (see response_errc): a body over the size limit, empty, in the legacy newline format
-/// (code and message reported), an HTML page, not url-encoded, without errorCode, with an
-/// errorCode that is not an integer, over a limit; in strict mode also duplicate keys, bad
-/// indices and values that do not parse. Only std::bad_alloc can escape.
-template <class Lazy = void>
-[[nodiscard]] constexpr result<response, parse_error> parse_response(
-    std::string_view body GDOS_LIFETIMEBOUND, const parse_options& options = {}) {
-  return detail::parse_response_impl<form::encoded_view, false, Lazy>(body.data(), body.size(),
-                                                                      nullptr, options);
-}
+namespace gdos {
 
-/// Parses a reply held in mutable memory, decoding every key and value in place first, so the
-/// strings of the result are plain text (each decoded exactly once: a `%2541` in the body is
-/// `%41` in the result). The result's views point into `body` and live as long as it does.
-/// The bytes of `body` are changed, also when an error is returned. Allocates only the order,
-/// certificate and unknown-field vectors. Errors as parse_response(); only std::bad_alloc can
-/// escape.
-template <class Lazy = void>
-[[nodiscard]] constexpr result<decoded_response, parse_error> parse_response_in_place(
-    std::span<char> body GDOS_LIFETIMEBOUND, const parse_options& options = {}) {
-  return detail::parse_response_impl<std::string_view, true, Lazy>(body.data(), body.size(),
-                                                                   body.data(), options);
-}
-
-/// Parses a suggestedOrgDetails list: `list` is the field's value decoded once (the outer
-/// decoding), which the caller owns, e.g. `std::string list = o.suggested_org_details->decode();`
-/// or a decoded_order's value. The result's strings are encoded_views into `list` (the inner
-/// decoding is done on demand, so `%26` in an organization name stays inside the name) and
-/// live as long as `list`. Un-indexed names belong to match 1. strict mode refuses a list
-/// without `Status`, duplicate keys and bad indices. Only std::bad_alloc can escape.
-template <class Lazy = void>
-[[nodiscard]] constexpr result<org_details, parse_error> parse_org_details(
-    std::string_view list GDOS_LIFETIMEBOUND, const parse_options& options = {}) {
-  return detail::parse_org_details_impl<form::encoded_view, false, Lazy>(list.data(), list.size(),
-                                                                         nullptr, options);
-}
-
-/// Decodes the raw suggestedOrgDetails value `value` into `buffer`, then parses it as
-/// parse_org_details(list). The result's strings point into `buffer`, which the caller owns and
-/// must keep alive. Error buffer_too_small when `buffer` is shorter than
-/// `value.decoded_size()`. Only std::bad_alloc can escape.
-template <class Lazy = void>
-[[nodiscard]] constexpr result<org_details, parse_error> parse_org_details(
-    const form::encoded_view& value, std::span<char> buffer GDOS_LIFETIMEBOUND,
-    const parse_options& options = {}) {
-  const auto w = value.decode_to(buffer);
-  if (!w) return parse_error{response_errc::buffer_too_small, 0, {}, api_code::success, {}};
-  return parse_org_details<Lazy>(std::string_view(buffer.data(), w.size), options);
-}
-
-/// Parses a suggestedOrgDetails list (decoded once, as for parse_org_details) held in mutable
-/// memory, decoding each key and value in place, so the result's strings are plain text
-/// pointing into `list`. The bytes of `list` are changed. Only std::bad_alloc can escape.
-template <class Lazy = void>
-[[nodiscard]] constexpr result<decoded_org_details, parse_error> parse_org_details_in_place(
-    std::span<char> list GDOS_LIFETIMEBOUND, const parse_options& options = {}) {
-  return detail::parse_org_details_impl<std::string_view, true, Lazy>(list.data(), list.size(),
-                                                                      list.data(), options);
-}
-
-// =============================================================================================
-// Writing
-// =============================================================================================
-
-/// Writes `r` as a reply body: `errorCode`, the error fields, the top-level unknown fields, then
-/// each order's fields, unknown fields and certificates (each with its unknown fields). Plain
-/// strings (decoded_response) are encoded; encoded_views already in serialized form are copied
-/// as they are, others are re-encoded from their decoded text. Writes nothing unless all of it
-/// fits in `dest`; the result's size is what the whole body needs (see form::write_result).
-///
-/// parse_response(write(r)) == r holds for every reply the parsers return, and for built ones
-/// that look like them: orders and certificates with ascending unique indices (1 to
-/// max_index), each with at least one field; unknown fields that belong to existing orders and
-/// certificates, whose names are not known names of their level, and, at the top and order
-/// level, do not start with an index prefix (`digits_`). validate() checks a reply built by
-/// hand against these rules and the parser's limits, and says which rule it breaks where.
 template <response_string S>
-[[nodiscard]] constexpr form::write_result write_response(const basic_response<S>& r,
-                                                          std::span<char> dest) noexcept {
+constexpr form::write_result write_response(const basic_response<S>& r,
+                                            std::span<char> dest) noexcept {
   return detail::write_to(dest, [&r](auto& sink) { detail::write_response_body(sink, r); });
 }
 
-/// write_response() into a new std::string. Only std::bad_alloc can escape.
 template <response_string S>
-[[nodiscard]] constexpr std::string write_response(const basic_response<S>& r) {
+constexpr std::string write_response(const basic_response<S>& r) {
   return detail::write_string([&r](auto& sink) { detail::write_response_body(sink, r); });
 }
 
-/// Writes a suggestedOrgDetails list (`Status`, un-indexed unknown fields, then each match's
-/// `N_` fields and unknown fields), the inner list that goes, encoded once more by
-/// write_response(), into an order's suggested_org_details. Writes nothing unless all of it
-/// fits. parse_org_details(write(d)) == d under the same conditions as write_response().
 template <response_string S>
-[[nodiscard]] constexpr form::write_result write_org_details(const basic_org_details<S>& d,
-                                                             std::span<char> dest) noexcept {
+constexpr form::write_result write_org_details(const basic_org_details<S>& d,
+                                               std::span<char> dest) noexcept {
   return detail::write_to(dest, [&d](auto& sink) { detail::write_org_details_body(sink, d); });
 }
 
-/// write_org_details() into a new std::string. Only std::bad_alloc can escape.
 template <response_string S>
-[[nodiscard]] constexpr std::string write_org_details(const basic_org_details<S>& d) {
+constexpr std::string write_org_details(const basic_org_details<S>& d) {
   return detail::write_string([&d](auto& sink) { detail::write_org_details_body(sink, d); });
 }
 
-// =============================================================================================
-// Checking a reply before writing it
-// =============================================================================================
+constexpr decoded_response make_error_response(api_code code, std::string_view message,
+                                               std::optional<std::string_view> item) noexcept {
+  decoded_response r;
+  r.error_code = code;
+  r.error_message = message;
+  r.error_item = item;
+  return r;
+}
 
-/// The first reason validate() finds why write_response() (or write_org_details()) would not
-/// give back, once parsed with the same options, what it was given.
-enum class write_errc : std::uint8_t {
-  /// Nothing: the text written parses back to an equal reply.
-  ok = 0,
-  /// An order, certificate or match index is 0 (indices start at 1).
-  index_zero,
-  /// An index over parse_options::max_index.
-  index_too_large,
-  /// Orders, an order's certificates or the matches out of strictly ascending index order (a
-  /// repeated index included).
-  not_ascending,
-  /// More orders than parse_options::max_orders.
-  too_many_orders,
-  /// More certificates in one order than parse_options::max_certificates.
-  too_many_certificates,
-  /// More matches than parse_options::max_org_matches.
-  too_many_matches,
-  /// An unknown field of an order, certificate or match that is not there (or of certificate
-  /// Y of order 0).
-  orphan_field,
-  /// An unknown field of the top or order level (or an un-indexed one of a suggestedOrgDetails
-  /// list) whose name starts like an index, `[+-]digits_`: it would come back one level down,
-  /// or as an index error.
-  indexed_name,
-  /// An unknown field named like a known field of its level: it would come back as that field.
-  known_name,
-  /// An order, certificate or match without a single field, known or unknown: nothing of it
-  /// would be written.
-  empty,
-  /// An unknown field named like an earlier one of its level (decoded).
-  duplicate_name,
-  /// strict: a suggestedOrgDetails list without `Status`.
-  missing_status,
-  /// More `name=value` pieces than parse_options::max_fields.
-  too_many_fields,
-  /// The text would be longer than parse_options::max_body_size.
-  body_too_large,
-};
-
-/// A short English description of `e`.
-[[nodiscard]] constexpr std::string_view to_string(write_errc e) noexcept {
+constexpr std::string_view to_string(write_errc e) noexcept {
   using enum write_errc;
   switch (e) {
     case ok:
@@ -3739,24 +4141,6 @@ enum class write_errc : std::uint8_t {
   }
   return "unknown write error";
 }
-
-/// Outcome of validate(): the first problem found, and where.
-struct write_check {
-  /// Marks "no unknown field concerned" in `unknown_field`.
-  static constexpr std::size_t npos = static_cast<std::size_t>(-1);
-
-  write_errc ec = write_errc::ok;  ///< What is wrong; write_errc::ok when nothing is.
-  /// The order (X) concerned, or the match (N) in a suggestedOrgDetails list; 0 for none.
-  std::uint32_t x = 0;
-  std::uint32_t y = 0;  ///< The certificate (Y) of order `x` concerned; 0 for none.
-  /// Position in `unknown_fields` of the unknown field concerned; npos when none is.
-  std::size_t unknown_field = npos;
-
-  /// True when the reply can be written and read back.
-  constexpr explicit operator bool() const noexcept { return ec == write_errc::ok; }
-  /// Member-wise equality.
-  friend constexpr bool operator==(const write_check&, const write_check&) = default;
-};
 
 namespace detail {
 
@@ -3821,25 +4205,8 @@ template <class U>
 
 }  // namespace detail
 
-/// Checks that write_response(r) parses back, with the same options, to a reply equal to `r`:
-/// what the writer takes for granted in a reply built by hand. In strict mode (the default) the
-/// answer is exact: `parse_response(write_response(r), options)` succeeds and equals `r` exactly
-/// when validate() says ok; in lenient mode an ok is still a promise.
-///
-/// The rules, checked in this order, the first broken one reported (see write_errc):
-/// 1. orders, then each order's certificates: indices 1 to max_index, strictly ascending, at
-///    most max_orders orders and max_certificates certificates per order;
-/// 2. each unknown field, in list order: its order and certificate exist (0 for the levels
-///    above); at the top and order levels its name does not start with an index prefix; its
-///    name is not a known name of its level;
-/// 3. each order and certificate has a field (a certificate or an unknown field counts);
-/// 4. no two unknown fields of one level share a name (decoded);
-/// 5. at most max_fields fields, and at most max_body_size bytes of text.
-///
-/// Allocates a little scratch memory for rules 3 and 4; only std::bad_alloc can escape.
 template <response_string S>
-[[nodiscard]] constexpr write_check validate(const basic_response<S>& r,
-                                             const parse_options& options = {}) {
+constexpr write_check validate(const basic_response<S>& r, const parse_options& options) {
   using e = write_errc;
   using detail::level;
   const auto& orders = r.orders;
@@ -3932,23 +4299,8 @@ template <response_string S>
   return {};
 }
 
-/// Checks that write_org_details(d) parses back, with parse_org_details() and the same
-/// options, to a list equal to `d`; exact in strict mode, as validate() of a reply is.
-///
-/// The rules, checked in this order, the first broken one reported (see write_errc):
-/// 1. strict: `Status` is there;
-/// 2. matches: indices 1 to max_index, strictly ascending, at most max_org_matches;
-/// 3. each unknown field, in list order: its match exists (0: un-indexed); an un-indexed name
-///    does not start with an index prefix; the name is not a known name (for an un-indexed
-///    field, `Status` or a match field, which would go to match 1);
-/// 4. each match has a field (an unknown field counts);
-/// 5. no two unknown fields of one match (or two un-indexed ones) share a name (decoded);
-/// 6. at most max_fields fields, and at most max_body_size bytes of text.
-///
-/// Allocates a little scratch memory for rules 4 and 5; only std::bad_alloc can escape.
 template <response_string S>
-[[nodiscard]] constexpr write_check validate(const basic_org_details<S>& d,
-                                             const parse_options& options = {}) {
+constexpr write_check validate(const basic_org_details<S>& d, const parse_options& options) {
   using e = write_errc;
   if (!d.status && options.mode == parse_mode::strict) return {e::missing_status, 0, 0};
   const auto& matches = d.matches;
@@ -3997,19 +4349,9 @@ template <response_string S>
   return {};
 }
 
-/// An error reply: `errorCode=code&errorMessage=message[&errorItem=item]`, ready for
-/// write_response(). The views must outlive the result.
-[[nodiscard]] constexpr decoded_response make_error_response(
-    api_code code, std::string_view message GDOS_LIFETIMEBOUND,
-    std::optional<std::string_view> item = std::nullopt) noexcept {
-  decoded_response r;
-  r.error_code = code;
-  r.error_message = message;
-  r.error_item = item;
-  return r;
-}
-
 }  // namespace gdos
+// ---- end gdos/impl/write_response.hpp ----
+// ---- end gdos/write_response.hpp ----
 // ---- end gdos/response.hpp ----
 
 #include <array>
