@@ -612,6 +612,7 @@ TEST_CASE("an echo of the password is scrubbed in every encoding a server might 
       "pa ss&#47;S3cret",
       "pa ss&#x2F;S3cret",      // HTML character references
       "pa&#32;ss&#x2f;S3cret",  //
+      "&#112;&#97;&#32;&#115;&#115;&#47;&#83;&#51;&#99;&#114;&#101;&#116;",  // 3 digits too
       "pa ss\\/S3cret",
       "pa\\u0020ss\\u002FS3cret",  // JSON escapes
       "p%61 s%73/S%33cr%65t",      // a mix
