@@ -6472,7 +6472,7 @@ inline constexpr std::size_t partial_echo_min = 4;
         if (one > 0 && t.size() >= 6 && t[5] == ';' && hex_pair(t.substr(3)) == c) add(6);
       } else {  // &#D; to &#DDD;, no leading zero
         int value = 0;
-        for (std::size_t i = 2; i < 5 && i < t.size(); ++i) {
+        for (std::size_t i = 2; i < 6 && i < t.size(); ++i) {
           if (t[i] == ';') {
             if (i > 2 && value == c) add(i + 1);
             break;
