@@ -21,6 +21,7 @@ import tempfile
 import threading
 import time
 import traceback
+import urllib.parse
 
 GDOS, GDOS_MOCK = sys.argv[1], sys.argv[2]
 ONLY = set(sys.argv[3:])
@@ -549,6 +550,216 @@ def test_log_shows_control_bytes_as_question_marks():
     check(len(lines) == 1, "log lines: %r" % err)
     check("\x1b" not in err, "an escape byte reached the log")
     check("/?[2J?[31mFAKE?gdos-mock: forged -> 404" in lines[0], "line: %r" % lines[0])
+
+
+# ---- scenarios: timelines and faults (#12) ----------------------------------------------------
+
+def fields(body):
+    """A reply body as a dict (one value per name, as the mock sends each name once)."""
+    return {k: v[0] for k, v in urllib.parse.parse_qs(body, keep_blank_values=True).items()}
+
+
+def query(m, order, query_type=1, login=LOGIN):
+    status, body = post(m, login + "&orderNumber=%d&queryType=%d" % (order, query_type))
+    check(status == 200, "order %d: HTTP %d" % (order, status))
+    return fields(body)
+
+
+def test_timeline_by_requests():
+    m = Mock(name="steps")
+    try:
+        seen = []
+        for _ in range(5):
+            r = query(m, 1000010)
+            seen.append((r["1_orderStatus"], r["1_1_dcvStatus"], r.get("1_orderStatusReason", "")))
+        want = [("Pending", "0", "Awaiting domain control validation"),
+                ("Pending", "2", "Domain control validation in progress"),
+                ("Pending", "1", "Validation complete, issuing"),
+                ("Issued", "1", ""), ("Issued", "1", "")]
+        check(seen == want, "1000010 went %r" % seen)
+        # A rejection with its reason, after two replies.
+        statuses = [query(m, 1000011) for _ in range(3)]
+        check([r["1_orderStatus"] for r in statuses] == ["Pending", "Pending", "Rejected"],
+              "1000011: %r" % [r["1_orderStatus"] for r in statuses])
+        check(statuses[2]["1_orderStatusReason"] == "Domain control validation failed" and
+              statuses[2]["1_1_certificateStatusReason"] == "DCV failed", "reason: %r" % statuses[2])
+        # A replacement order that appears on the third reply (queryType 2 sends it as order 2).
+        shown = [query(m, 1000012, 2) for _ in range(3)]
+        check(["2_orderNumber" in r for r in shown] == [False, False, True], "replacement: %r" % shown)
+        check(shown[2]["1_orderStatus"] == "Replaced" and shown[2]["2_orderNumber"] == "1000013" and
+              shown[2]["2_orderStatus"] == "Issued", "replaced: %r" % shown[2])
+        # Looked up by certificateID, the same order and the same clock.
+        _, body = post(m, LOGIN + "&certificateID=5100013&queryType=0")
+        check(fields(body)["1_orderStatus"] == "Rejected", "by certificateID: " + body)
+        # Another account cannot see it, and that does not move its timeline.
+        _, body = post(m, SECOND + "&orderNumber=1000010")
+        check(body.startswith("errorCode=-4&"), "second reseller: " + body)
+    finally:
+        m.stop()
+
+
+def test_timeline_by_time():
+    m = Mock(name="clock")
+    try:
+        first_seen = {}
+        t0 = time.monotonic()
+        while time.monotonic() - t0 < 10 and "Issued" not in first_seen:
+            r = query(m, 1000009)
+            state = r["1_orderStatus"] if r["1_orderStatus"] == "Issued" else "dcv" + r["1_1_dcvStatus"]
+            first_seen.setdefault(state, time.monotonic() - t0)
+            time.sleep(0.2)
+        print("    1000009 first seen: " + ", ".join("%s at %.2f s" % kv for kv in first_seen.items()))
+        check(list(first_seen) == ["dcv0", "dcv2", "dcv1", "Issued"], "states: %r" % first_seen)
+        # Steps at 1, 2 and 3 s after the first reply: never early, late by a poll at most
+        # (bounds generous for a loaded machine).
+        for state, at in (("dcv2", 1.0), ("dcv1", 2.0), ("Issued", 3.0)):
+            check(at <= first_seen[state] < at + 3.0, "%s at %.2f s" % (state, first_seen[state]))
+        r = query(m, 1000009)
+        check(r["1_1_certificateStatus"] == "Valid" and r["1_1_serialNumber"], "issued: %r" % r)
+    finally:
+        m.stop()
+
+
+def test_faults_of_the_builtin_flaky_order():
+    m = Mock(name="flaky")
+    try:
+        outcomes = []
+        for i in range(7):
+            t = time.monotonic()
+            try:
+                status, body = post(m, LOGIN + "&orderNumber=1000014&queryType=0", timeout=10)
+                outcome = "HTTP %d" % status if status != 200 else \
+                    fields(body).get("1_orderStatus") or "errorCode " + fields(body)["errorCode"]
+            except (http.client.RemoteDisconnected, ConnectionResetError, ssl.SSLError) as e:
+                outcome = "dropped"
+            outcomes.append((outcome, time.monotonic() - t))
+        names = [o for o, _ in outcomes]
+        check(names == ["HTTP 503", "errorCode -42", "errorCode -14", "dropped", "Pending", "Issued",
+                        "Issued"], "1000014: %r" % names)
+        check(outcomes[4][1] >= 0.95, "the slow reply came after %.2f s" % outcomes[4][1])
+        check(outcomes[5][1] < 0.9, "the reply after the slow one took %.2f s" % outcomes[5][1])
+        # Other orders are not affected, and the -42 text is Sectigo's.
+        check(query(m, 1000002)["1_orderStatus"] == "Issued", "1000002 affected")
+    finally:
+        m.stop()
+    err = m.err()
+    for note in ("-> 503 (fault: HTTP 503)", "-> 200 errorCode=-42 (fault: errorCode -42)",
+                 "-> no reply (fault: connection dropped)", "(fault: reply delayed 1000 ms)"):
+        check(note in err, "log lacks %r" % note)
+
+
+SCENARIO_ACCOUNTS = '"accounts": [{"loginName": "a", "loginPassword": "b"}]'
+
+
+def scenario(faults, orders='[{"orderNumber": 1, "orderStatus": "Pending"}]'):
+    return '{%s, "orders": %s, "faults": %s}' % (SCENARIO_ACCOUNTS, orders, faults)
+
+
+def hit_pattern(m, n, body="loginName=a&loginPassword=b&orderNumber=1"):
+    out = ""
+    for _ in range(n):
+        try:
+            status, reply = post(m, body)
+            out += "." if status == 200 and reply.startswith("errorCode=0&") else "F"
+        except (http.client.RemoteDisconnected, ConnectionResetError, ssl.SSLError):
+            out += "D"
+    return out
+
+
+def test_fault_schedules():
+    path = write("every.json", scenario('[{"fault": "http", "status": 502, "every": 3}]'))
+    m = Mock("--fixture", path, name="every")
+    try:
+        check(hit_pattern(m, 9) == "..F..F..F", "every 3")
+        # Requests that are not POSTs count too (the fault comes before the body is looked at).
+        status, _ = post(m, "", method="GET")
+        check(status == 200, "request 10 (GET): %d" % status)
+        check(hit_pattern(m, 2) == ".F", "requests 11, 12")
+    finally:
+        m.stop()
+    # A rate: the same requests for the same seed, another set for another seed.
+    patterns = []
+    for seed in (7, 7, 8):
+        path = write("rate%d.json" % seed, scenario(
+            '[{"fault": "errorCode", "errorCode": -14, "rate": 0.5, "seed": %d}]' % seed))
+        m = Mock("--fixture", path, "--quiet", name="rate%d" % seed)
+        try:
+            patterns.append(hit_pattern(m, 40))
+        finally:
+            m.stop()
+    print("    rate 0.5: seed 7 %s, seed 8 %s" % (patterns[0], patterns[2]))
+    check(patterns[0] == patterns[1], "seed 7 twice: %r" % patterns[:2])
+    check(patterns[0] != patterns[2], "seeds 7 and 8 alike")
+    check(all(8 <= p.count("F") <= 32 for p in patterns), "rate 0.5 hit %r" % [p.count("F") for p in patterns])
+    # An order's own requests, and a window of time: requests in [1 s, 2 s) after the first.
+    orders = '[{"orderNumber": 1, "orderStatus": "Pending"}, {"orderNumber": 2, "orderStatus": "Issued"}]'
+    path = write("window.json", scenario(
+        '[{"fault": "drop", "orderNumber": 2, "requests": [2]},'
+        ' {"fault": "http", "seconds": [1, 2]}]', orders))
+    m = Mock("--fixture", path, name="window")
+    try:
+        check(hit_pattern(m, 1, "loginName=a&loginPassword=b&orderNumber=2") == ".", "order 2, 1st")
+        check(hit_pattern(m, 3) == "...", "order 1 unaffected by order 2's fault")
+        check(hit_pattern(m, 1, "loginName=a&loginPassword=b&orderNumber=2") == "D", "order 2, 2nd")
+        time.sleep(1.2)
+        check(hit_pattern(m, 1) == "F", "inside the window")
+        time.sleep(1.0)
+        check(hit_pattern(m, 1) == ".", "after the window")
+    finally:
+        m.stop()
+
+
+def test_scenario_fixture_errors():
+    o1 = '{"orderNumber": 1, "orderStatus": "Pending", "certificates": [{"FQDN": "a"}], "timeline": %s}'
+    cases = [
+        (o1 % '[{"orderStatus": "Issued"}]', "[]",
+         '$.orders[0].timeline[0]: missing "after" (requests and/or seconds)'),
+        (o1 % '[{"after": {}}]', "[]", '$.orders[0].timeline[0].after: give "requests", "seconds" or both'),
+        (o1 % '[{"after": {"requests": 3}}, {"after": {"requests": 2}}]', "[]",
+         "$.orders[0].timeline[1].after.requests: fewer than an earlier step's"),
+        (o1 % '[{"after": {"seconds": -1}}]', "[]",
+         "$.orders[0].timeline[0].after.seconds: expected a number of seconds from 0 to"),
+        (o1 % '[{"after": {"requests": 1}, "orderStatus": ""}]', "[]",
+         "$.orders[0].timeline[0].orderStatus: an order always has a status"),
+        (o1 % '[{"after": {"requests": 1}, "certificates": [{"certificateID": 5}]}]', "[]",
+         "$.orders[0].timeline[0].certificates[0].certificateID: a certificate's certificateID cannot change"),
+        (o1 % '[{"after": {"requests": 1}, "certificates": [{}, {}, {}]}]', "[]",
+         "$.orders[0].timeline[0].certificates: patches go by position: the order has 1 certificate(s)"),
+        (o1 % '[{"after": {"requests": 1}, "certificates": [{"extra": {"FQDN": "x"}}]}]', "[]",
+         "$.orders[0].timeline[0].certificates[0].extra.FQDN: unknown field named like a known field"),
+        (o1 % '[{"after": {"requests": 1}, "certificates": [{"dcvStatus": 3}]}]', "[]",
+         "$.orders[0].timeline[0].certificates[0].dcvStatus: expected -1, 0, 1 or 2"),
+        (o1 % '[{"after": {"requests": 1}, "replacedBy": [9]}]', "[]",
+         "$.orders: order 1 is replaced by 9, which is not in the fixture"),
+        (o1 % '[{"after": {"requests": 1}, "replacedBy": [1]}]', "[]",
+         "$.orders[0].timeline[0].replacedBy[0]: an order cannot replace itself"),
+        (o1 % '[{"after": {"requests": 1}, "frobnicate": 1}]', "[]",
+         '$.orders[0].timeline[0]: unknown key "frobnicate"'),
+        (o1 % "[]", '[{"fault": "http"}]',
+         '$.faults[0]: give exactly one schedule: "requests", "every", "rate" or "seconds"'),
+        (o1 % "[]", '[{"fault": "teapot", "every": 1}]',
+         '$.faults[0].fault: expected "http", "errorCode", "drop" or "slow"'),
+        (o1 % "[]", '[{"fault": "drop", "status": 503, "every": 1}]',
+         '$.faults[0].status: only for "fault": "http"'),
+        (o1 % "[]", '[{"fault": "http", "status": 200, "every": 1}]',
+         "$.faults[0].status: expected an HTTP error status, 400 to 599"),
+        (o1 % "[]", '[{"fault": "errorCode", "errorCode": -15, "every": 1}]',
+         '$.faults[0]: errorCode -15 has no fixed message here: give "errorMessage"'),
+        (o1 % "[]", '[{"fault": "slow", "every": 1}]', '$.faults[0]: missing "delaySeconds"'),
+        (o1 % "[]", '[{"fault": "drop", "orderNumber": 9, "every": 1}]',
+         "$.faults[0].orderNumber: order 9 is not in the fixture"),
+        (o1 % "[]", '[{"fault": "drop", "rate": 1.5}]',
+         "$.faults[0].rate: expected a probability above 0, at most 1"),
+        (o1 % "[]", '[{"fault": "drop", "requests": [3, 2]}]',
+         "$.faults[0].requests[1]: request numbers must ascend"),
+        (o1 % "[]", '[{"fault": "drop", "seconds": [2, 1]}]',
+         "$.faults[0].seconds: the window ends before it starts"),
+        (o1 % "[]", '[{"fault": "drop", "every": 2, "seed": 1}]', '$.faults[0].seed: only with "rate"'),
+    ]
+    for i, (order, faults, want) in enumerate(cases):
+        path = write("scenario%d.json" % i, scenario(faults, "[" + order + "]"))
+        rc, _, err = run([GDOS_MOCK, "--fixture", path, "--seconds", "1"])
+        check(rc == 3 and want in err, "case %d: exit %d: %s (want %s)" % (i, rc, err.strip(), want))
 
 
 TESTS = [v for k, v in sorted(globals().items()) if k.startswith("test_")]

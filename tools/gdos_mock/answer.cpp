@@ -6,6 +6,7 @@
 #include <gdos/response.hpp>
 
 #include <deque>
+#include <memory>
 
 namespace gdos_mock {
 namespace {
@@ -27,17 +28,122 @@ std::string refuse(const gdos::api_error& e) {
   return gdos::error_reply(gdos::api_error{e.code, cut});
 }
 
+// The reply body for an injected errorCode.
+std::string error_body(std::int32_t code, std::string_view message) {
+  std::string out;
+  gdos::form::string_writer(out).add("errorCode", code).add("errorMessage", message);
+  return out;
+}
+
 }  // namespace
 
-endpoint::endpoint(const fixture& data) : data_(data) {}
+// ---- state -------------------------------------------------------------------------------------
+
+// What the endpoint remembers of one order between requests: how far its timeline went.
+struct endpoint::order_state {
+  std::uint64_t replies = 0;     // successful replies the order was in
+  std::uint64_t designated = 0;  // requests that named it (after login), faulted ones too
+  clock::time_point first_reply{};
+  clock::time_point first_designated{};
+  std::size_t step = 0;          // timeline steps in effect
+  std::optional<order> current;  // the order with them applied (once one is)
+};
+
+endpoint::endpoint(const fixture& data)
+    : data_(data), orders_(std::make_unique<order_state[]>(data.orders.size())) {}
+
+endpoint::~endpoint() = default;
+
+const order& endpoint::advance(std::size_t index, clock::time_point now) {
+  const order& o = data_.orders[index];
+  order_state& st = orders_[index];
+  if (st.replies == 0) st.first_reply = now;
+  const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(now - st.first_reply);
+  while (st.step < o.timeline.size()) {
+    const timeline_step& next = o.timeline[st.step];
+    if ((next.after_replies && st.replies < *next.after_replies) ||
+        (next.after_time && elapsed < *next.after_time))
+      break;
+    if (!st.current) {
+      // Everything but the timeline, which the copy does not need.
+      order copy;
+      copy.order_number = o.order_number;
+      copy.account = o.account;
+      copy.order_date_time = o.order_date_time;
+      copy.order_status = o.order_status;
+      copy.order_status_reason = o.order_status_reason;
+      copy.org_details_status = o.org_details_status;
+      copy.org_matches = o.org_matches;
+      copy.replaced_by = o.replaced_by;
+      copy.certificates = o.certificates;
+      st.current = std::move(copy);
+    }
+    apply(*st.current, next);
+    ++st.step;
+  }
+  ++st.replies;
+  return st.current ? *st.current : o;
+}
+
+// The first fault of the fixture that hits: those without an order number counted over all
+// requests, the others over the requests for their order.
+const fault* endpoint::fault_for(std::optional<std::int64_t> order_number, std::uint64_t n,
+                                 std::chrono::milliseconds since_first) const noexcept {
+  for (const fault& f : data_.faults)
+    if (f.order_number == order_number && f.hits(n, since_first)) return &f;
+  return nullptr;
+}
+
+// ---- the answer --------------------------------------------------------------------------------
 
 reply endpoint::handle(bool post, std::string_view body) {
   reply r;
-  r.body = post ? answer(data_, body) : refuse(gdos::api_code::get_not_post);
+  const clock::time_point now = clock::now();
+  std::lock_guard lock(mutex_);
+
+  // Faults that hit requests as such come first, before the body is looked at, as a load
+  // balancer's would.
+  const std::uint64_t n = ++requests_;
+  if (n == 1) first_request_ = now;
+  if (const fault* f = fault_for(std::nullopt, n, since(first_request_, now)))
+    if (inject(*f, r)) return r;
+
+  if (!post) {
+    r.body = refuse(gdos::api_code::get_not_post);
+    return r;
+  }
+  r.body = answer(body, now, r);
   return r;
 }
 
-std::string answer(const fixture& data, std::string_view body) {
+bool endpoint::inject(const fault& f, reply& r) const {
+  switch (f.what) {
+    case fault::kind::http:
+      r.http_status = f.status;
+      r.note = "fault: HTTP " + std::to_string(f.status);
+      return true;
+    case fault::kind::error_code:
+      r.body = error_body(f.error_code, f.error_message);
+      r.note = "fault: errorCode " + std::to_string(f.error_code);
+      return true;
+    case fault::kind::drop:
+      r.drop = true;
+      r.note = "fault: connection dropped";
+      return true;
+    case fault::kind::slow:
+      r.delay = f.delay;
+      r.note = "fault: reply delayed " + std::to_string(f.delay.count()) + " ms";
+      return false;  // the answer follows
+  }
+  return false;
+}
+
+std::chrono::milliseconds endpoint::since(clock::time_point first, clock::time_point now) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(now - first);
+}
+
+std::string endpoint::answer(std::string_view body, clock::time_point now, reply& out) {
+  const fixture& data = data_;
   const auto parsed = gdos::parse_request(body);
   if (!parsed) return refuse(parsed.error());
   const gdos::parsed_request& req = *parsed;
@@ -70,9 +176,23 @@ std::string answer(const fixture& data, std::string_view body) {
     queried = holder;
   }
 
-  std::vector<const order*> orders{queried};
+  // Faults for this order, counted over the requests that designate it.
+  const auto index = static_cast<std::size_t>(queried - data.orders.data());
+  order_state& st = orders_[index];
+  if (st.designated++ == 0) st.first_designated = now;
+  if (const fault* f =
+          fault_for(queried->order_number, st.designated, since(st.first_designated, now));
+      f != nullptr && out.delay.count() == 0 && inject(*f, out))
+    return out.body;
+
+  // The order as its timeline has it now, and its replacements as theirs do.
+  const order& shown = advance(index, now);
+  std::vector<const order*> orders{&shown};
   if (req.query_type == gdos::query_type::detailed_with_replacements)
-    for (std::int64_t n : queried->replaced_by) orders.push_back(data.find_order(n));
+    for (std::int64_t n : shown.replaced_by) {
+      const order* replacement = data.find_order(n);
+      orders.push_back(&advance(static_cast<std::size_t>(replacement - data.orders.data()), now));
+    }
   const bool details = req.query_type != gdos::query_type::status;
   const bool validity = req.show_validity_period == gdos::yes_no::yes;
 

@@ -5,6 +5,7 @@
 /// the default set, compiled into the mock so that `gdos demo` works from any directory.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -55,6 +56,44 @@ struct certificate {
   std::vector<std::pair<std::string, std::string>> extra;
 };
 
+/// A timeline step's changes to one certificate: each member that is set replaces the field
+/// (validity and extra as a whole). The certificateID never changes.
+struct certificate_patch {
+  std::optional<std::string> serial_number;              ///< serialNumber
+  std::optional<std::string> object_type;                ///< objectType
+  std::optional<std::string> fqdn;                       ///< FQDN
+  std::optional<std::string> certificate_status;         ///< certificateStatus
+  std::optional<std::string> certificate_status_reason;  ///< certificateStatusReason
+  std::optional<int> csr_status;                         ///< csrStatus
+  std::optional<int> dcv_status;                         ///< dcvStatus
+  std::optional<int> ov_callback_status;                 ///< ovCallBackStatus
+  std::optional<int> organization_validation_status;     ///< organizationValidationStatus
+  std::optional<int> free_dvup_status;                   ///< freeDVUPStatus
+  std::optional<int> ev_click_through_status;            ///< evClickThroughStatus
+  std::optional<std::vector<std::pair<std::string, std::string>>> validity;  ///< validity
+  std::optional<std::vector<std::pair<std::string, std::string>>> extra;     ///< extra
+};
+
+/// One state an order moves to: when, and what changes. A step takes effect once every
+/// condition it sets holds and every earlier step has taken effect; it stays in effect.
+struct timeline_step {
+  /// after.requests: the order has been in this many replies already (faulted requests do not
+  /// count), so the step shows from the next one on.
+  std::optional<std::uint64_t> after_replies;
+  /// after.seconds: this long since the first reply the order was in.
+  std::optional<std::chrono::milliseconds> after_time;
+  std::optional<std::string> order_date_time;      ///< orderDateTime
+  std::optional<std::string> order_status;         ///< orderStatus (never empty)
+  std::optional<std::string> order_status_reason;  ///< orderStatusReason ("" stops sending it)
+  bool sets_org_details = false;       ///< suggestedOrgDetails given (null: no longer sent)
+  std::string org_details_status;      ///< Its Status (empty: not sent)
+  std::vector<org_match> org_matches;  ///< Its matches
+  std::optional<std::vector<std::int64_t>> replaced_by;  ///< replacedBy (the whole list)
+  /// Patches by position: entry i changes certificate i + 1; an entry just past the last
+  /// certificate adds one.
+  std::vector<certificate_patch> certificates;
+};
+
 /// An order, as the endpoint describes it.
 struct order {
   std::int64_t order_number = 0;  ///< orderNumber
@@ -70,12 +109,53 @@ struct order {
   std::vector<org_match> org_matches;     ///< The matches, when Found.
   std::vector<std::int64_t> replaced_by;  ///< Replacement orders (sent with queryType=2).
   std::vector<certificate> certificates;  ///< Sent with queryType 1 and 2.
+  std::vector<timeline_step> timeline;    ///< States the order moves through, in order.
+};
+
+/// Applies one timeline step's changes to `o` (not its conditions: the caller decides when).
+void apply(order& o, const timeline_step& step);
+
+/// A failure the mock injects instead of (or before) its answer.
+struct fault {
+  /// What happens to the request.
+  enum class kind {
+    http,        ///< An HTTP error status with an HTML page (`status`, 503 by default).
+    error_code,  ///< `errorCode` and `errorMessage` instead of the answer.
+    drop,        ///< The connection is closed without a reply.
+    slow,        ///< The answer comes after `delay`.
+  };
+  /// Which requests it hits.
+  enum class schedule {
+    requests,  ///< The numbered requests in `requests`.
+    every,     ///< Every `every`-th request.
+    rate,      ///< Each request with probability `rate` (a hash of `seed` and the number).
+    window,    ///< Every request from `from` to before `to` (time since the first request).
+  };
+  kind what = kind::http;
+  int status = 503;                    ///< kind::http
+  std::int32_t error_code = 0;         ///< kind::error_code
+  std::string error_message;           ///< kind::error_code (decoded)
+  std::chrono::milliseconds delay{0};  ///< kind::slow
+  /// Counted among the requests for this order (after login), not all requests.
+  std::optional<std::int64_t> order_number;
+  schedule when = schedule::requests;
+  std::vector<std::uint64_t> requests;  ///< schedule::requests, ascending
+  std::uint64_t every = 0;              ///< schedule::every
+  double rate = 0;                      ///< schedule::rate, in (0, 1]
+  std::uint64_t seed = 0;               ///< schedule::rate
+  std::chrono::milliseconds from{0};    ///< schedule::window
+  std::chrono::milliseconds to{0};      ///< schedule::window
+
+  /// Whether the fault hits request number `n` (1-based), `since_first` after the first request
+  /// it counts.
+  [[nodiscard]] bool hits(std::uint64_t n, std::chrono::milliseconds since_first) const noexcept;
 };
 
 /// Everything the mock knows.
 struct fixture {
   std::vector<account> accounts;
   std::vector<order> orders;
+  std::vector<fault> faults;  ///< Checked in order; the first that hits decides.
 
   /// The order with this number, or null.
   [[nodiscard]] const order* find_order(std::int64_t number) const noexcept;

@@ -60,6 +60,9 @@ struct server::impl {
     cv.wait_for(lock, d, [this] { return stop_requested; });
   }
 
+  // Turns the endpoint's reply into the HTTP response, with its injected delay or drop.
+  void respond(const reply& r, httplib::Response& res);
+
   void on_request(const char* scheme, const httplib::Request& req, const httplib::Response& res) {
     const std::size_t n = ++count;
     if (opts.log) {
@@ -212,6 +215,21 @@ std::string printable(std::string_view text, std::size_t max) {
   return out;
 }
 
+void server::impl::respond(const reply& r, httplib::Response& res) {
+  detail::connection_context* c = detail::current_connection();
+  if (c != nullptr) c->note = r.note;
+  if (r.delay.count() > 0) pause(r.delay);
+  if (c != nullptr) {
+    // The reply gets its own allowance, whatever reading the request (or the delay) took.
+    c->deadline = std::chrono::steady_clock::now() + opts.request_timeout;
+    c->drop = r.drop;
+  }
+  if (r.http_status != 200)
+    html_error(res, r.http_status, reason(r.http_status));
+  else
+    res.set_content(r.body, form_type);
+}
+
 server::server(std::unique_ptr<impl> p) : impl_(std::move(p)) {}
 
 server::~server() {
@@ -274,33 +292,18 @@ std::unique_ptr<server> server::start(options opts, std::string& error, start_er
       return httplib::Server::HandlerResponse::Unhandled;
     if (detail::connection_context* c = detail::current_connection(); c && announces_body(req))
       c->unread_body = true;
-    if (req.path != endpoint_path) {
+    if (req.path != endpoint_path)
       not_found(res);
-    } else {
-      const reply r = s.behaviour->handle(false, {});
-      res.status = 200;
-      res.set_content(r.body, form_type);
-    }
+    else
+      s.respond(s.behaviour->handle(false, {}), res);
     return httplib::Server::HandlerResponse::Handled;
   });
   s.https->Post(std::string(endpoint_path),
                 [&s](const httplib::Request& req, httplib::Response& res,
                      const httplib::ContentReader& reader) {
                   std::string body;
-                  if (!read_body(req, reader, res, body)) return;
-                  const reply r = s.behaviour->handle(true, body);
-                  detail::connection_context* c = detail::current_connection();
-                  if (c != nullptr) c->note = r.note;
-                  if (r.delay.count() > 0) s.pause(r.delay);
-                  if (c != nullptr) {
-                    // The reply gets its own allowance, whatever reading the request took.
-                    c->deadline = std::chrono::steady_clock::now() + s.opts.request_timeout;
-                    c->drop = r.drop;
-                  }
-                  if (r.http_status != 200)
-                    html_error(res, r.http_status, reason(r.http_status));
-                  else
-                    res.set_content(r.body, form_type);
+                  if (read_body(req, reader, res, body))
+                    s.respond(s.behaviour->handle(true, body), res);
                 });
   // A body over the limit is refused before the client sends it, when it asks first.
   s.https->set_expect_100_continue_handler([](const httplib::Request& req, httplib::Response& res) {

@@ -34,6 +34,8 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -134,21 +136,36 @@ struct reply {
   std::string note;                    ///< Said in the request's log line (faults).
 };
 
-/// The endpoint's behaviour, apart from HTTP: what it answers to a request body received over
-/// HTTPS. Thread-safe: requests may be answered concurrently.
+/// The endpoint's behaviour, apart from HTTP: what it answers to a request received over
+/// HTTPS, including the fixture's timelines (orders change as they are queried or as time
+/// passes) and injected faults. Thread-safe: requests may be answered concurrently.
 class endpoint {
  public:
-  /// `data` must outlive the endpoint.
+  /// `data` must outlive the endpoint. Timelines and fault schedules start from zero.
   explicit endpoint(const fixture& data);
-  /// The reply to one request: `post` says whether the method was POST.
+  ~endpoint();
+  endpoint(const endpoint&) = delete;
+  endpoint& operator=(const endpoint&) = delete;
+
+  /// The reply to one request to the endpoint's path: `post` says whether the method was POST.
   [[nodiscard]] reply handle(bool post, std::string_view body);
 
  private:
-  const fixture& data_;
-};
+  using clock = std::chrono::steady_clock;
+  struct order_state;
 
-/// The reply body the endpoint sends for one POST body received over HTTPS (a fresh endpoint's
-/// first reply: -2/-3/-4 from parse_request, -16, -4 on unknown orders, or the order).
-[[nodiscard]] std::string answer(const fixture& data, std::string_view body);
+  std::string answer(std::string_view body, clock::time_point now, reply& out);
+  const order& advance(std::size_t index, clock::time_point now);
+  [[nodiscard]] const fault* fault_for(std::optional<std::int64_t> order_number, std::uint64_t n,
+                                       std::chrono::milliseconds since_first) const noexcept;
+  bool inject(const fault& f, reply& r) const;
+  static std::chrono::milliseconds since(clock::time_point first, clock::time_point now);
+
+  const fixture& data_;
+  std::mutex mutex_;
+  std::unique_ptr<order_state[]> orders_;  // one per fixture order
+  std::uint64_t requests_ = 0;             // requests to the endpoint's path so far
+  clock::time_point first_request_{};
+};
 
 }  // namespace gdos_mock
