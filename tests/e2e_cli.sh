@@ -11,32 +11,38 @@ gdos=$1
 gdos_mock=$2
 example_curl=$3
 example_httplib=$4
+here=$(cd "$(dirname "$0")" && pwd)
+schema="$here/../docs/gdos-cli.schema.json"
 
 password='Demo pass&word 42!'            # the built-in fixture's demo account
 password_encoded='Demo+pass%26word+42%21'  # as it travels in a body
 work=$(mktemp -d "${TMPDIR:-/tmp}/gdos-e2e-XXXXXX")
-pids=()
+pids=()     # the mocks, stopped with SIGTERM at the end
+helpers=()  # other servers, killed at exit
 cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}" "${helpers[@]}"; do kill "$pid" 2>/dev/null || true; done
   rm -rf "$work"
 }
 trap cleanup EXIT
 
 failures=0
 n=0
+json_outputs=()  # stdout of every command run with --json: checked against the schema at the end
 fail() {
   echo "FAIL: $*" >&2
   failures=$((failures + 1))
 }
 
-# run NAME EXPECTED_STATUS CMD...: runs CMD (30 s at most), stdout and stderr captured to
-# $work/NAME.out and $work/NAME.err, and checks the exit status.
+# run NAME EXPECTED_STATUS CMD...: runs CMD (30 s at most), stdin from $stdin (default
+# /dev/null), stdout and stderr captured to $work/NAME.out and $work/NAME.err, and checks the exit
+# status.
 run() {
   local name=$1 expected=$2
   shift 2
   n=$((n + 1))
-  local status=0
-  timeout 30 "$@" >"$work/$name.out" 2>"$work/$name.err" </dev/null || status=$?
+  local status=0 a
+  for a in "$@"; do [ "$a" = --json ] && json_outputs+=("$work/$name.out"); done
+  timeout 30 "$@" >"$work/$name.out" 2>"$work/$name.err" <"${stdin:-/dev/null}" || status=$?
   if [ "$status" -ne "$expected" ]; then
     fail "$name: exit status $status, expected $expected"
     sed 's/^/    /' "$work/$name.out" "$work/$name.err" >&2
@@ -47,6 +53,17 @@ run() {
 contains() {
   grep -qF -- "$3" "$work/$1.$2" || fail "$1: $2 lacks: $3"
 }
+# lacks NAME STREAM TEXT: ... and does not contain TEXT.
+lacks() {
+  if grep -qF -- "$3" "$work/$1.$2"; then fail "$1: $2 contains: $3"; fi
+}
+# json NAME PYTHON: the Python statements, with `d` the JSON document NAME printed, must run
+# without an assertion failing. Collected, and run in one Python process at the end.
+json() {
+  printf '%s\t%s\n' "$1" "$2" >>"$work/json_checks"
+}
+# millis: a clock in milliseconds, for the timing checks.
+millis() { date +%s%3N; }
 
 # start_mock NAME PROGRAM ARGS...: runs a mock in the background and waits for its URLs.
 start_mock() {
@@ -94,8 +111,8 @@ assert r["errorCode"] == 0 and o["orderNumber"] == 1000008, r
 assert o["suggestedOrgDetails"]["Status"] == "Found"
 assert len(o["suggestedOrgDetails"]["matches"]) == 2
 c = o["certificates"][0]
-assert c["ovCallBackStatus"] == {"code": 2, "text": "in progress"}, c
-assert c["evClickThroughStatus"]["text"] == "not completed"
+assert c["ovCallBackStatus"] == {"code": 2, "text": "in_progress"}, c
+assert c["evClickThroughStatus"]["text"] == "not_completed"
 EOF
 
 # Both arguments: sent together, answered when the certificate belongs to the order.
@@ -118,6 +135,9 @@ contains wrong_password err "api_error: errorCode -16: Permission denied!"
 # Refused before anything is sent: the library's insecure_url, a usage error for the CLI.
 run plain_http 2 "$gdos" query --endpoint "$http_url" --order 1000002
 contains plain_http err "insecure_url"
+# Sent when asked for, and the mock's plain port answers -1.
+run plain_http_allowed 1 "$gdos" query --endpoint "$http_url" --order 1000002 --allow-plain-http
+contains plain_http_allowed err "errorCode -1: Request was not made over https!"
 
 run unknown_order 1 "$gdos" query --endpoint "$url" --ca-file "$ca" --order 4242
 contains unknown_order err "errorCode -4: The value of the 'orderNumber' argument is invalid!"
@@ -216,7 +236,7 @@ run decode_error 1 "$gdos" decode "$work/error.txt"
 contains decode_error err "errorCode -16: Permission denied!"
 printf '<html><body>502 Bad Gateway</body></html>' >"$work/html.txt"
 run decode_html 3 "$gdos" decode "$work/html.txt"
-contains decode_html err "malformed reply: HTML page"
+contains decode_html err "gdos: malformed_reply: HTML page"
 run decode_missing 2 "$gdos" decode "$work/no-such-file"
 
 run encode_masked 0 "$gdos" encode --order 1000002 --show-validity-period Y
@@ -228,6 +248,292 @@ contains encode_file out "loginPassword=***"
 grep -qF "loginPassword=$password_encoded&certificateID=5100010&queryType=2" "$work/body.bin" ||
   fail "encode -o: body lacks the encoded password and fields"
 rm -f "$work/body.bin"  # the one file allowed to hold the password
+
+# ---- issue #11: numbers are decimal, with real ranges ----------------------------------------------
+
+run num_leading_zeros 0 "$gdos" encode --order 01234567 --certificate-id 0005100010 --query-type 02
+contains num_leading_zeros out "orderNumber=1234567&certificateID=5100010&queryType=2&"
+i=0
+for bad in 0x10 0o17 017x -5 +5 1e3 " 12" 1.0 ""; do
+  i=$((i + 1))
+  run "num_bad_$i" 2 "$gdos" encode --order "$bad"
+  contains "num_bad_$i" err "--order: "
+  contains "num_bad_$i" err "expected a decimal integer from 1 to 9223372036854775807"
+done
+run num_overflow 2 "$gdos" encode --order 99999999999999999999
+contains num_overflow err "'99999999999999999999' is too large"
+run num_cert_range 2 "$gdos" encode --certificate-id 10000000000000000
+contains num_cert_range err "out of range; expected a decimal integer from 1 to 9999999999999999"
+run num_cert_hex 2 "$gdos" encode --certificate-id 0x10
+run num_query_type 2 "$gdos" encode --order 1 --query-type 3
+contains num_query_type err "from 0 to 2"
+run timeout_zero 2 "$gdos" query --order 1 --timeout 0
+contains timeout_zero err "expected a duration from 100ms to 1h"
+run timeout_huge 2 "$gdos" query --order 1 --timeout 9223372036854776
+run timeout_digits 2 "$gdos" query --order 1 --timeout "$(printf '9%.0s' $(seq 300))"
+[ "$(wc -c <"$work/timeout_digits.err")" -lt 400 ] || fail "timeout_digits: a message of $(wc -c <"$work/timeout_digits.err") bytes"
+run max_body_zero 2 "$gdos" decode --max-body-size 0 "$work/reply.txt"
+# The trial's case: a zero-padded order number is that order, not octal 262145.
+run query_zero_padded 0 "$gdos" query --endpoint "$url" --ca-file "$ca" --order 01000001 --query-type 0
+contains query_zero_padded out "1000001"
+
+# ---- issue #11: password sources ---------------------------------------------------------------------
+
+nopw=(env -u GDOS_LOGIN_PASSWORD)
+pwfile="$work/password.txt"
+printf '%s\n' "$password" >"$pwfile"
+chmod 600 "$pwfile"
+run pw_file 0 "${nopw[@]}" "$gdos" query --endpoint "$url" --ca-file "$ca" --order 1000001 \
+  --query-type 0 --password-file "$pwfile"
+contains pw_file out "1000001"
+chmod 640 "$pwfile"
+run pw_file_open 2 "${nopw[@]}" "$gdos" query --endpoint "$url" --ca-file "$ca" --order 1000001 \
+  --password-file "$pwfile"
+contains pw_file_open err "permissions 0640 for password file"
+contains pw_file_open err "too open"
+chmod 600 "$pwfile"
+ln -s "$pwfile" "$work/password-link"
+run pw_file_link 2 "${nopw[@]}" "$gdos" query --endpoint "$url" --ca-file "$ca" --order 1000001 \
+  --password-file "$work/password-link"
+contains pw_file_link err "is a symbolic link"
+mkfifo "$work/password-fifo"
+run pw_file_fifo 2 "${nopw[@]}" "$gdos" query --endpoint "$url" --order 1 \
+  --password-file "$work/password-fifo"
+contains pw_file_fifo err "not a regular file"
+printf 'one\ntwo\n' >"$work/password-2lines"
+chmod 600 "$work/password-2lines"
+run pw_file_lines 2 "${nopw[@]}" "$gdos" query --endpoint "$url" --order 1 \
+  --password-file "$work/password-2lines"
+contains pw_file_lines err "more than one line"
+head -c 5000 /dev/zero | tr '\0' x >"$work/password-big"
+chmod 600 "$work/password-big"
+run pw_file_big 2 "${nopw[@]}" "$gdos" query --endpoint "$url" --order 1 \
+  --password-file "$work/password-big"
+contains pw_file_big err "more than 1024 bytes"
+if [ "$(id -u)" = 0 ]; then
+  cp "$pwfile" "$work/password-other" && chown 65534 "$work/password-other"
+  run pw_file_owner 2 "${nopw[@]}" "$gdos" query --endpoint "$url" --order 1 \
+    --password-file "$work/password-other"
+  contains pw_file_owner err "belongs to another user"
+fi
+stdin=$pwfile run pw_stdin 0 "${nopw[@]}" "$gdos" query --endpoint "$url" --ca-file "$ca" \
+  --order 1000001 --query-type 0 --password-stdin
+contains pw_stdin out "1000001"
+run pw_stdin_empty 2 "${nopw[@]}" "$gdos" query --endpoint "$url" --order 1 --password-stdin
+contains pw_stdin_empty err "standard input is empty"
+run pw_both 2 "$gdos" query --order 1 --password-stdin --password-file "$pwfile"
+contains pw_both err "excludes"
+
+# A canned-reply server (plain HTTP, so --allow-plain-http) for what the mock never sends.
+replies="$work/replies"
+mkdir -p "$replies"
+python3 "$here/cli/reply_server.py" "$replies" "$work/reply_server.port" 60 \
+  2>"$work/reply_server.log" &
+helpers+=($!)
+for _ in $(seq 100); do [ -s "$work/reply_server.port" ] && break; sleep 0.1; done
+rurl="http://127.0.0.1:$(cat "$work/reply_server.port")"
+
+# GDOS_LOGIN_PASSWORD leaves the environment once read, and the process cannot dump core. While
+# gdos waits for a slow reply: /proc/PID/environ lacks it, the core limit is 0, and the process is
+# not dumpable (its /proc files then belong to root, whoever runs it: checked by running gdos as
+# nobody when the test runs as root).
+n=$((n + 1))
+as_nobody=()
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+  as_nobody=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+fi
+"${as_nobody[@]}" "$gdos" query --endpoint "$rurl/hold/5" --allow-plain-http --timeout 1500ms --order 1 \
+  >"$work/pw_env.out" 2>"$work/pw_env.err" </dev/null &
+pw_pid=$!
+for _ in $(seq 100); do grep -q 'POST /hold/5' "$work/reply_server.log" && break; sleep 0.05; done
+grep -q 'POST /hold/5 (loginPassword received)' "$work/reply_server.log" || fail "pw_env: no request"
+if [ -r "/proc/$pw_pid/environ" ] && tr '\0' '\n' <"/proc/$pw_pid/environ" >"$work/pw_env.environ" 2>/dev/null; then
+  grep -q 'GDOS_LOGIN_PASSWORD=' "$work/pw_env.environ" && fail "pw_env: GDOS_LOGIN_PASSWORD still in /proc/PID/environ"
+  grep -qF "${password:0:8}" "$work/pw_env.environ" && fail "pw_env: the password is in /proc/PID/environ"
+  grep -q 'GDOS_LOGIN_NAME=demo_reseller' "$work/pw_env.environ" || fail "pw_env: environ not read"
+  rm -f "$work/pw_env.environ"
+fi
+grep -Eq '^Max core file size +0 +0 ' "/proc/$pw_pid/limits" || fail "pw_env: core dumps not off"
+if [ "$(id -u)" != 0 ] || [ ${#as_nobody[@]} -gt 0 ]; then
+  [ "$(stat -c %u "/proc/$pw_pid/environ")" = 0 ] || fail "pw_env: the process is dumpable"
+else
+  echo "e2e_cli: setpriv not found: the not-dumpable check needs a non-root gdos" >&2
+fi
+wait "$pw_pid" || true
+
+# ---- issue #11: encode -o writes a new private file, refuses symlinks, - is stdout ----------------------
+
+echo old >"$work/existing.txt"
+chmod 644 "$work/existing.txt"
+run encode_existing 0 "$gdos" encode --order 1000002 -o "$work/existing.txt"
+[ "$(stat -c %a "$work/existing.txt")" = 600 ] || fail "encode_existing: mode $(stat -c %a "$work/existing.txt")"
+grep -qF "loginPassword=$password_encoded" "$work/existing.txt" || fail "encode_existing: no body"
+ls "$work"/existing.txt.* >/dev/null 2>&1 && fail "encode_existing: a temporary file was left"
+rm -f "$work/existing.txt"
+echo target >"$work/target.txt"
+ln -s "$work/target.txt" "$work/link.txt"
+run encode_link 2 "$gdos" encode --order 1000002 -o "$work/link.txt"
+contains encode_link err "symbolic link"
+[ "$(cat "$work/target.txt")" = target ] || fail "encode_link: the link's target was written"
+run encode_stdout 0 "$gdos" encode --order 1000002 -o -
+[ "$(cat "$work/encode_stdout.out")" = "loginName=demo_reseller&loginPassword=$password_encoded&orderNumber=1000002&queryType=1&responseFormat=1" ] ||
+  fail "encode_stdout: stdout is not the body"
+[ -e "$work/-" ] && fail "encode_stdout: created a file named -"
+rm -f "$work/encode_stdout.out"  # it holds the password, as asked
+
+# ---- issue #11: --json prints one JSON document, also on failure -------------------------------------
+
+run json_api_error 1 "$gdos" query --endpoint "$url" --ca-file "$ca" --order 4242 --json
+json json_api_error 'e=d["error"]; assert e["step"]=="api_error" and e["errorCode"]==-4 and "\x27orderNumber\x27" in e["errorMessage"], e'
+run json_untrusted 3 "$gdos" query --endpoint "$url" --order 1000002 --json
+json json_untrusted 'e=d["error"]; assert e["step"]=="transport" and e["transport"]=="tls_verification", e'
+run json_usage 2 "$gdos" query --json --order abc
+json json_usage 'assert d["error"]["step"]=="usage" and "--order" in d["error"]["message"], d'
+run json_no_order 2 "$gdos" query --json
+json json_no_order 'assert d["error"]["step"]=="usage", d'
+run json_decode_html 3 "$gdos" decode "$work/html.txt" --json
+json json_decode_html 'e=d["error"]; assert e["step"]=="malformed_reply" and e["offset"]==0, e'
+run json_decode_error 1 "$gdos" decode "$work/error.txt" --json
+json json_decode_error 'e=d["error"]; assert e["step"]=="api_error" and e["errorCode"]==-16 and e["errorMessage"]=="Permission denied!", e'
+run json_decode_missing 2 "$gdos" decode "$work/no-such-file" --json
+json json_decode_missing 'assert d["error"]["step"]=="input", d'
+run json_replacement 0 "$gdos" query --endpoint "$url" --ca-file "$ca" --order 1000005 \
+  --query-type 2 --json
+json json_replacement 'o=d["orders"]; assert [x["replacement"] for x in o]==[False, True], o'
+# Control bytes and C1 controls kept as JSON escapes; bytes that are not UTF-8 as U+FFFD.
+printf 'errorCode=0&1_orderNumber=7&1_orderStatus=Is%%1Bsued%%C2%%9B%%FF&1_x%%07=%%00\n' >"$work/ctl.txt"
+run json_control 0 "$gdos" decode "$work/ctl.txt" --json
+contains json_control out '"Is\u001bsued\u009b'
+json json_control 'o=d["orders"][0]; assert o["orderStatus"]=="Is\x1bsued\x9b\ufffd" and o["unknownFields"]=={"x\x07": "\x00"}, o'
+run table_control 0 "$gdos" decode "$work/ctl.txt"
+contains table_control out "Is?sued?"
+# Lenient: a value that is not its field's type is shown with that field, not as a second
+# field of the same name; names that differ only in non-UTF-8 bytes keep all their values.
+printf 'errorCode=0&1_orderNumber=x1&1_1_dcvStatus=2&1_1_dcvStatus=abc&1_1_%%FF=a&1_1_%%FE=b\n' >"$work/dup.txt"
+run json_lenient 0 "$gdos" decode "$work/dup.txt" --lenient --json
+json json_lenient 'o=d["orders"][0]; c=o["certificates"][0]; assert o["orderNumber"]=={"unparsed": ["x1"]}, o; assert c["dcvStatus"]=={"code": 2, "text": "in_progress", "unparsed": ["abc"]}, c; assert c["unknownFields"]=={"\ufffd": ["a", "b"]}, c'
+
+# ---- issue #11: output is near-linear (4 MiB replies in well under the 5 s bound) --------------------
+
+# The probe's adversarial bodies: 99,990 unknown names with an escaped common prefix (3.8 MB),
+# and unknown fields of three levels interleaved (1.1 MB).
+python3 -c "import sys; sys.stdout.write('errorCode=0' + ''.join('&' + '%41' * 10 + str(99990 - i) + '=1' for i in range(99990)))" >"$replies/names.body"
+python3 -c "import sys; sys.stdout.write('errorCode=0&1_1_zz=1' + ''.join('&%d_%d_FQDN=a' % (x, y) for x in range(1, 51) for y in range(1, 1001)) + ''.join('&u%d=1' % i for i in range(49000)))" >"$replies/levels.body"
+for body in names levels; do
+  for mode in table json; do
+    flag=()
+    [ "$mode" = json ] && flag=(--json)
+    start=$(millis)
+    run "big_${body}_$mode" 0 "$gdos" decode "$replies/$body.body" "${flag[@]}"
+    took=$(($(millis) - start))
+    echo "e2e_cli: decode $body.body ($mode): $took ms"
+    [ "$took" -lt 5000 ] || fail "big_${body}_$mode: $took ms"
+  done
+done
+grep -c '^AAAAAAAAAA' "$work/big_names_table.out" | grep -qx 99990 || fail "big_names_table: not every field printed"
+start=$(millis)
+run big_names_query 0 "$gdos" query --endpoint "$rurl/names" --allow-plain-http --order 1 --json
+took=$(($(millis) - start))
+echo "e2e_cli: query of names.body (json): $took ms"
+[ "$took" -lt 5000 ] || fail "big_names_query: $took ms"
+json big_names_query 'assert len(d["unknownFields"])==99990'
+
+# ---- issue #11: decode reads at most --max-body-size + 1 bytes -----------------------------------------
+
+head -c 200 /dev/zero | tr '\0' a | sed 's/^/errorCode=0\&x=/' >"$work/body200.txt"
+run decode_max_small 3 "$gdos" decode --max-body-size 100 "$work/body200.txt"
+contains decode_max_small err "larger than --max-body-size (100 bytes)"
+run decode_max_ok 0 "$gdos" decode --max-body-size 1000 "$work/body200.txt"
+n=$((n + 1))
+python3 - "$gdos" <<'EOF' || fail "decode of 64 MiB on stdin: read more than it may"
+# 64 MiB offered on a pipe: gdos must stop after 4 MiB + 1 (the pipe then breaks) and stay small.
+import resource, subprocess, sys
+p = subprocess.Popen([sys.argv[1], "decode"], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                     stderr=subprocess.PIPE)
+sent, chunk = 0, b"a" * (1 << 20)
+try:
+    for _ in range(64):
+        p.stdin.write(chunk)
+        sent += len(chunk)
+    p.stdin.close()
+except BrokenPipeError:
+    pass
+err, rc = p.stderr.read().decode(), p.wait()
+rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+print("e2e_cli: decode of 64 MiB offered: %d MiB taken, rc %d, max RSS %d KiB" % (sent >> 20, rc, rss))
+assert rc == 3 and "larger than --max-body-size (4194304 bytes)" in err, (rc, err)
+assert sent < 16 << 20, sent
+assert rss < 40000, rss
+EOF
+# On a terminal with nothing piped in, decode says what it waits for.
+if command -v script >/dev/null; then
+  n=$((n + 1))
+  mkfifo "$work/typed_body"
+  (
+    timeout 30 script -qec "'$gdos' decode" /dev/null <"$work/typed_body" >"$work/decode_tty.out" 2>&1
+    echo $? >"$work/decode_tty.status"
+  ) &
+  exec 3>"$work/typed_body"
+  for _ in $(seq 100); do
+    grep -q 'reading a reply body from the terminal' "$work/decode_tty.out" 2>/dev/null && break
+    sleep 0.1
+  done
+  printf 'errorCode=0&1_orderNumber=77\n\004' >&3
+  exec 3>&-
+  wait $!
+  [ "$(cat "$work/decode_tty.status")" = 0 ] || fail "decode_tty: exit status $(cat "$work/decode_tty.status")"
+  contains decode_tty out "end it with Ctrl-D"
+  contains decode_tty out "orderNumber                    77"
+fi
+
+# ---- issue #11: messages ---------------------------------------------------------------------------------
+
+run invalid_request 2 "$gdos" query --endpoint "$url" --ca-file "$ca" --order 1 \
+  --login-name "$(printf 'n%.0s' $(seq 65))"
+contains invalid_request err "gdos: invalid_request: loginName: too long"
+lacks invalid_request err "invalid request:"
+# query and decode print an API error the same way.
+printf 'errorCode=-16&errorMessage=Permission+denied%%21\n' >"$work/denied.txt"
+run decode_denied 1 "$gdos" decode "$work/denied.txt"
+cmp -s "$work/decode_denied.err" "$work/wrong_password.err" ||
+  fail "decode and query print -16 differently: $(cat "$work/decode_denied.err") / $(cat "$work/wrong_password.err")"
+run unknown_subcommand 2 "$gdos" frobnicate
+contains unknown_subcommand err "unknown subcommand 'frobnicate'"
+run encode_no_login 2 env -u GDOS_LOGIN_NAME "$gdos" encode --order 1234567
+contains encode_no_login err "use --login-name or set GDOS_LOGIN_NAME"
+
+# ---- issue #11: conveniences ------------------------------------------------------------------------------
+
+run env_defaults 0 env GDOS_ENDPOINT="$url" GDOS_CA_FILE="$ca" "$gdos" query --order 1000001 \
+  --query-type 0
+contains env_defaults out "1000001"
+printf 'errorCode=0&1_orderNumber=8&1_orderStatus=Issued' >"$replies/other_order.body"
+run missing_order 0 "$gdos" query --endpoint "$rurl/other_order" --allow-plain-http --order 7
+contains missing_order err "gdos: warning: the reply (errorCode 0) does not hold order 7"
+run missing_order_json 0 "$gdos" query --endpoint "$rurl/other_order" --allow-plain-http --order 7 --json
+json missing_order_json 'assert "does not hold order 7" in d["warnings"][0], d'
+
+# ---- issue #11: a legacy newline-delimited reply behind text/plain is reported as decode does ----------
+
+printf -- '-16\nPermission denied!\n' >"$replies/legacy.body"
+echo text/plain >"$replies/legacy.type"
+run legacy_query 3 "$gdos" query --endpoint "$rurl/legacy" --allow-plain-http --order 1
+run legacy_decode 3 "$gdos" decode "$replies/legacy.body"
+contains legacy_decode err 'gdos: malformed_reply: '
+contains legacy_decode err 'errorCode -16, "Permission denied!"'
+cmp -s "$work/legacy_query.err" "$work/legacy_decode.err" ||
+  fail "legacy reply: query says $(cat "$work/legacy_query.err"), decode says $(cat "$work/legacy_decode.err")"
+run legacy_query_json 3 "$gdos" query --endpoint "$rurl/legacy" --allow-plain-http --order 1 --json
+json legacy_query_json 'e=d["error"]; assert e["step"]=="malformed_reply" and e["errorCode"]==-16 and e["contentType"]=="text/plain", e'
+
+# ---- issue #11: HTTPS only unless --allow-plain-http ------------------------------------------------------
+
+run plain_refused 2 "$gdos" query --endpoint "$rurl/other_order" --order 8
+contains plain_refused err "gdos: insecure_url: refused to send the password to a URL that is not https"
+run plain_refused_json 2 "$gdos" query --endpoint "HTTP://127.0.0.1:9/x" --order 8 --json
+json plain_refused_json 'assert d["error"]["step"]=="insecure_url", d'
+[ "$(grep -c 'POST /other_order' "$work/reply_server.log")" = 2 ] ||
+  fail "plain_refused: the refused query reached the server"
 
 # ---- the demo ---------------------------------------------------------------------------------------
 
@@ -248,10 +554,34 @@ pids=()
 contains mock err "(SIGTERM)"
 contains mock err "https POST /products/!GetDetailedOrderStatus -> 200 errorCode=0"
 contains mock err "https POST /products/!GetDetailedOrderStatus -> 200 errorCode=-16"
-# gdos query refused the plain-HTTP endpoint before sending; the examples sent on purpose.
-grep -qF "http POST" "$work/mock.err" && fail "plain_http: gdos query sent the request over http"
+# gdos query refused the plain-HTTP endpoint before sending, but for the one --allow-plain-http
+# call; the examples sent on purpose.
+[ "$(grep -cF "http POST" "$work/mock.err")" = 1 ] || fail "plain_http: $(grep -cF "http POST" "$work/mock.err") requests over http, expected 1"
 contains gdos_mock err "http POST /products/!GetDetailedOrderStatus -> 200 errorCode=-1"
 contains gdos_mock err "errorCode=-16"
+
+# ---- the JSON checks collected by json(), then every JSON output against the schema ------------------
+
+n=$((n + 1))
+python3 - "$work" <<'EOF' || fail "JSON checks failed"
+import json, sys
+failed = 0
+for line in open(sys.argv[1] + "/json_checks"):
+    name, code = line.rstrip("\n").split("\t", 1)
+    try:
+        d = json.load(open("%s/%s.out" % (sys.argv[1], name)))
+        exec(code, {"d": d})
+    except Exception as e:
+        print("FAIL: %s: JSON check failed: %s: %r" % (name, code, e), file=sys.stderr)
+        failed += 1
+sys.exit(1 if failed else 0)
+EOF
+
+# ---- every JSON output matches docs/gdos-cli.schema.json ------------------------------------------------
+
+n=$((n + 1))
+python3 "$here/cli/check_json.py" "$schema" "$work/decode_stdin.out" "${json_outputs[@]}" ||
+  fail "JSON output does not match $schema"
 
 # ---- the password appears in no output ---------------------------------------------------------------
 

@@ -46,7 +46,7 @@ int run_demo() {
   call_settings s;
   s.endpoint = mock->url();
   s.ca_file = mock->ca_file();
-  s.timeout_seconds = 20;
+  s.timeout = std::chrono::seconds(20);
   int unexpected = 0;
   const auto step = [&](std::string_view title, const request_options& o, std::string_view password,
                         int expected_status) {
@@ -75,7 +75,7 @@ int run_demo() {
   {
     call_settings plain = s;
     plain.endpoint = mock->http_url();
-    plain.allow_plain_http = true;
+    plain.allow_plain_http = true;  // on purpose: the mock's plain port answers -1
     fmt::print("\n==== the same query over plain HTTP ({})  (expect errorCode -1)\n",
                plain.endpoint);
     std::fflush(stdout);

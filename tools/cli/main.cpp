@@ -6,19 +6,23 @@
 //   gdos demo                          the mock endpoint + `query` against it, over TLS
 //   gdos mock [--port N] ...           the mock endpoint in the foreground
 //
-// Shared in one place each: the request and call options (options.hpp), the password sources
-// (password.hpp), the table and JSON output (output.hpp), the call (call.hpp) and the exit
-// statuses (exit_codes.hpp).
+// Shared in one place each: the request and call options (options.hpp), numbers
+// (numbers.hpp), the password sources (password.hpp), the table, JSON and error output
+// (output.hpp), the call (call.hpp) and the exit statuses (exit_codes.hpp).
 #include "command.hpp"
 #include "exit_codes.hpp"
+#include "options.hpp"
+#include "output.hpp"
 
 #include <gdos/gdos.hpp>
 
+#include <fmt/core.h>
 #include <CLI/CLI.hpp>
 
 #include <csignal>
 #include <cstdio>
 #include <exception>
+#include <string_view>
 #include <vector>
 
 namespace gdos_cli {
@@ -34,11 +38,23 @@ int run_cli(int argc, char** argv) {
 
   const std::vector<command> commands = {decode_command(app), encode_command(app),
                                          query_command(app), demo_command(app), mock_command(app)};
+  const bool json = wants_json(argc, argv);
+  // CLI11 would say "A subcommand is required" or name the word as an extra argument.
+  if (argc > 1 && argv[1][0] != '-') {
+    const std::string_view word = argv[1];
+    bool known = false;
+    for (const command& c : commands) known = known || c.app->get_name() == word;
+    if (!known)
+      return report_usage(fmt::format("unknown subcommand '{}' (gdos --help lists them)", word),
+                          json);
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    const int rc = app.exit(e);
-    return rc == 0 ? exit_ok : exit_usage;
+    if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
+    if (json) print_usage_json(e.what());
+    app.exit(e);
+    return exit_usage;
   }
   for (const command& c : commands)
     if (c.app->parsed()) return c.run();

@@ -1,22 +1,27 @@
 #include "options.hpp"
 
+#include "numbers.hpp"
 #include "password.hpp"
+
+#include <string_view>
 
 namespace gdos_cli {
 
-void add_request_options(CLI::App& cmd, request_options& o) {
-  // Both may be given: the request then carries both, and the server answers for the order
-  // only when the certificate is one of its own.
-  cmd.add_option("--order", o.order, "orderNumber to query");
-  cmd.add_option("--certificate-id", o.certificate_id,
-                 "certificateID to query (with --order: both are sent, and must match)");
+void add_request_options(CLI::App& cmd, request_options& o, bool with_order) {
+  if (with_order) {
+    // Both may be given: the request then carries both, and the server answers for the order
+    // only when the certificate is one of its own.
+    add_integer(cmd, "--order", o.order, 1, INT64_MAX, "orderNumber to query (decimal)");
+    add_integer(cmd, "--certificate-id", o.certificate_id, 1, gdos::max_certificate_id,
+                "certificateID to query (decimal, at most 16 digits; with --order: both are sent, "
+                "and must match)");
+  }
   cmd.add_option("--login-name", o.login_name,
-                 "loginName (default: $GDOS_LOGIN_NAME; the password is read from "
-                 "$GDOS_LOGIN_PASSWORD or asked for, never taken from the command line)");
-  cmd.add_option("--query-type", o.query_type,
-                 "0 status only, 1 + certificate details, 2 + replacement orders")
-      ->check(CLI::IsMember({0, 1, 2}))
-      ->capture_default_str();
+                 "loginName (default: $GDOS_LOGIN_NAME; the password is never taken from the "
+                 "command line: see --password-file, --password-stdin, $GDOS_LOGIN_PASSWORD, or "
+                 "the prompt)");
+  add_integer(cmd, "--query-type", o.query_type, 0, 2,
+              "0 status only, 1 + certificate details, 2 + replacement orders");
   cmd.add_option("--show-validity-period", o.show_validity_period, "Y or N (default: not sent)")
       ->check(CLI::IsMember({"Y", "N"}));
 }
@@ -41,13 +46,27 @@ std::string login_name_of(const request_options& o) {
 }
 
 void add_call_options(CLI::App& cmd, call_settings& s) {
-  cmd.add_option("--endpoint", s.endpoint, "Endpoint URL")->capture_default_str();
-  cmd.add_option("--ca-file", s.ca_file,
-                 "Trust this CA file (PEM) instead of the system's authorities");
-  cmd.add_option("--timeout", s.timeout_seconds, "Seconds allowed for the call")
-      ->check(CLI::PositiveNumber)
+  cmd.add_option("--endpoint", s.endpoint, "Endpoint URL (https; see --allow-plain-http)")
+      ->envname("GDOS_ENDPOINT")
       ->capture_default_str();
-  cmd.add_flag("--json", s.json, "JSON instead of a table");
+  cmd.add_option("--ca-file", s.ca_file,
+                 "Trust this CA file (PEM) instead of the system's authorities")
+      ->envname("GDOS_CA_FILE");
+  add_duration(cmd, "--timeout", s.timeout, std::chrono::milliseconds(100), std::chrono::hours(1),
+               "Time allowed for one call");
+  cmd.add_flag("--allow-plain-http", s.allow_plain_http,
+               "Accept an http:// endpoint (the password then crosses the network readable)");
+  cmd.add_flag("--json", s.json, "JSON instead of a table (docs/gdos-cli.schema.json)");
+  add_password_options(cmd, s.password);
+}
+
+bool wants_json(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view a = argv[i];
+    if (a == "--") return false;
+    if (a == "--json") return true;
+  }
+  return false;
 }
 
 }  // namespace gdos_cli

@@ -3,9 +3,8 @@
 #include "command.hpp"
 #include "exit_codes.hpp"
 #include "options.hpp"
+#include "output.hpp"
 #include "password.hpp"
-
-#include <fmt/core.h>
 
 #include <memory>
 #include <string>
@@ -20,21 +19,15 @@ struct query_options {
 
 int run_query(const query_options& qo) {
   const request_options& o = qo.request;
+  const bool json = qo.call.json;
   const std::string name = login_name_of(o);
-  if (name.empty()) {
-    fmt::print(stderr, "gdos: no login name: use --login-name or set GDOS_LOGIN_NAME\n");
-    return exit_usage;
-  }
-  if (!o.order && !o.certificate_id) {
-    fmt::print(stderr, "gdos: say which order: --order N or --certificate-id N\n");
-    return exit_usage;
-  }
+  if (name.empty()) return report_usage(no_login_name, json);
+  if (!o.order && !o.certificate_id)
+    return report_usage("say which order: --order N or --certificate-id N", json);
+  if (auto e = insecure_endpoint(qo.call)) return report(*e, json);
   std::string error;
-  const auto password = read_password(error);
-  if (!password) {
-    fmt::print(stderr, "gdos: {}\n", error);
-    return exit_usage;
-  }
+  const auto password = read_password(qo.call.password, error);
+  if (!password) return report_usage(error, json);
   return query(make_request(o, name, *password), qo.call);
 }
 

@@ -1,0 +1,141 @@
+#include "numbers.hpp"
+
+#include <fmt/core.h>
+
+#include <limits>
+
+namespace gdos_cli {
+
+std::optional<std::uint64_t> parse_decimal(std::string_view text) noexcept {
+  if (text.empty()) return std::nullopt;
+  std::uint64_t v = 0;
+  for (const char c : text) {
+    if (c < '0' || c > '9') return std::nullopt;
+    const auto d = static_cast<std::uint64_t>(c - '0');
+    if (v > (std::numeric_limits<std::uint64_t>::max() - d) / 10) return std::nullopt;
+    v = v * 10 + d;
+  }
+  return v;
+}
+
+namespace {
+
+struct unit {
+  std::string_view suffix;
+  std::uint64_t ms;
+};
+
+// Longest suffix first, so that "ms" is not read as "m" followed by garbage.
+constexpr unit units[] = {
+    {"ms", 1}, {"s", 1000}, {"m", 60'000}, {"h", 3'600'000}, {"d", 86'400'000}};
+
+}  // namespace
+
+std::optional<std::chrono::milliseconds> parse_duration(std::string_view text) noexcept {
+  std::size_t digits = 0;
+  while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') ++digits;
+  const std::string_view suffix = text.substr(digits);
+  std::uint64_t scale = 1000;  // no unit: seconds
+  if (!suffix.empty()) {
+    scale = 0;
+    for (const unit& u : units)
+      if (suffix == u.suffix) scale = u.ms;
+    if (scale == 0) return std::nullopt;
+  }
+  const auto n = parse_decimal(text.substr(0, digits));
+  constexpr auto max = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
+  if (!n || *n > max / scale) return std::nullopt;
+  return std::chrono::milliseconds(static_cast<std::int64_t>(*n * scale));
+}
+
+std::string format_duration(std::chrono::milliseconds d) {
+  const auto ms = static_cast<std::uint64_t>(d.count() < 0 ? 0 : d.count());
+  for (auto it = std::rbegin(units); it != std::rend(units); ++it)
+    if (ms != 0 && ms % it->ms == 0) return fmt::format("{}{}", ms / it->ms, it->suffix);
+  return "0s";
+}
+
+std::string quote_input(std::string_view text) {
+  constexpr std::size_t max = 40;
+  std::string out = "'";
+  for (std::size_t i = 0; i < text.size() && i < max; ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    out.push_back(c >= 0x20 && c < 0x7f ? static_cast<char>(c) : '?');
+  }
+  if (text.size() > max) out += "...";
+  out += "'";
+  return out;
+}
+
+namespace {
+
+std::int64_t checked_integer(const std::string& name, const std::string& text, std::int64_t min,
+                             std::int64_t max) {
+  const auto v = parse_decimal(text);
+  const auto range = fmt::format("a decimal integer from {} to {}", min, max);
+  if (!v) {
+    const bool digits_only = !text.empty() && text.find_first_not_of("0123456789") == text.npos;
+    throw CLI::ValidationError(
+        name, fmt::format("{} is {}; expected {}", quote_input(text),
+                          digits_only ? "too large" : "not a decimal integer", range));
+  }
+  if (*v > static_cast<std::uint64_t>(max) || static_cast<std::int64_t>(*v) < min)
+    throw CLI::ValidationError(
+        name, fmt::format("{} is out of range; expected {}", quote_input(text), range));
+  return static_cast<std::int64_t>(*v);
+}
+
+}  // namespace
+
+CLI::Option* add_integer(CLI::App& cmd, const std::string& name, std::int64_t& target,
+                         std::int64_t min, std::int64_t max, const std::string& description) {
+  return cmd
+      .add_option_function<std::string>(
+          name,
+          [&target, name, min, max](const std::string& s) {
+            target = checked_integer(name, s, min, max);
+          },
+          description)
+      ->type_name("N")
+      ->default_str(std::to_string(target));
+}
+
+CLI::Option* add_integer(CLI::App& cmd, const std::string& name,
+                         std::optional<std::int64_t>& target, std::int64_t min, std::int64_t max,
+                         const std::string& description) {
+  return cmd
+      .add_option_function<std::string>(
+          name,
+          [&target, name, min, max](const std::string& s) {
+            target = checked_integer(name, s, min, max);
+          },
+          description)
+      ->type_name("N");
+}
+
+CLI::Option* add_duration(CLI::App& cmd, const std::string& name, std::chrono::milliseconds& target,
+                          std::chrono::milliseconds min, std::chrono::milliseconds max,
+                          const std::string& description) {
+  return cmd
+      .add_option_function<std::string>(
+          name,
+          [&target, name, min, max](const std::string& s) {
+            const auto d = parse_duration(s);
+            const auto range = fmt::format(
+                "a duration from {} to {} (a number with ms, s, m, h "
+                "or d; s when there is no unit)",
+                format_duration(min), format_duration(max));
+            if (!d)
+              throw CLI::ValidationError(
+                  name, fmt::format("{} is not a duration; expected {}", quote_input(s), range));
+            if (*d < min || *d > max)
+              throw CLI::ValidationError(
+                  name, fmt::format("{} is out of range; expected {}", quote_input(s), range));
+            target = *d;
+          },
+          description)
+      ->type_name("DURATION")
+      ->default_str(format_duration(target));
+}
+
+}  // namespace gdos_cli
