@@ -59,15 +59,18 @@ constexpr std::uint64_t level(std::uint32_t order, std::uint32_t certificate = 0
   return (static_cast<std::uint64_t>(order) << 32) | certificate;
 }
 
-// The fields of a list sorted by level (stable: body order within a level), looked up by binary
+// The fields of a list sorted by level (body order within a level), looked up by binary
 // search: n log n once, instead of a walk over the whole list per order and certificate.
 template <class U>
 class by_level {
  public:
   explicit by_level(const std::vector<U>& all) : sorted_(all.size()) {
     std::transform(all.begin(), all.end(), sorted_.begin(), [](const U& u) { return &u; });
-    std::stable_sort(sorted_.begin(), sorted_.end(),
-                     [](const U* a, const U* b) { return level_of(*a) < level_of(*b); });
+    // By level, then by position in the list (the pointers' order): body order within a level.
+    // (Not std::stable_sort: clang warns that libstdc++ 12's uses a deprecated function.)
+    std::sort(sorted_.begin(), sorted_.end(), [](const U* a, const U* b) {
+      return level_of(*a) != level_of(*b) ? level_of(*a) < level_of(*b) : a < b;
+    });
   }
   [[nodiscard]] std::span<const U* const> of(std::uint64_t tag) const {
     const auto lo = std::lower_bound(sorted_.begin(), sorted_.end(), tag,
@@ -81,8 +84,8 @@ class by_level {
   std::vector<const U*> sorted_;
 };
 
-// One level's unknown fields decoded for output, split into the values of typed fields the
-// lenient parser could not read (a name in `typed`) and the others.
+// One level's unknown fields decoded (bytes, not yet made UTF-8 or printable), split into the
+// values of typed fields the lenient parser could not read (a name in `typed`) and the others.
 struct level_fields {
   std::vector<std::pair<std::string, std::string>> unknown;  // name, value; body order
   std::vector<std::pair<std::string, std::string>> unparsed;
@@ -95,9 +98,8 @@ level_fields decode_level(std::span<const U* const> fields,
   out.unknown.reserve(fields.size());
   for (const U* u : fields) {
     std::string name = u->name.decode();
-    std::string value = utf8_text(u->value.decode());
     const bool is_typed = std::find(typed.begin(), typed.end(), name) != typed.end();
-    (is_typed ? out.unparsed : out.unknown).emplace_back(utf8_text(name), std::move(value));
+    (is_typed ? out.unparsed : out.unknown).emplace_back(std::move(name), u->value.decode());
   }
   return out;
 }
@@ -106,7 +108,16 @@ level_fields decode_level(std::span<const U* const> fields,
 
 void row(std::string& out, int indent, std::string_view label, std::string_view value) {
   if (value.empty()) return;
-  out += fmt::format("{:{}}{:<30} {}\n", "", indent, label, value);
+  out.append(static_cast<std::size_t>(indent), ' ');
+  out += label;
+  // Padded to 30 characters (UTF-8 continuation bytes take no column).
+  const auto width = static_cast<std::size_t>(std::count_if(label.begin(), label.end(), [](char c) {
+    return (static_cast<unsigned char>(c) & 0xc0) != 0x80;
+  }));
+  out.append(width < 30 ? 30 - width : 0, ' ');
+  out += ' ';
+  out += value;
+  out += '\n';
 }
 
 void unknown_rows(std::string& out, int indent, const level_fields& f) {
@@ -160,7 +171,7 @@ void put_unparsed(json_writer& w, const level_fields& f, std::string_view name) 
       w.begin_array();
       any = true;
     }
-    w.value(v);
+    w.value(utf8_text(v));
   }
   if (any) w.end_array();
 }
@@ -174,11 +185,15 @@ bool has_unparsed(const level_fields& f, std::string_view name) {
 // level (possible only when names differ in bytes that are not UTF-8, which all read as U+FFFD)
 // gets an array of its values.
 void unknown_json(json_writer& w, const level_fields& f) {
-  const auto& u = f.unknown;
+  std::vector<std::pair<std::string, std::string>> u;
+  u.reserve(f.unknown.size());
+  for (const auto& [name, value] : f.unknown) u.emplace_back(utf8_text(name), utf8_text(value));
   std::vector<std::size_t> by_name(u.size());
   std::iota(by_name.begin(), by_name.end(), std::size_t{0});
-  std::stable_sort(by_name.begin(), by_name.end(),
-                   [&u](std::size_t a, std::size_t b) { return u[a].first < u[b].first; });
+  std::sort(by_name.begin(), by_name.end(), [&u](std::size_t a, std::size_t b) {
+    const int c = u[a].first.compare(u[b].first);
+    return c != 0 ? c < 0 : a < b;
+  });
   // first[i]: the first position with u[i]'s name; count[first]: how many share it.
   std::vector<std::size_t> first(u.size());
   std::vector<std::size_t> count(u.size(), 0);
