@@ -515,6 +515,24 @@ contains encode_no_login err "use --login-name or set GDOS_LOGIN_NAME"
 run env_defaults 0 env GDOS_ENDPOINT="$url" GDOS_CA_FILE="$ca" "$gdos" query --order 1000001 \
   --query-type 0
 contains env_defaults out "1000001"
+# --proxy, and libcurl's https_proxy variable when there is none: both tunnel with CONNECT.
+python3 "$here/cli/connect_proxy.py" "$work/proxy.port" 60 2>"$work/proxy.log" &
+helpers+=($!)
+for _ in $(seq 100); do [ -s "$work/proxy.port" ] && break; sleep 0.1; done
+proxy="http://127.0.0.1:$(cat "$work/proxy.port")"
+mock_port=${url#https://127.0.0.1:}
+mock_port=${mock_port%%/*}
+run proxy_option 0 "$gdos" query --endpoint "$url" --ca-file "$ca" --order 1000001 --query-type 0 \
+  --proxy "$proxy"
+contains proxy_option out "1000001"
+[ "$(grep -c "^CONNECT 127.0.0.1:$mock_port\$" "$work/proxy.log")" = 1 ] || fail "proxy_option: no CONNECT"
+run proxy_env 0 env https_proxy="$proxy" "$gdos" query --endpoint "$url" --ca-file "$ca" \
+  --order 1000001 --query-type 0
+[ "$(grep -c "^CONNECT 127.0.0.1:$mock_port\$" "$work/proxy.log")" = 2 ] || fail "proxy_env: https_proxy not used"
+run proxy_no_proxy 0 env https_proxy="$proxy" no_proxy=127.0.0.1 "$gdos" query --endpoint "$url" \
+  --ca-file "$ca" --order 1000001 --query-type 0
+[ "$(grep -c "^CONNECT" "$work/proxy.log")" = 2 ] || fail "proxy_no_proxy: no_proxy not honoured"
+
 printf 'errorCode=0&1_orderNumber=8&1_orderStatus=Issued' >"$replies/other_order.body"
 run missing_order 0 "$gdos" query --endpoint "$rurl/other_order" --allow-plain-http --order 7
 contains missing_order err "gdos: warning: the reply (errorCode 0) does not hold order 7"

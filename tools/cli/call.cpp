@@ -23,7 +23,8 @@ caller::caller(const call_settings& s)
           s, gdos_examples::curl_transport({.ca_file = s.ca_file,
                                             .connect_timeout = std::min<std::chrono::milliseconds>(
                                                 std::chrono::seconds(10), s.timeout),
-                                            .total_timeout = s.timeout})})) {}
+                                            .total_timeout = s.timeout,
+                                            .proxy = s.proxy})})) {}
 
 caller::~caller() = default;
 

@@ -52,6 +52,9 @@ void add_call_options(CLI::App& cmd, call_settings& s) {
   cmd.add_option("--ca-file", s.ca_file,
                  "Trust this CA file (PEM) instead of the system's authorities")
       ->envname("GDOS_CA_FILE");
+  cmd.add_option("--proxy", s.proxy,
+                 "HTTP proxy URL (http://host:port); https is tunnelled with CONNECT. Default: "
+                 "libcurl's, which honours https_proxy / no_proxy (see README)");
   add_duration(cmd, "--timeout", s.timeout, std::chrono::milliseconds(100), std::chrono::hours(1),
                "Time allowed for one call");
   cmd.add_flag("--allow-plain-http", s.allow_plain_http,
