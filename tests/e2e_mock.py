@@ -50,6 +50,8 @@ class Mock:
         self.name = name
         self.ca = os.path.join(WORK, name + "-ca.pem")
         self.err_path = os.path.join(WORK, name + ".err")
+        if "--ca-out" in args:
+            self.ca = args[list(args).index("--ca-out") + 1]
         cmd = list(program or [GDOS_MOCK])
         for option, value in (("--port", "0"), ("--http-port", "0"), ("--ca-out", self.ca),
                               ("--seconds", "60")):
@@ -212,6 +214,27 @@ def test_ready_line_and_url_file():
         check(n.ready["http_url"] is None and n.ready["http_port"] == -1, "no HTTP: %r" % n.ready)
     finally:
         n.stop()
+
+
+def test_output_files_replace_symlinks():
+    # A symlink planted where the mock writes its CA or URL file is replaced, never written
+    # through (run as root in a shared directory, that would clobber any file).
+    victim = write("victim.txt", "precious\n")
+    ca, url = os.path.join(WORK, "link-ca.pem"), os.path.join(WORK, "link-url.txt")
+    os.symlink(victim, ca)
+    os.symlink(victim, url)
+    m = Mock("--ca-out", ca, "--url-file", url, name="links")
+    try:
+        with open(victim) as f:
+            check(f.read() == "precious\n", "the symlink's target was written")
+        check(not os.path.islink(ca) and not os.path.islink(url), "the symlinks are still there")
+        with open(ca) as f:
+            check(f.read().startswith("-----BEGIN CERTIFICATE-----"), "no CA in " + ca)
+        status, body = post(m, LOGIN + "&orderNumber=1000002")
+        check(body.startswith("errorCode=0&"), "query with the CA written there: " + body)
+    finally:
+        m.stop()
+    check([f for f in os.listdir(WORK) if ".tmp." in f] == [], "temporary files left behind")
 
 
 # ---- exit statuses: gdos mock == gdos-mock -----------------------------------------------------

@@ -37,7 +37,12 @@ class worker_pool final : public httplib::TaskQueue {
  public:
   explicit worker_pool(std::size_t n) {
     threads_.reserve(n);
-    for (std::size_t i = 0; i < n; ++i) threads_.emplace_back([this] { run(); });
+    try {
+      for (std::size_t i = 0; i < n; ++i) threads_.emplace_back([this] { run(); });
+    } catch (...) {  // no more threads: the ones started must be joined before unwinding
+      shutdown();
+      throw;
+    }
   }
   ~worker_pool() override { shutdown(); }
   worker_pool(const worker_pool&) = delete;

@@ -5,7 +5,9 @@
 
 #include <gdos/request.hpp>
 
+#include <fcntl.h>
 #include <httplib.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -14,7 +16,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -191,18 +192,38 @@ bool read_body(const httplib::Request& req, const httplib::ContentReader& reader
   return false;
 }
 
-bool write_file(const std::filesystem::path& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << text;
-  return static_cast<bool>(out.flush());
-}
-
 // IPv6 literals go in brackets in a URL.
 std::string url_host(const std::string& host) {
   return host.find(':') != std::string::npos ? "[" + host + "]" : host;
 }
 
 }  // namespace
+
+bool replace_file(const std::string& path, std::string_view text) {
+  // A new file beside the target, then rename(): a reader never sees half of it, and whatever
+  // is at `path` (a symlink planted in a shared directory included) is replaced, never written
+  // through.
+  std::string tmp;
+  int fd = -1;
+  for (int attempt = 0; attempt < 100 && fd < 0; ++attempt) {
+    tmp = path + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(attempt);
+    fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+    if (fd < 0 && errno != EEXIST) return false;
+  }
+  if (fd < 0) return false;
+  bool ok = true;
+  for (std::size_t done = 0; ok && done < text.size();) {
+    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+    if (n > 0)
+      done += static_cast<std::size_t>(n);
+    else if (n < 0 && errno != EINTR)
+      ok = false;
+  }
+  ok = ::close(fd) == 0 && ok;
+  ok = ok && ::rename(tmp.c_str(), path.c_str()) == 0;
+  if (!ok) ::unlink(tmp.c_str());
+  return ok;
+}
 
 std::string printable(std::string_view text, std::size_t max) {
   std::string out;
@@ -270,7 +291,7 @@ std::unique_ptr<server> server::start(options opts, std::string& error, start_er
   } else {
     s.ca_file = s.opts.ca_file;
   }
-  if (!write_file(s.ca_file, s.tls.ca_pem)) {
+  if (!replace_file(s.ca_file, s.tls.ca_pem)) {
     error = "cannot write the CA certificate to " + s.ca_file;
     why = start_errc::ca_file;
     std::error_code ec;

@@ -122,6 +122,11 @@ class server {
   std::unique_ptr<impl> impl_;
 };
 
+/// Writes `text` to `path` through a new file renamed over it: readers see the old content or
+/// the new, never half, and a symlink at `path` is replaced rather than followed. Mode 0644
+/// (what the mock writes is public: its CA certificate, its URL). @return false on any failure.
+bool replace_file(const std::string& path, std::string_view text);
+
 /// `text` for a log line: bytes below 0x20, DEL and non-ASCII bytes become `?` (a client's path
 /// cannot move the cursor, clear the screen or start a new line), cut after `max` bytes with
 /// "..." appended.

@@ -11,7 +11,6 @@
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
-#include <fstream>
 
 namespace gdos_mock {
 namespace {
@@ -27,25 +26,6 @@ bool is_loopback(const std::string& host) {
     return IN6_IS_ADDR_V4MAPPED(&v6) && v6.s6_addr[12] == 127;
   }
   return false;
-}
-
-// Writes `text` to `path` whole or not at all: a harness polling for the file never reads half
-// of it.
-bool write_atomically(const std::string& path, const std::string& text) {
-  const std::string tmp = path + ".tmp." + std::to_string(::getpid());
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << text;
-    if (!out.flush()) {
-      std::error_code ec;
-      std::filesystem::remove(tmp, ec);
-      return false;
-    }
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) std::filesystem::remove(tmp, ec);
-  return !ec;
 }
 
 }  // namespace
@@ -140,7 +120,7 @@ int run_foreground(const run_options& o) {
     std::fprintf(stderr, "gdos mock: %s\n", error.c_str());
     return why == start_errc::listen ? exit_listen : exit_setup;
   }
-  if (!o.url_file.empty() && !write_atomically(o.url_file, srv->url() + "\n")) {
+  if (!o.url_file.empty() && !replace_file(o.url_file, srv->url() + "\n")) {
     std::fprintf(stderr, "gdos mock: cannot write %s\n", o.url_file.c_str());
     return exit_setup;
   }
