@@ -1,7 +1,8 @@
 // Queries one order through libcurl and prints its orders and certificates (see query_main.hpp):
 //
 //   env GDOS_LOGIN_NAME=reseller GDOS_LOGIN_PASSWORD=...
-//     example_query_curl [--allow-plain-http] ORDER [URL [CA_FILE]]
+//     example_query_curl [--allow-plain-http] [--timeout SECONDS] ORDER
+//       [URL [CA_FILE]]
 #include "curl_transport.hpp"
 #include "query_main.hpp"
 

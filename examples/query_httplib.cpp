@@ -2,7 +2,8 @@
 // query_main.hpp):
 //
 //   env GDOS_LOGIN_NAME=reseller GDOS_LOGIN_PASSWORD=...
-//     example_query_httplib [--allow-plain-http] ORDER [URL [CA_FILE]]
+//     example_query_httplib [--allow-plain-http] [--timeout SECONDS] ORDER
+//       [URL [CA_FILE]]
 #include "httplib_transport.hpp"
 #include "query_main.hpp"
 

@@ -2,12 +2,12 @@
 /// @brief The example programs' shared main: query one order through a transport and print it.
 ///
 ///     env GDOS_LOGIN_NAME=reseller GDOS_LOGIN_PASSWORD=...
-///       PROGRAM [--allow-plain-http] ORDER [URL [CA_FILE]]
+///       PROGRAM [--allow-plain-http] [--timeout SECONDS] ORDER [URL [CA_FILE]]
 ///
 /// URL defaults to Comodo's endpoint and must be https unless --allow-plain-http is given (for a
 /// test server's plain-HTTP port only: the password would travel in clear). CA_FILE (e.g. the
-/// mock's CA) is then the only trusted authority. Exit status: 0 success, 1 the call failed
-/// (the reason on stderr), 2 usage.
+/// mock's CA) is then the only trusted authority. --timeout bounds the whole call (default 60,
+/// 1 to 86400). Exit status: 0 success, 1 the call failed (the reason on stderr), 2 usage.
 ///
 /// examples/query_curl.cpp and examples/query_httplib.cpp are this main over their transport;
 /// `Options` is the transport's settings struct (curl_options, httplib_options: the same shape).
@@ -16,6 +16,7 @@
 #include <gdos/gdos.hpp>
 
 #include <charconv>
+#include <chrono>
 #include <csignal>
 #include <cstdint>
 #include <cstdio>
@@ -35,24 +36,38 @@ int query_main(int argc, char** argv) {
   const char* name = std::getenv("GDOS_LOGIN_NAME");
   const char* password = std::getenv("GDOS_LOGIN_PASSWORD");
   gdos::call_options call;
+  Options options;
+  const auto number = [](const char* text, auto& value) {
+    const char* end = text + std::strlen(text);
+    const auto [at, ec] = std::from_chars(text, end, value);
+    return ec == std::errc{} && at == end;
+  };
+  bool usage = false;
   int first = 1;
-  if (argc > first && std::string_view(argv[first]) == "--allow-plain-http") {
-    call.allow_plain_http = true;
-    ++first;
+  for (; first < argc && std::string_view(argv[first]).starts_with("--"); ++first) {
+    const std::string_view flag = argv[first];
+    long seconds = 0;
+    if (flag == "--allow-plain-http") {
+      call.allow_plain_http = true;
+    } else if (flag == "--timeout" && first + 1 < argc && number(argv[first + 1], seconds) &&
+               seconds >= 1 && seconds <= 86400) {
+      options.total_timeout = std::chrono::seconds(seconds);
+      ++first;
+    } else {
+      usage = true;
+    }
   }
   const int positional = argc - first;
   std::int64_t order = 0;
-  if (positional < 1 || positional > 3 || name == nullptr || password == nullptr ||
-      std::from_chars(argv[first], argv[first] + std::strlen(argv[first]), order).ec !=
-          std::errc{}) {
+  if (usage || positional < 1 || positional > 3 || name == nullptr || password == nullptr ||
+      !number(argv[first], order)) {
     std::fprintf(stderr,
-                 "usage: GDOS_LOGIN_NAME=.. GDOS_LOGIN_PASSWORD=.. %s [--allow-plain-http] ORDER "
-                 "[URL [CA_FILE]]\n",
+                 "usage: GDOS_LOGIN_NAME=.. GDOS_LOGIN_PASSWORD=.. %s [--allow-plain-http] "
+                 "[--timeout SECONDS] ORDER [URL [CA_FILE]]\n",
                  argv[0]);
     return 2;
   }
   if (positional > 1) call.url = argv[first + 1];
-  Options options;
   if (positional > 2) options.ca_file = argv[first + 2];
 
   const gdos::request req{.login_name = name,

@@ -82,7 +82,7 @@ std::vector<named_transport> transports(const std::string& ca_file) {
   return {
       {"libcurl", [curl](const gdos::http_request& r) { return (*curl)(r); }},
       {"cpp-httplib", gdos_examples::httplib_transport(
-                          {.ca_file = ca_file, .connect_timeout = 10s, .io_timeout = 30s})},
+                          {.ca_file = ca_file, .connect_timeout = 10s, .total_timeout = 30s})},
   };
 }
 
