@@ -6,8 +6,9 @@
 Listens on 127.0.0.1 with kernel-chosen ports, one per certificate found in CERT_DIR
 (srv: SAN matches 127.0.0.1; cnonly: CN=127.0.0.1 but SAN DNS:other.example; sysonly: signed
 by the "system" CA of the CA-exclusivity test), plus `closer` (srv's certificate: completes the
-TLS handshake, then closes at once, so a client writing its request gets EPIPE), prints one
-line `ports NAME=PORT ...` on stdout,
+TLS handshake, then closes at once, so a client writing its request gets EPIPE) and `silent`
+(accepts connections and never says a word, not even the TLS handshake), prints one line
+`ports NAME=PORT ...` on stdout,
 and serves until N seconds (default 120) have passed. Each request is logged to LOG_FILE as
 `NAME PATH password|nopassword` when its body has been read, so a test can tell what reached
 the server. Paths (POST):
@@ -171,6 +172,12 @@ def closer(listener: socket.socket, ctx: ssl.SSLContext) -> None:
             conn.close()
 
 
+def silent(listener: socket.socket) -> None:
+    held = []  # kept open, unanswered, until the server stops
+    while True:
+        held.append(listener.accept()[0])
+
+
 class Server(http.server.ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = False
@@ -201,6 +208,9 @@ def main() -> int:
     ctx.load_cert_chain(os.path.join(cert_dir, "srv.pem"), os.path.join(cert_dir, "srv.key"))
     threading.Thread(target=closer, args=(listener, ctx), daemon=True).start()
     ports.append("closer=%d" % listener.getsockname()[1])
+    quiet = socket.create_server(("127.0.0.1", 0))
+    threading.Thread(target=silent, args=(quiet,), daemon=True).start()
+    ports.append("silent=%d" % quiet.getsockname()[1])
     print("ports " + " ".join(ports), flush=True)
     time.sleep(seconds)
     return 0

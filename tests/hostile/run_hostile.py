@@ -204,6 +204,8 @@ CASES = [
     Case("/gzip", ("malformed_reply", "")),
     Case("/headers", ("transport", "too_large")),
     Case("/drip", ("transport", "timeout"), timeout=3, min_s=2.5, max_s=6.0),
+    # Not even a TLS handshake: the deadline covers connecting too.
+    Case("/ok", ("transport", "timeout"), server="silent", timeout=3, min_s=2.5, max_s=6.0),
     Case("/redirect", ("http_status", ""), contains="307"),
     Case("/ok", ("transport", "tls_verification"), server="cnonly"),
     Case("/echo", ("api_error", ""), contains="***"),
