@@ -6521,13 +6521,13 @@ inline constexpr std::size_t partial_echo_min = 4;
   // cover[i] > 0 where an echo covers byte i (difference array: +1 at a start, -1 at an end).
   std::vector<int> cover(m + 1, 0);
   if (k != 0) {
-    // ring[(i % R) * (k + 1) + j]: the earliest start s with scan[s, i) an echo of the first j
+    // ring[(i % slots) * (k + 1) + j]: the earliest start s with scan[s, i) an echo of the first j
     // password bytes, or none. The earliest start dominates: every way on from (i, j) is open to
     // it, so the union of echoes found equals the union of all echoes.
-    constexpr std::size_t R = max_echo_per_byte + 1;
-    std::vector<std::size_t> ring(R * (k + 1), none);
+    constexpr std::size_t slots = max_echo_per_byte + 1;  // positions an echo state spans
+    std::vector<std::size_t> ring(slots * (k + 1), none);
     for (std::size_t i = 0;; ++i) {
-      std::size_t* slot = &ring[(i % R) * (k + 1)];
+      std::size_t* slot = &ring[(i % slots) * (k + 1)];
       if (slot[0] == none) slot[0] = i;
       if (slot[k] != none) {
         ++cover[slot[k]];
@@ -6549,7 +6549,7 @@ inline constexpr std::size_t partial_echo_min = 4;
           if ((lengths & (1U << n)) == 0) continue;
           lengths &= ~(1U << n);
           if (i + n > m) continue;
-          std::size_t& next = ring[((i + n) % R) * (k + 1) + j + 1];
+          std::size_t& next = ring[((i + n) % slots) * (k + 1) + j + 1];
           if (slot[j] < next) next = slot[j];
         }
       }
