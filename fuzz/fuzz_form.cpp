@@ -144,7 +144,7 @@ void check_strict_mode(std::string_view input) {
   const form::check_result r = form::check_strict(input);
   FUZZ_CHECK(static_cast<bool>(r) == (first_bad == input.size()));
   if (!r) {
-    FUZZ_CHECK(r.ec == form::errc::malformed_escape);
+    FUZZ_CHECK(r.code == form::errc::malformed_escape);
     FUZZ_CHECK(r.offset == first_bad);
   }
 }

@@ -78,7 +78,7 @@ void check_invalid(const gdos::request& r, gdos::validation_result v) {
   std::array<char, 2048> buf{};
   buf.fill('#');
   const auto e = gdos::encode_request_to(r, buf);
-  FUZZ_CHECK(!e && e.ec == v.ec && e.field == v.field && e.size == 0);
+  FUZZ_CHECK(!e && e.code == v.code && e.field == v.field && e.size == 0);
   FUZZ_CHECK(e.validation() == v);
   for (char c : buf) FUZZ_CHECK(c == '#');
   const auto s = gdos::encode_request(r);
@@ -91,7 +91,7 @@ void check_valid(const gdos::request& r) {
   if (n > 0) {
     std::vector<char> short_by_one(n - 1, '#');
     const auto too_small = gdos::encode_request_to(r, short_by_one);
-    FUZZ_CHECK(!too_small && too_small.ec == gdos::request_errc::buffer_too_small);
+    FUZZ_CHECK(!too_small && too_small.code == gdos::request_errc::buffer_too_small);
     FUZZ_CHECK(too_small.size == n && too_small.validation());
     for (char c : short_by_one) FUZZ_CHECK(c == '#');
   }

@@ -22,9 +22,11 @@ TEST_CASE("README: parsing a reply and walking its orders and certificates") {
     report = r->error_message ? r->error_message->decode() : "error";
   } else {
     for (const gdos::order& o : r->orders) {
-      report += "order " + std::to_string(o.number.value_or(0)) + ": " + o.status->decode() + "\n";
+      report +=
+          "order " + std::to_string(o.number.value_or(0)) + ": " + decode_or(o.status, "?") + "\n";
       for (const gdos::certificate& c : o.certificates) {
-        report += "  " + c.fqdn->decode() + " DCV " + std::string(gdos::to_string(*c.dcv_status));
+        report += "  " + decode_or(c.fqdn, "?") + " DCV ";
+        report += c.dcv_status ? gdos::to_string(*c.dcv_status) : "absent";
         for (const gdos::unknown_field& u : r->unknown_fields_of(o.index, c.index))
           report += ", " + u.name.decode() + "=" + u.value.decode();  // newer fields, kept
         report += "\n";

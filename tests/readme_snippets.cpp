@@ -33,7 +33,7 @@ TEST_CASE("README: reading a body") {
   std::string_view reply = "errorCode=-3&errorMessage=The+%27orderNumber%27+argument+is+missing%21";
   std::string message;
   for (const gdos::form::field& f : gdos::form::fields(reply)) {
-    if (f.name.equals_decoded("errorMessage")) message = f.value.decode();
+    if (f.name == "errorMessage") message = f.value.decode();  // == compares the decoded text
   }
   // message == "The 'orderNumber' argument is missing!"
 
@@ -46,7 +46,6 @@ TEST_CASE("README: building a request") {
       .login_name = "reseller",
       .login_password = password,
       .order_number = 1234567,
-      .query_type = gdos::query_type::detailed,
   };
   gdos::result<std::string, gdos::validation_result> body = gdos::encode_request(req);
   // *body == "loginName=reseller&loginPassword=p%40ss+word&orderNumber=1234567&queryType=1"
@@ -62,8 +61,8 @@ TEST_CASE("README: building a request") {
   char buf[512];
   gdos::encode_result r = gdos::encode_request_to(req, buf);
   // if (r): std::string_view(buf, r.size) is the body
-  // r.ec == gdos::request_errc::buffer_too_small: nothing written, r.size is what it needs
-  // any other r.ec: the request is invalid (r.field says where), nothing written
+  // r.code == gdos::request_errc::buffer_too_small: nothing written, r.size is what it needs
+  // any other r.code: the request is invalid (r.field says where), nothing written
 
   REQUIRE(r);
   CHECK(std::string_view(buf, r.size) == *body);

@@ -8,8 +8,10 @@
 #include <array>
 #include <cstring>
 #include <iterator>
+#include <optional>
 #include <random>
 #include <ranges>
+#include <sstream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -170,7 +172,7 @@ constexpr bool string_decode_and_append() {
 
 constexpr bool strict_reports_first_malformed_escape_offset() {
   const auto r = form::check_strict("ab%41cd%4g%zz");
-  return !r && r.ec == form::errc::malformed_escape && r.offset == 7;
+  return !r && r.code == form::errc::malformed_escape && r.offset == 7;
 }
 
 constexpr bool strict_accepts_valid_text() {
@@ -197,6 +199,17 @@ constexpr bool encoded_view_compares_decoded_without_allocating() {
          !v.equals_decoded("2025-06-11 11:5") && !v.equals_decoded("2025-06-11 11:578") &&
          form::encoded_view("").equals_decoded("") && !form::encoded_view("").equals_decoded("a") &&
          form::encoded_view("%zz").equals_decoded("%zz");
+}
+
+constexpr bool encoded_view_equals_plain_text_decoded() {
+  using form::encoded_view;
+  const std::optional<encoded_view> status = encoded_view("%49ssued+now");
+  const std::optional<encoded_view> absent;
+  return encoded_view("a+b%21") == "a b!" && "a b!" == encoded_view("a+b%21") &&
+         encoded_view("a+b%21") != "a+b%21" && encoded_view("%zz") == "%zz" &&
+         encoded_view() == "" && encoded_view("x") == std::string_view("x") &&
+         // std::optional's comparisons use it too: false, never a trap, for an absent field.
+         status == "Issued now" && status != "Issued" && !(absent == "Issued now");
 }
 
 constexpr bool encoded_views_are_equal_when_their_decodings_are() {
@@ -399,9 +412,14 @@ TEST_SUITE("form: strict decoding") {
     CHECK_BOTH_WAYS(strict_rejects_truncated_escape_at_end);
   }
   TEST_CASE("strict mode accepts well-formed text") { CHECK_BOTH_WAYS(strict_accepts_valid_text); }
-  TEST_CASE("errors have a readable description") {
-    CHECK(form::to_string(form::errc::malformed_escape).find("%") != std::string_view::npos);
+  TEST_CASE("errors have an identifier, a sentence, and print as their identifier") {
+    CHECK(form::to_string(form::errc::malformed_escape) == "malformed_escape");
     CHECK(form::to_string(form::errc::ok) == "ok");
+    CHECK(form::message(form::errc::malformed_escape).find("%") != std::string_view::npos);
+    std::ostringstream os;
+    os << form::errc::malformed_escape << ' ' << form::check_strict("a%zz").code << ' '
+       << static_cast<form::errc>(9);
+    CHECK(os.str() == "malformed_escape malformed_escape unknown");
   }
 }
 
@@ -411,6 +429,35 @@ TEST_SUITE("form: encoded_view") {
   }
   TEST_CASE("an encoded view compares with plain text without allocating") {
     CHECK_BOTH_WAYS(encoded_view_compares_decoded_without_allocating);
+  }
+  TEST_CASE("an encoded view == plain text compares the decoded text") {
+    CHECK_BOTH_WAYS(encoded_view_equals_plain_text_decoded);
+    const std::string issued = "Issued";
+    CHECK(form::encoded_view("%49ssued") == issued);
+  }
+  TEST_CASE("an encoded view prints its decoded text, in pieces for long texts") {
+    std::ostringstream os;
+    os << form::encoded_view("a+%26+b") << '|' << form::encoded_view("plain") << '|'
+       << form::encoded_view("%zz%4") << '|' << form::encoded_view();
+    CHECK(os.str() == "a & b|plain|%zz%4|");
+    // Longer than the printer's buffer, with escapes straddling its boundary.
+    std::string raw, plain;
+    for (int i = 0; i < 300; ++i) {
+      raw += "%41b+";
+      plain += "Ab ";
+    }
+    std::ostringstream big;
+    big << form::encoded_view(raw);
+    CHECK(big.str() == plain);
+  }
+  TEST_CASE("decode_or gives the decoded text of an optional view, or the fallback") {
+    const std::optional<form::encoded_view> some = form::encoded_view("a+b");
+    const std::optional<form::encoded_view> none;
+    CHECK(decode_or(some, "-") == "a b");  // found by argument-dependent lookup
+    CHECK(decode_or(none, "-") == "-");
+    const std::optional<std::string_view> plain = "a+b";
+    CHECK(form::decode_or(plain, "-") == "a+b");  // plain text is not decoded again
+    CHECK(form::decode_or(std::optional<std::string_view>(), "-") == "-");
   }
   TEST_CASE("two encoded views are equal when their decodings are") {
     CHECK_BOTH_WAYS(encoded_views_are_equal_when_their_decodings_are);

@@ -10,6 +10,7 @@
 #include <climits>
 #include <cstdint>
 #include <limits>
+#include <memory_resource>
 #include <random>
 #include <sstream>
 #include <string>
@@ -31,7 +32,37 @@ static_assert(std::is_trivially_copyable_v<gdos::request>);
 static_assert(std::is_trivially_copyable_v<gdos::parsed_request>);
 static_assert(std::is_trivially_copyable_v<gdos::api_error>);
 
+// A request borrows its strings: from lvalues and views yes, from temporary strings never.
+static_assert(std::is_convertible_v<std::string&, gdos::borrowed_string>);
+static_assert(std::is_convertible_v<const std::string&, gdos::borrowed_string>);
+static_assert(std::is_convertible_v<std::string_view, gdos::borrowed_string>);
+static_assert(std::is_convertible_v<const char*, gdos::borrowed_string>);
+static_assert(std::is_convertible_v<std::pmr::string&, gdos::borrowed_string>);
+static_assert(!std::is_convertible_v<std::string, gdos::borrowed_string>);
+static_assert(!std::is_convertible_v<const std::string, gdos::borrowed_string>);
+static_assert(!std::is_constructible_v<gdos::borrowed_string, std::string&&>);
+static_assert(!std::is_constructible_v<gdos::borrowed_string, std::pmr::string&&>);
+static_assert(!std::is_constructible_v<gdos::borrowed_string, std::nullptr_t>);
+static_assert(std::is_convertible_v<gdos::borrowed_string, std::string_view>);
+
 namespace {
+
+constexpr bool borrowed_strings_compare_their_texts() {
+  const gdos::borrowed_string a = "abc";
+  const std::string_view view = "abc";
+  const gdos::borrowed_string b = view;
+  return a == b && a == "abc" && "abc" == a && a != "abd" && a == view && a.size() == 3 &&
+         !a.empty() && gdos::borrowed_string().empty() && a.view() == "abc" &&
+         std::string_view(a).data() == a.data();
+}
+
+TEST_CASE("A borrowed_string views its text and compares by content") {
+  CHECK_BOTH_WAYS(borrowed_strings_compare_their_texts);
+  const std::string s = "secret";
+  const gdos::borrowed_string b = s;
+  CHECK(b.data() == s.data());  // a view, not a copy
+  CHECK(b == s);
+}
 
 constexpr gdos::request sample{
     .login_name = "alice",
@@ -39,7 +70,7 @@ constexpr gdos::request sample{
     .order_number = 1234567,
 };
 constexpr std::string_view sample_body =
-    "loginName=alice&loginPassword=s3cret&orderNumber=1234567&queryType=0&responseFormat=1";
+    "loginName=alice&loginPassword=s3cret&orderNumber=1234567&queryType=1&responseFormat=1";
 
 // ---- helpers: encoding into fixed arrays (works in constant expressions on both compilers) ----
 
@@ -66,7 +97,7 @@ constexpr bool body_is(const gdos::request& r, std::string_view expected) {
 
 constexpr bool refused_by_validation(const gdos::request& r, request_errc ec, request_field f) {
   const gdos::validation_result v = gdos::validate(r);
-  return !v && v.ec == ec && v.field == f;
+  return !v && v.code == ec && v.field == f;
 }
 
 // Parses `body` and checks the error against Comodo's: the code, the argument, and for
@@ -198,7 +229,7 @@ constexpr bool every_field_set_gives_the_full_order() {
 
 constexpr bool optional_fields_are_sent_only_when_set() {
   return body_is({.login_name = "bob", .login_password = "pw", .certificate_id = 7},
-                 "loginName=bob&loginPassword=pw&certificateID=7&queryType=0&responseFormat=1") &&
+                 "loginName=bob&loginPassword=pw&certificateID=7&queryType=1&responseFormat=1") &&
          body_is({.login_name = "bob",
                   .login_password = "pw",
                   .order_number = 1,
@@ -208,16 +239,32 @@ constexpr bool optional_fields_are_sent_only_when_set() {
                  "&showValidityPeriod=N&responseFormat=1");
 }
 
-constexpr bool response_format_is_1_by_default_and_can_be_omitted_or_0() {
+constexpr bool response_format_is_1_by_default_and_can_be_omitted_or_2() {
   gdos::request r = sample;
   if (!body_is(r, sample_body)) return false;
   r.response_format = gdos::response_format::omitted;
-  if (!body_is(r, "loginName=alice&loginPassword=s3cret&orderNumber=1234567&queryType=0"))
+  if (!body_is(r, "loginName=alice&loginPassword=s3cret&orderNumber=1234567&queryType=1"))
     return false;
-  r.response_format = gdos::response_format::newline_delimited;
+  r.response_format = gdos::response_format::json;
   return body_is(r,
-                 "loginName=alice&loginPassword=s3cret&orderNumber=1234567&queryType=0"
-                 "&responseFormat=0");
+                 "loginName=alice&loginPassword=s3cret&orderNumber=1234567&queryType=1"
+                 "&responseFormat=2");
+}
+
+constexpr bool query_type_is_1_by_default() {
+  return gdos::request{}.query_type == gdos::query_type::detailed &&
+         body_is({.login_name = "a", .login_password = "b", .order_number = 1},
+                 "loginName=a&loginPassword=b&orderNumber=1&queryType=1&responseFormat=1");
+}
+
+constexpr bool the_sid_is_sent_last_and_escaped_when_set() {
+  gdos::request r = sample;
+  r.sid = "s&d=1 %";
+  return body_is(r,
+                 "loginName=alice&loginPassword=s3cret&orderNumber=1234567&queryType=1"
+                 "&responseFormat=1&SID=s%26d%3D1+%25") &&
+         // Exactly sized: the SID is the last value, nothing may be written past it.
+         encode_fixed<sample_body.size() + 18>(r).view().size() == sample_body.size() + 18;
 }
 
 constexpr bool integers_are_written_in_plain_decimal() {
@@ -225,25 +272,27 @@ constexpr bool integers_are_written_in_plain_decimal() {
   r.order_number = std::numeric_limits<std::int64_t>::max();
   return body_is(r,
                  "loginName=alice&loginPassword=s3cret&orderNumber=9223372036854775807"
-                 "&queryType=0&responseFormat=1");
+                 "&queryType=1&responseFormat=1");
 }
 
 TEST_CASE("Optional fields are sent only when set, responseFormat=1 unless omitted") {
   CHECK_BOTH_WAYS(every_field_set_gives_the_full_order);
   CHECK_BOTH_WAYS(optional_fields_are_sent_only_when_set);
-  CHECK_BOTH_WAYS(response_format_is_1_by_default_and_can_be_omitted_or_0);
+  CHECK_BOTH_WAYS(response_format_is_1_by_default_and_can_be_omitted_or_2);
+  CHECK_BOTH_WAYS(query_type_is_1_by_default);
+  CHECK_BOTH_WAYS(the_sid_is_sent_last_and_escaped_when_set);
   CHECK_BOTH_WAYS(integers_are_written_in_plain_decimal);
 }
 
 constexpr bool values_are_escaped_by_the_form_layer() {
   return body_is(with_name("a&queryType=0"),
                  "loginName=a%26queryType%3D0&loginPassword=s3cret&orderNumber=1234567"
-                 "&queryType=0&responseFormat=1") &&
+                 "&queryType=1&responseFormat=1") &&
          body_is(with_password("p w+%=\xC3\xA9\x01\x7F"),
                  "loginName=alice&loginPassword=p+w%2B%25%3D%C3%A9%01%7F&orderNumber=1234567"
-                 "&queryType=0&responseFormat=1") &&
+                 "&queryType=1&responseFormat=1") &&
          body_is(with_name("A-z_0.9*"),
-                 "loginName=A-z_0.9*&loginPassword=s3cret&orderNumber=1234567&queryType=0"
+                 "loginName=A-z_0.9*&loginPassword=s3cret&orderNumber=1234567&queryType=1"
                  "&responseFormat=1");
 }
 
@@ -331,7 +380,7 @@ constexpr bool a_short_buffer_reports_the_size_needed_and_stays_untouched() {
   std::array<char, sample_body.size() - 1> short_by_one{};
   for (char& c : short_by_one) c = '#';
   const auto too_small = gdos::encode_request_to(sample, short_by_one);
-  if (too_small || too_small.ec != request_errc::buffer_too_small ||
+  if (too_small || too_small.code != request_errc::buffer_too_small ||
       too_small.size != sample_body.size() || !too_small.validation())
     return false;
   for (char c : short_by_one)
@@ -340,7 +389,7 @@ constexpr bool a_short_buffer_reports_the_size_needed_and_stays_untouched() {
   const auto none = gdos::encode_request_to(sample, std::span<char>());
   return fits && fits.size == sample_body.size() &&
          std::string_view(exact.data(), exact.size()) == sample_body &&
-         none.ec == request_errc::buffer_too_small && none.size == sample_body.size();
+         none.code == request_errc::buffer_too_small && none.size == sample_body.size();
 }
 
 TEST_CASE("encode_request_to reports the size it needs and writes nothing when it does not fit") {
@@ -368,7 +417,7 @@ constexpr bool every_buffer_size_gives_the_same_body_or_the_size_needed() {
     std::array<char, 512> buf{};
     const auto e = gdos::encode_request_to(r, std::span<char>(buf.data(), size));
     if (size < n) {
-      if (e.ec != request_errc::buffer_too_small || e.size != n) return false;
+      if (e.code != request_errc::buffer_too_small || e.size != n) return false;
     } else if (!e || e.size != n || std::string_view(buf.data(), n) != body) {
       return false;
     }
@@ -386,14 +435,14 @@ constexpr bool an_invalid_request_is_an_error_and_never_a_body() {
   std::array<char, 256> buf{};
   for (char& c : buf) c = '#';
   const auto e = gdos::encode_request_to(r, buf);
-  if (e || e.ec != request_errc::not_positive || e.field != request_field::order_number ||
+  if (e || e.code != request_errc::not_positive || e.field != request_field::order_number ||
       e.size != 0 || e.validation() != gdos::validate(r))
     return false;
   for (char c : buf)
     if (c != '#') return false;
   // Validation comes before sizing: a too small buffer still reports the invalid field.
   const auto both = gdos::encode_request_to(r, std::span<char>());
-  return both.ec == request_errc::not_positive && both.field == request_field::order_number;
+  return both.code == request_errc::not_positive && both.field == request_field::order_number;
 }
 
 TEST_CASE("Encoding an invalid request is an error, never a body") {
@@ -543,7 +592,9 @@ constexpr bool enumerations_must_hold_named_values() {
   if (!refused_by_validation(r, request_errc::out_of_range, request_field::show_validity_period))
     return false;
   r = sample;
-  r.response_format = static_cast<gdos::response_format>(2);
+  r.response_format = gdos::response_format::json;
+  if (!gdos::validate(r)) return false;
+  r.response_format = static_cast<gdos::response_format>(3);
   return refused_by_validation(r, request_errc::out_of_range, request_field::response_format);
 }
 
@@ -574,7 +625,10 @@ constexpr bool fields_have_their_wire_names() {
          gdos::field_name(request_field::query_type) == "queryType" &&
          gdos::field_name(request_field::show_validity_period) == "showValidityPeriod" &&
          gdos::field_name(request_field::response_format) == "responseFormat" &&
-         gdos::to_string(request_errc::too_long) == "too long";
+         gdos::field_name(request_field::sid) == "SID" &&
+         gdos::to_string(request_field::sid) == "sid" &&
+         gdos::to_string(request_errc::too_long) == "too_long" &&
+         gdos::message(request_errc::too_long) == "too long";
 }
 
 TEST_CASE("Validation errors name the field by its wire name") {
@@ -613,7 +667,7 @@ TEST_CASE("Printing a request masks the password and escapes the login name") {
   r.show_validity_period = gdos::yes_no::yes;
   os << r;
   CHECK(os.str() ==
-        "loginName=a%26b+c&loginPassword=***&orderNumber=1234567&certificateID=77&queryType=0"
+        "loginName=a%26b+c&loginPassword=***&orderNumber=1234567&certificateID=77&queryType=1"
         "&showValidityPeriod=Y&responseFormat=1");
   CHECK(os.str().find("s3cret") == std::string::npos);
 
@@ -621,6 +675,16 @@ TEST_CASE("Printing a request masks the password and escapes the login name") {
   cs << with_password("") << with_password(std::string_view("very secret"));
   CHECK(cs.text.find("secret") == std::string::npos);
   CHECK(cs.text.find("loginPassword=***&") != std::string::npos);
+}
+
+TEST_CASE("Printing a request masks a set SID like the password") {
+  std::ostringstream os;
+  gdos::request r = sample;
+  r.sid = "session-handle-123";
+  os << r;
+  CHECK(os.str() ==
+        "loginName=alice&loginPassword=***&orderNumber=1234567&queryType=1&responseFormat=1"
+        "&SID=***");
 }
 
 TEST_CASE("Printing an invalid request shows the bad values as numbers") {
@@ -665,6 +729,7 @@ constexpr gdos::request server_view(std::string_view name, std::string_view pass
   return {.login_name = name,
           .login_password = password,
           .order_number = order,
+          .query_type = gdos::query_type::status,
           .response_format = gdos::response_format::omitted};
 }
 
@@ -682,12 +747,25 @@ TEST_CASE("Argument names are case-insensitive and may be percent-encoded; value
                 api_code::invalid_argument, "showValidityPeriod");
 }
 
+TEST_CASE("responseFormat=2 (JSON) and an SID are accepted, as Sectigo documents since v1.08") {
+  CHECK_ACCEPTED("loginName=a&loginPassword=b&orderNumber=5&responseFormat=2&sid=x%26y",
+                 (gdos::request{.login_name = "a",
+                                .login_password = "b",
+                                .order_number = 5,
+                                .query_type = gdos::query_type::status,
+                                .response_format = gdos::response_format::json,
+                                .sid = "x&y"}));
+  CHECK_REFUSED("loginName=a&loginPassword=b&orderNumber=5&SID=1&Sid=2", api_code::invalid_argument,
+                "Sid");
+}
+
 TEST_CASE("Omitted optional arguments take their documented defaults") {
   // queryType: status, showValidityPeriod: unset, responseFormat: omitted.
   CHECK_ACCEPTED("loginName=a&loginPassword=b&certificateID=12",
                  (gdos::request{.login_name = "a",
                                 .login_password = "b",
                                 .certificate_id = 12,
+                                .query_type = gdos::query_type::status,
                                 .response_format = gdos::response_format::omitted}));
 }
 
@@ -792,7 +870,7 @@ TEST_CASE("An invalid value is refused with -4, naming the argument as sent") {
                 "showValidityPeriod");
   CHECK_REFUSED("loginName=a&loginPassword=b&orderNumber=1&showValidityPeriod=YES", invalid,
                 "showValidityPeriod");
-  CHECK_REFUSED("loginName=a&loginPassword=b&orderNumber=1&responseFormat=2", invalid,
+  CHECK_REFUSED("loginName=a&loginPassword=b&orderNumber=1&responseFormat=3", invalid,
                 "responseFormat");
   CHECK_REFUSED("loginName=a&loginPassword=b&orderNumber=1&responseFormat=1%0A", invalid,
                 "responseFormat");
@@ -1025,7 +1103,8 @@ constexpr bool nasty_requests_round_trip() {
                     .certificate_id = 9'999'999'999'999'999,
                     .query_type = gdos::query_type::detailed_with_replacements,
                     .show_validity_period = gdos::yes_no::yes,
-                    .response_format = gdos::response_format::newline_delimited},
+                    .response_format = gdos::response_format::json,
+                    .sid = "%zz&SID=1"},
       gdos::request{.login_name = "%41", .login_password = "+", .order_number = 1},
       gdos::request{.login_name = "\0"sv, .login_password = "\r\n&=", .order_number = 2},
   };
@@ -1039,7 +1118,8 @@ TEST_CASE("Nasty requests round-trip through encode and parse") {
 }
 
 // Builds a random valid request; the strings live in the caller's storage.
-gdos::request random_request(std::mt19937_64& rng, std::string& name, std::string& password) {
+gdos::request random_request(std::mt19937_64& rng, std::string& name, std::string& password,
+                             std::string& sid) {
   static constexpr std::array<std::string_view, 22> pieces = {"a",
                                                               "Z",
                                                               "0",
@@ -1072,9 +1152,11 @@ gdos::request random_request(std::mt19937_64& rng, std::string& name, std::strin
   };
   fill(name, gdos::max_login_name_length);
   fill(password, gdos::max_login_password_length);
+  fill(sid, 200);
   gdos::request r;
   r.login_name = name;
   r.login_password = password;
+  if (rng() % 2 == 0) r.sid = sid;
   const auto which = rng() % 3;
   // 1 to 19 digits, equally likely, so short and long numbers are both common.
   const auto positive = [&](std::int64_t max) {
@@ -1086,19 +1168,19 @@ gdos::request random_request(std::mt19937_64& rng, std::string& name, std::strin
   if (which != 0) r.certificate_id = positive(gdos::max_certificate_id);
   r.query_type = static_cast<gdos::query_type>(rng() % 3);
   r.show_validity_period = static_cast<gdos::yes_no>(rng() % 3);
-  constexpr std::array<gdos::response_format, 3> formats = {
-      gdos::response_format::url_encoded, gdos::response_format::omitted,
-      gdos::response_format::newline_delimited};
+  constexpr std::array<gdos::response_format, 3> formats = {gdos::response_format::url_encoded,
+                                                            gdos::response_format::omitted,
+                                                            gdos::response_format::json};
   r.response_format = formats[rng() % 3];
   return r;
 }
 
 TEST_CASE("For every valid request r, parse_request(encode_request(r)) gives back r") {
   std::mt19937_64 rng(20250611);
-  std::string name, password;
+  std::string name, password, sid;
   std::string storage;
   for (int i = 0; i < 20000; ++i) {
-    const gdos::request r = random_request(rng, name, password);
+    const gdos::request r = random_request(rng, name, password, sid);
     REQUIRE(gdos::validate(r));
     const auto body = gdos::encode_request(r);
     REQUIRE(body);

@@ -194,7 +194,7 @@ constexpr bool error_code_must_be_a_32_bit_integer() {
          // Not even lenient mode guesses a code.
          error_is("errorCode=zero", response_errc::invalid_error_code, lenient()) &&
          // The value is decoded like any other: %2D is '-'.
-         gdos::parse_response("errorCode=%2D16")->error_code == api_code::permission_denied;
+         (*gdos::parse_response("errorCode=%2D16")).error_code == api_code::permission_denied;
 }
 
 constexpr bool error_offsets_and_keys_point_at_the_field() {
@@ -738,7 +738,8 @@ constexpr bool unindexed_org_names_count_as_match_1() {
                  .error()
                  .code == response_errc::duplicate_key &&
          gdos::parse_org_details("Status=Found&organizationName=A&1_organizationName=B", lenient())
-             ->matches[0]
+             .value()
+             .matches[0]
              .organization_name->equals_decoded("B");
 }
 
@@ -757,7 +758,8 @@ constexpr bool org_details_errors_are_typed() {
          gdos::parse_org_details("Status=a&1_x=1&2_x=1", few).error().code ==
              response_errc::too_many_matches &&
          gdos::parse_org_details("Status=a&0_organizationName=b", lenient())
-                 ->unknown_fields[0]
+                 .value()
+                 .unknown_fields[0]
                  .name.encoded() == "0_organizationName";
 }
 

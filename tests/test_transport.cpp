@@ -155,7 +155,7 @@ TEST_CASE("an invalid request is refused before the transport is called") {
   CHECK(t.calls == 0);
   CHECK(r.error().code == gdos::call_errc::invalid_request);
   CHECK(r.error().validation.field == gdos::request_field::order_number);
-  CHECK(r.error().validation.ec == gdos::request_errc::missing);
+  CHECK(r.error().validation.code == gdos::request_errc::missing);
   CHECK(r.error().message() == "invalid request: orderNumber: missing");
 }
 

@@ -17,6 +17,7 @@
 /// long as it does.
 #pragma once
 
+#include <gdos/common.hpp>
 #include <gdos/config.hpp>
 
 #include <algorithm>
@@ -27,6 +28,7 @@
 #include <cstdint>
 #include <cstring>
 #include <iterator>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -59,24 +61,39 @@ enum class errc : std::uint8_t {
 /// Outcome of check_strict(): `offset` is the byte offset of the offending `%` (or the input's
 /// size when there is none).
 struct check_result {
-  errc ec = errc::ok;      ///< What went wrong, errc::ok when nothing did.
+  errc code = errc::ok;    ///< What went wrong, errc::ok when nothing did.
   std::size_t offset = 0;  ///< Where, in bytes from the start of the checked text.
   /// True when the text has no malformed escape.
-  constexpr explicit operator bool() const noexcept { return ec == errc::ok; }
+  constexpr explicit operator bool() const noexcept { return code == errc::ok; }
   /// Member-wise equality.
   friend constexpr bool operator==(const check_result&, const check_result&) = default;
 };
 
-/// A short English description of `e`, for messages.
+/// The identifier of `e` ("ok", "malformed_escape").
 [[nodiscard]] constexpr std::string_view to_string(errc e) noexcept {
   switch (e) {
     case errc::ok:
       return "ok";
     case errc::malformed_escape:
+      return "malformed_escape";
+  }
+  return "unknown";
+}
+
+/// One English sentence (without final period) saying what `e` means.
+[[nodiscard]] constexpr std::string_view message(errc e) noexcept {
+  switch (e) {
+    case errc::ok:
+      return "no error";
+    case errc::malformed_escape:
       return "malformed percent escape ('%' not followed by two hex digits)";
   }
   return "unknown form error";
 }
+
+// Makes gdos' enumeration printer (common.hpp) visible to argument-dependent lookup for the
+// enumerations of this namespace: `os << gdos::form::errc::ok` prints `ok`.
+using gdos::operator<<;
 
 namespace detail {
 
@@ -398,14 +415,20 @@ namespace detail {
 /// A non-owning view of urlencoded text that decodes on demand (lenient rules).
 ///
 /// It stores only the raw view, so making one costs nothing; each query walks the text. It is
-/// valid as long as the text it was made from. Comparisons with plain text decode on the fly and
-/// never allocate.
+/// valid as long as the text it was made from. Comparisons with plain text (`v == "Issued"`,
+/// equals_decoded()) decode on the fly and never allocate; `os << v` prints the decoded text.
+/// For an optional one (an absent reply field), `decode_or(o.status, "")` gives the decoded
+/// text or a fallback, and `o.status == "Issued"` is false when the field is absent.
 class encoded_view {
  public:
   /// An empty view.
   constexpr encoded_view() noexcept = default;
   /// Views `raw`, which must stay alive while the view is used.
   constexpr explicit encoded_view(std::string_view raw GDOS_LIFETIMEBOUND) noexcept : raw_(raw) {}
+  /// Refused: the view would dangle once the temporary string dies.
+  template <class String>
+    requires gdos::detail::temporary_string<String>
+  explicit encoded_view(String&& raw) = delete;
 
   /// The raw, still encoded text.
   [[nodiscard]] constexpr std::string_view encoded() const noexcept { return raw_; }
@@ -446,6 +469,12 @@ class encoded_view {
     return p == end;
   }
 
+  /// Decoded equality with plain text: `encoded_view("a+b%21") == "a b!"`. The same as
+  /// equals_decoded().
+  friend constexpr bool operator==(const encoded_view& a, std::string_view plain) noexcept {
+    return a.equals_decoded(plain);
+  }
+
   /// Decoded equality: `a+b`, `a%20b` and `a b` are all equal.
   friend constexpr bool operator==(const encoded_view& a, const encoded_view& b) noexcept {
     const char* p = a.raw_.data();
@@ -457,9 +486,45 @@ class encoded_view {
     return p == pe && q == qe;
   }
 
+  /// Prints the decoded text (in pieces through a small buffer: no allocation).
+  template <string_view_stream Stream>
+  friend Stream& operator<<(Stream& os, const encoded_view& v) {
+    if (!v.needs_decoding()) {
+      os << v.raw_;
+      return os;
+    }
+    std::array<char, 256> buf{};
+    std::size_t n = 0;
+    const char* p = v.raw_.data();
+    const char* end = p + v.raw_.size();
+    while (p != end) {
+      buf[n++] = detail::next_decoded(p, end);
+      if (n == buf.size()) {
+        os << std::string_view(buf.data(), n);
+        n = 0;
+      }
+    }
+    if (n != 0) os << std::string_view(buf.data(), n);
+    return os;
+  }
+
  private:
   std::string_view raw_;
 };
+
+/// The decoded text of `v`, or `fallback` when `v` is empty (an absent field):
+/// `decode_or(order.status, "-")`. Found by argument-dependent lookup.
+[[nodiscard]] constexpr std::string decode_or(const std::optional<encoded_view>& v,
+                                              std::string_view fallback) {
+  return v ? v->decode() : std::string(fallback);
+}
+
+/// The text of `v`, or `fallback` when `v` is empty: the same call for a reply of plain strings
+/// (a decoded_response), so generic code can call `gdos::form::decode_or` on either kind.
+[[nodiscard]] constexpr std::string decode_or(const std::optional<std::string_view>& v,
+                                              std::string_view fallback) {
+  return std::string(v ? *v : fallback);
+}
 
 // ---------------------------------------------------------------------------------------------
 // fields(): splitting a body
@@ -549,6 +614,10 @@ class fields_view {
   constexpr fields_view() noexcept = default;
   /// Views the fields of `body`, which must stay alive while the range is used.
   constexpr explicit fields_view(std::string_view body GDOS_LIFETIMEBOUND) noexcept : body_(body) {}
+  /// Refused: the range would dangle once the temporary string dies.
+  template <class String>
+    requires gdos::detail::temporary_string<String>
+  explicit fields_view(String&& body) = delete;
 
   /// The first field (scans up to it).
   [[nodiscard]] constexpr iterator begin() const noexcept {
@@ -571,6 +640,12 @@ class fields_view {
 [[nodiscard]] constexpr fields_view fields(std::string_view body GDOS_LIFETIMEBOUND) noexcept {
   return fields_view(body);
 }
+
+/// Refused: the fields would view a string that dies at the end of the full expression
+/// (`for (auto& f : fields(fetch()))` reads freed memory). Keep the body in a variable.
+template <class String>
+  requires gdos::detail::temporary_string<String>
+fields_view fields(String&& body) = delete;
 
 // ---------------------------------------------------------------------------------------------
 // Writers

@@ -590,7 +590,7 @@ inline std::string call_error::message() const {
       out = "invalid request: ";
       out += field_name(validation.field);
       out += ": ";
-      out += to_string(validation.ec);
+      out += gdos::message(validation.code);
       return out;
     case call_errc::transport:
       out = "no reply (";
