@@ -442,7 +442,7 @@ std::string message_of(const gdos::call_error& e) {
   switch (e.code) {
     case gdos::call_errc::invalid_request:
       return fmt::format("{}: {}", gdos::field_name(e.validation.field),
-                         gdos::to_string(e.validation.ec));
+                         gdos::message(e.validation.code));
     case gdos::call_errc::transport:
       return e.detail.empty() ? "no reply" : clean(e.detail);
     case gdos::call_errc::malformed_reply:
@@ -464,7 +464,7 @@ void write_error_json(json_writer& w, const gdos::call_error& e) {
   switch (e.code) {
     case gdos::call_errc::invalid_request:
       w.member("field", gdos::field_name(e.validation.field));
-      w.member("rule", gdos::to_string(e.validation.ec));
+      w.member("rule", gdos::to_string(e.validation.code));
       break;
     case gdos::call_errc::transport:
       w.member("transport", gdos::to_string(e.transport));
