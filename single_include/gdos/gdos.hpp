@@ -15,8 +15,18 @@
 
 // ---- begin gdos/common.hpp ----
 /// @file common.hpp
-/// @brief Vocabulary shared by the request and response layers: the API's result codes and a
-/// small value-or-error result type.
+/// @brief Vocabulary shared by every layer: the API's result codes, a small value-or-error
+/// result type, and printing without `<ostream>`.
+///
+/// **One vocabulary.** Every gdos error struct names its error member `code`; every `*_errc`
+/// enumeration starts with `ok = 0`; for every enumeration `to_string(e)` gives the enumerator's
+/// identifier (`"body_too_large"`, `"in_progress"`), and error enumerations also have a free
+/// `message(e)`, an English sentence without a final period. Error structs have a `message()`
+/// member that says, in one line, what went wrong and where.
+///
+/// **Printing.** `os << x` works for every gdos enumeration (its to_string() identifier) and for
+/// the error and view types, with any stream that takes a `std::string_view`
+/// (string_view_stream): gdos never includes `<ostream>`.
 
 // ---- begin gdos/config.hpp ----
 /// @file config.hpp
@@ -121,17 +131,92 @@ namespace gdos::detail {
 #endif
 // ---- end gdos/config.hpp ----
 
+#include <concepts>
 #include <cstdint>
+#include <string>
 #include <string_view>
 #include <type_traits>
 #include <utility>
 
+#if defined(__STDC_HOSTED__) && __STDC_HOSTED__
+#include <cstdio>
+#endif
+
 namespace gdos {
+
+// ---- printing -------------------------------------------------------------------------------
+
+/// Any stream that takes a std::string_view with `<<` (std::ostream, a doctest or fmt stream...),
+/// so that printing needs no `<ostream>` in gdos' headers.
+// Versions 14 and 19 of clang-format disagree on short requires-expressions.
+// clang-format off
+template <class Stream>
+concept string_view_stream = requires(Stream& s, std::string_view v) { s << v; };
+// clang-format on
+
+namespace detail {
+
+/// Writes `v` in decimal to `os` (no allocation, no `<charconv>`).
+template <class Stream>
+void print_decimal(Stream& os, std::int64_t v) {
+  char buf[24];
+  char* end = buf + sizeof buf;
+  char* p = end;
+  // Negation in unsigned arithmetic, so that INT64_MIN prints too.
+  std::uint64_t u =
+      v < 0 ? std::uint64_t{0} - static_cast<std::uint64_t>(v) : static_cast<std::uint64_t>(v);
+  do {
+    *--p = static_cast<char>('0' + u % 10);
+    u /= 10;
+  } while (u != 0);
+  if (v < 0) *--p = '-';
+  os << std::string_view(p, static_cast<std::size_t>(end - p));
+}
+
+template <class T>
+inline constexpr bool is_std_string_v = false;
+template <class Traits, class Alloc>
+inline constexpr bool is_std_string_v<std::basic_string<char, Traits, Alloc>> = true;
+
+/// A `std::string` (any allocator) passed as an rvalue: a temporary that dies at the end of the
+/// full expression. The functions whose result views their argument have a deleted overload
+/// taking it, so that `gdos::parse_response(fetch())` does not compile.
+template <class T>
+concept temporary_string =
+    !std::is_lvalue_reference_v<T> && is_std_string_v<std::remove_cvref_t<T>>;
+
+/// An enumeration with an identifier for each value: `to_string(e)` found by argument-dependent
+/// lookup, i.e. declared in the enumeration's namespace.
+template <class E>
+concept named_enum = std::is_enum_v<E> && requires(E e) {
+  { to_string(e) } -> std::convertible_to<std::string_view>;
+};
+
+}  // namespace detail
+
+/// Prints a gdos enumeration as its identifier, to_string(e) (`permission_denied`,
+/// `in_progress`). The two enumerations that carry any integer the server sends, api_code and
+/// progress_status, print a value they do not name (is_known() false) as that integer (`-42`);
+/// the others print such a value as `unknown`, as their to_string() does.
+template <string_view_stream Stream, detail::named_enum E>
+Stream& operator<<(Stream& os, E e) {
+  if constexpr (requires { static_cast<bool>(is_known(e)); }) {
+    if (!is_known(e)) {
+      detail::print_decimal(os, static_cast<std::int64_t>(e));
+      return os;
+    }
+  }
+  os << std::string_view(to_string(e));
+  return os;
+}
+
+// ---- the API's result codes -----------------------------------------------------------------
 
 /// The `errorCode` of a GetDetailedOrderStatus reply. The named values are the ones the API
 /// documents for this call; the enumeration's underlying type holds any other code the server
 /// sends (-15 not enough credit, -42 call limit, ...) unchanged, so compare with `==` and use
-/// is_known() to tell documented codes from others.
+/// is_known() to tell documented codes from others. Printed with `<<` as its identifier, or as
+/// its integer when it is not documented.
 enum class api_code : std::int32_t {
   success = 0,                 ///< The request succeeded.
   not_https = -1,              ///< "Request was not made over https!"
@@ -182,17 +267,85 @@ enum class api_code : std::int32_t {
   return "unknown";
 }
 
+/// One English sentence (without final period) saying what `c` means. The server's own text
+/// (errorMessage) names the argument in question; api_error::message() rebuilds it.
+[[nodiscard]] constexpr std::string_view message(api_code c) noexcept {
+  switch (c) {
+    case api_code::success:
+      return "the request succeeded";
+    case api_code::not_https:
+      return "the request was not made over https";
+    case api_code::unrecognised_argument:
+      return "the request has an argument the API does not recognise";
+    case api_code::missing_argument:
+      return "the request lacks a required argument";
+    case api_code::invalid_argument:
+      return "the value of an argument is invalid";
+    case api_code::unknown_error:
+      return "an unknown error occurred on the server";
+    case api_code::permission_denied:
+      return "permission denied: wrong login details, a locked account, an expired password or a "
+             "blocked source IP";
+    case api_code::get_not_post:
+      return "the request used GET rather than POST";
+  }
+  return "an error code this version of gdos does not know";
+}
+
 /// The integer value of `c`.
 [[nodiscard]] constexpr std::int32_t to_int(api_code c) noexcept {
   return static_cast<std::int32_t>(c);
 }
 
+// ---- result ---------------------------------------------------------------------------------
+
+namespace detail {
+
+// Deliberately not constexpr: reaching it during constant evaluation makes the expression
+// non-constant, so misuse in a static_assert is a compile error. Out of line and cold, so that
+// every accessor stays a test and a branch.
+[[noreturn]] GDOS_DETAIL_COLD inline void result_misuse(const char* what) noexcept {
+#if defined(__STDC_HOSTED__) && __STDC_HOSTED__
+  std::fputs(what, stderr);
+#endif
+#if defined(__GNUC__) || defined(__clang__)
+  __builtin_trap();
+#else
+  *static_cast<volatile int*>(nullptr) = 0;
+  for (;;) {
+  }
+#endif
+}
+
+inline constexpr const char* value_of_error =
+    "gdos: result::value(), * or -> used on a result that holds an error (test the result, or "
+    "use value_or(), first)\n";
+inline constexpr const char* error_of_value =
+    "gdos: result::error() used on a result that holds a value (test the result, or use "
+    "error_or(), first)\n";
+
+}  // namespace detail
+
 /// A value or an error, like C++23 `std::expected` in the small (gdos targets C++20).
 ///
 /// It holds exactly one of the two in the sense that matters: when has_value() is false the
 /// value is a default-constructed T that the accessors refuse to hand out, so a failed parse
-/// can never be mistaken for a half-filled result. Accessing the wrong side is a precondition
-/// violation that traps (and fails to compile in a constant expression).
+/// can never be mistaken for a half-filled result.
+///
+/// **Misuse traps, loudly.** value(), `*` and `->` on a result holding an error, and error() on
+/// one holding a value, are precondition violations. gdos throws no exceptions, so they do not
+/// throw `bad_expected_access`: on a hosted implementation they first write one line naming
+/// gdos and the misuse to stderr (`gdos: result::value(), * or -> used on a result that holds an
+/// error ...`), then stop the program with `__builtin_trap()` (SIGILL on x86). In a constant
+/// expression the misuse is a compile error instead. value_or() and error_or() never trap.
+///
+/// **Temporaries.** On an lvalue result the accessors return references into it. On an rvalue
+/// (a result returned by a call and not named) value(), `*` and error() return the value
+/// itself, moved out: `std::string body = gdos::encode_request(r).value();` moves the string, and
+/// a reference bound to a member of it (`const auto& os = (*call()).orders;`) keeps the
+/// moved-out value alive instead of dangling. `->` cannot return a value, so it does not compile
+/// on an rvalue result (`const auto& os = call()->orders;`, which would dangle, is refused): name
+/// the result, or use `*` or value().
 template <class T, class E>
 class result {
  public:
@@ -218,35 +371,82 @@ class result {
   /// True on success.
   constexpr explicit operator bool() const noexcept { return ok_; }
 
+  /// The value. Precondition: has_value() (else traps, see the class comment).
+  [[nodiscard]] constexpr T& value() & noexcept {
+    return check(ok_, detail::value_of_error), value_;
+  }
   /// The value. Precondition: has_value().
-  [[nodiscard]] constexpr T& value() & noexcept { return check(ok_), value_; }
-  /// The value. Precondition: has_value().
-  [[nodiscard]] constexpr const T& value() const& noexcept { return check(ok_), value_; }
-  /// The value, moved out. Precondition: has_value().
-  [[nodiscard]] constexpr T&& value() && noexcept { return check(ok_), std::move(value_); }
-  /// The error. Precondition: !has_value().
-  [[nodiscard]] constexpr const E& error() const noexcept { return check(!ok_), error_; }
+  [[nodiscard]] constexpr const T& value() const& noexcept {
+    return check(ok_, detail::value_of_error), value_;
+  }
+  /// The value, moved out of this temporary. Precondition: has_value().
+  [[nodiscard]] constexpr T value() && noexcept(std::is_nothrow_move_constructible_v<T>) {
+    return check(ok_, detail::value_of_error), std::move(value_);
+  }
+  /// A copy of the value of this const temporary. Precondition: has_value().
+  [[nodiscard]] constexpr T value() const&& { return check(ok_, detail::value_of_error), value_; }
+
+  /// The error. Precondition: !has_value() (else traps, see the class comment).
+  [[nodiscard]] constexpr const E& error() const& noexcept {
+    return check(!ok_, detail::error_of_value), error_;
+  }
+  /// The error, moved out of this temporary. Precondition: !has_value().
+  [[nodiscard]] constexpr E error() && noexcept(std::is_nothrow_move_constructible_v<E>) {
+    return check(!ok_, detail::error_of_value), std::move(error_);
+  }
+  /// A copy of the error of this const temporary. Precondition: !has_value().
+  [[nodiscard]] constexpr E error() const&& { return check(!ok_, detail::error_of_value), error_; }
 
   /// The value. Precondition: has_value().
   [[nodiscard]] constexpr T& operator*() & noexcept { return value(); }
   /// The value. Precondition: has_value().
   [[nodiscard]] constexpr const T& operator*() const& noexcept { return value(); }
+  /// The value, moved out of this temporary. Precondition: has_value().
+  [[nodiscard]] constexpr T operator*() && noexcept(std::is_nothrow_move_constructible_v<T>) {
+    return std::move(*this).value();
+  }
+  /// A copy of the value of this const temporary. Precondition: has_value().
+  [[nodiscard]] constexpr T operator*() const&& { return std::move(*this).value(); }
+
   /// The value. Precondition: has_value().
-  [[nodiscard]] constexpr T* operator->() noexcept { return &value(); }
+  [[nodiscard]] constexpr T* operator->() & noexcept { return &value(); }
   /// The value. Precondition: has_value().
-  [[nodiscard]] constexpr const T* operator->() const noexcept { return &value(); }
+  [[nodiscard]] constexpr const T* operator->() const& noexcept { return &value(); }
+  /// Refused: a pointer into a temporary result dangles once the full expression ends
+  /// (`const auto& os = f()->orders;`). Name the result, or use `*f()` or `f().value()`,
+  /// which return the value itself.
+  T* operator->() && = delete;
+  /// Refused, as for a non-const temporary.
+  const T* operator->() const&& = delete;
+
+  /// The value, or `fallback` converted to T when this holds an error. Never traps.
+  template <class U>
+    requires std::is_convertible_v<U&&, T>
+  [[nodiscard]] constexpr T value_or(U&& fallback) const& {
+    return ok_ ? value_ : static_cast<T>(std::forward<U>(fallback));
+  }
+  /// The value moved out, or `fallback` converted to T when this holds an error.
+  template <class U>
+    requires std::is_convertible_v<U&&, T>
+  [[nodiscard]] constexpr T value_or(U&& fallback) && {
+    return ok_ ? std::move(value_) : static_cast<T>(std::forward<U>(fallback));
+  }
+  /// The error, or `fallback` converted to E when this holds a value. Never traps.
+  template <class G>
+    requires std::is_convertible_v<G&&, E>
+  [[nodiscard]] constexpr E error_or(G&& fallback) const& {
+    return ok_ ? static_cast<E>(std::forward<G>(fallback)) : error_;
+  }
+  /// The error moved out, or `fallback` converted to E when this holds a value.
+  template <class G>
+    requires std::is_convertible_v<G&&, E>
+  [[nodiscard]] constexpr E error_or(G&& fallback) && {
+    return ok_ ? static_cast<E>(std::forward<G>(fallback)) : std::move(error_);
+  }
 
  private:
-  static constexpr void check(bool ok) noexcept {
-    if (!ok) {
-      // In a constant expression this call is ill-formed, which turns misuse into a
-      // compile error; at run time it stops the program instead of reading the wrong side.
-#if defined(__GNUC__) || defined(__clang__)
-      __builtin_trap();
-#else
-      *static_cast<volatile int*>(nullptr) = 0;
-#endif
-    }
+  static constexpr void check(bool ok, const char* what) noexcept {
+    if (!ok) detail::result_misuse(what);
   }
 
   T value_{};
@@ -283,6 +483,7 @@ class result {
 #include <cstdint>
 #include <cstring>
 #include <iterator>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -315,24 +516,39 @@ enum class errc : std::uint8_t {
 /// Outcome of check_strict(): `offset` is the byte offset of the offending `%` (or the input's
 /// size when there is none).
 struct check_result {
-  errc ec = errc::ok;      ///< What went wrong, errc::ok when nothing did.
+  errc code = errc::ok;    ///< What went wrong, errc::ok when nothing did.
   std::size_t offset = 0;  ///< Where, in bytes from the start of the checked text.
   /// True when the text has no malformed escape.
-  constexpr explicit operator bool() const noexcept { return ec == errc::ok; }
+  constexpr explicit operator bool() const noexcept { return code == errc::ok; }
   /// Member-wise equality.
   friend constexpr bool operator==(const check_result&, const check_result&) = default;
 };
 
-/// A short English description of `e`, for messages.
+/// The identifier of `e` ("ok", "malformed_escape").
 [[nodiscard]] constexpr std::string_view to_string(errc e) noexcept {
   switch (e) {
     case errc::ok:
       return "ok";
     case errc::malformed_escape:
+      return "malformed_escape";
+  }
+  return "unknown";
+}
+
+/// One English sentence (without final period) saying what `e` means.
+[[nodiscard]] constexpr std::string_view message(errc e) noexcept {
+  switch (e) {
+    case errc::ok:
+      return "no error";
+    case errc::malformed_escape:
       return "malformed percent escape ('%' not followed by two hex digits)";
   }
   return "unknown form error";
 }
+
+// Makes gdos' enumeration printer (common.hpp) visible to argument-dependent lookup for the
+// enumerations of this namespace: `os << gdos::form::errc::ok` prints `ok`.
+using gdos::operator<<;
 
 namespace detail {
 
@@ -654,14 +870,20 @@ namespace detail {
 /// A non-owning view of urlencoded text that decodes on demand (lenient rules).
 ///
 /// It stores only the raw view, so making one costs nothing; each query walks the text. It is
-/// valid as long as the text it was made from. Comparisons with plain text decode on the fly and
-/// never allocate.
+/// valid as long as the text it was made from. Comparisons with plain text (`v == "Issued"`,
+/// equals_decoded()) decode on the fly and never allocate; `os << v` prints the decoded text.
+/// For an optional one (an absent reply field), `decode_or(o.status, "")` gives the decoded
+/// text or a fallback, and `o.status == "Issued"` is false when the field is absent.
 class encoded_view {
  public:
   /// An empty view.
   constexpr encoded_view() noexcept = default;
   /// Views `raw`, which must stay alive while the view is used.
   constexpr explicit encoded_view(std::string_view raw GDOS_LIFETIMEBOUND) noexcept : raw_(raw) {}
+  /// Refused: the view would dangle once the temporary string dies.
+  template <class String>
+    requires gdos::detail::temporary_string<String>
+  explicit encoded_view(String&& raw) = delete;
 
   /// The raw, still encoded text.
   [[nodiscard]] constexpr std::string_view encoded() const noexcept { return raw_; }
@@ -702,6 +924,12 @@ class encoded_view {
     return p == end;
   }
 
+  /// Decoded equality with plain text: `encoded_view("a+b%21") == "a b!"`. The same as
+  /// equals_decoded().
+  friend constexpr bool operator==(const encoded_view& a, std::string_view plain) noexcept {
+    return a.equals_decoded(plain);
+  }
+
   /// Decoded equality: `a+b`, `a%20b` and `a b` are all equal.
   friend constexpr bool operator==(const encoded_view& a, const encoded_view& b) noexcept {
     const char* p = a.raw_.data();
@@ -713,9 +941,45 @@ class encoded_view {
     return p == pe && q == qe;
   }
 
+  /// Prints the decoded text (in pieces through a small buffer: no allocation).
+  template <string_view_stream Stream>
+  friend Stream& operator<<(Stream& os, const encoded_view& v) {
+    if (!v.needs_decoding()) {
+      os << v.raw_;
+      return os;
+    }
+    std::array<char, 256> buf{};
+    std::size_t n = 0;
+    const char* p = v.raw_.data();
+    const char* end = p + v.raw_.size();
+    while (p != end) {
+      buf[n++] = detail::next_decoded(p, end);
+      if (n == buf.size()) {
+        os << std::string_view(buf.data(), n);
+        n = 0;
+      }
+    }
+    if (n != 0) os << std::string_view(buf.data(), n);
+    return os;
+  }
+
  private:
   std::string_view raw_;
 };
+
+/// The decoded text of `v`, or `fallback` when `v` is empty (an absent field):
+/// `decode_or(order.status, "-")`. Found by argument-dependent lookup.
+[[nodiscard]] constexpr std::string decode_or(const std::optional<encoded_view>& v,
+                                              std::string_view fallback) {
+  return v ? v->decode() : std::string(fallback);
+}
+
+/// The text of `v`, or `fallback` when `v` is empty: the same call for a reply of plain strings
+/// (a decoded_response), so generic code can call `gdos::form::decode_or` on either kind.
+[[nodiscard]] constexpr std::string decode_or(const std::optional<std::string_view>& v,
+                                              std::string_view fallback) {
+  return std::string(v ? *v : fallback);
+}
 
 // ---------------------------------------------------------------------------------------------
 // fields(): splitting a body
@@ -805,6 +1069,10 @@ class fields_view {
   constexpr fields_view() noexcept = default;
   /// Views the fields of `body`, which must stay alive while the range is used.
   constexpr explicit fields_view(std::string_view body GDOS_LIFETIMEBOUND) noexcept : body_(body) {}
+  /// Refused: the range would dangle once the temporary string dies.
+  template <class String>
+    requires gdos::detail::temporary_string<String>
+  explicit fields_view(String&& body) = delete;
 
   /// The first field (scans up to it).
   [[nodiscard]] constexpr iterator begin() const noexcept {
@@ -827,6 +1095,12 @@ class fields_view {
 [[nodiscard]] constexpr fields_view fields(std::string_view body GDOS_LIFETIMEBOUND) noexcept {
   return fields_view(body);
 }
+
+/// Refused: the fields would view a string that dies at the end of the full expression
+/// (`for (auto& f : fields(fetch()))` reads freed memory). Keep the body in a variable.
+template <class String>
+  requires gdos::detail::temporary_string<String>
+fields_view fields(String&& body) = delete;
 
 // ---------------------------------------------------------------------------------------------
 // Writers
@@ -5151,11 +5425,19 @@ template <response_string S>
 /// serializer, exactly form::encode()), so no value can add, end or change a field:
 ///
 ///     loginName=..&loginPassword=..[&orderNumber=N][&certificateID=N]&queryType=N
-///         [&showValidityPeriod=Y|N][&responseFormat=N]
+///         [&showValidityPeriod=Y|N][&responseFormat=N][&SID=..]
 ///
-/// `orderNumber`, `certificateID` and `showValidityPeriod` appear only when set;
+/// `orderNumber`, `certificateID`, `showValidityPeriod` and `SID` appear only when set;
 /// `responseFormat=1` is sent by default so that the reply is url-encoded (the format
 /// response.hpp parses), and is left out only when the request says response_format::omitted.
+///
+/// **What Sectigo documents** (checked against docs.sectigo.com in 2025, the pages cited at each
+/// declaration): the request page https://docs.sectigo.com/sps/get-detailed-order-status/request
+/// lists loginName, loginPassword, orderNumber, certificateID, queryType (required),
+/// showValidityPeriod and responseFormat (1 URL-encoded, 2 JSON; "If omitted, the value defaults
+/// to 1"); the changelog https://docs.sectigo.com/sps/get-detailed-order-status/changelog adds
+/// "v1.08 (June 2025) Added the responseFormat and SID request parameters" without describing
+/// SID further.
 ///
 /// **Counting characters.** loginName (at most 64) and loginPassword (at most 128) are limited
 /// in characters, not bytes: a character is a Unicode code point of the UTF-8 value, and each
@@ -5215,12 +5497,26 @@ inline constexpr endpoint trust_provider_endpoint{request_method, trust_provider
 // The request
 // ---------------------------------------------------------------------------------------------
 
-/// How much the reply tells (`queryType`); the enumerators' values are the wire values.
+/// How much the reply tells (`queryType`, required by the API); the enumerators' values are the
+/// wire values.
 enum class query_type : std::uint8_t {
   status = 0,                      ///< The order's status only.
-  detailed = 1,                    ///< Plus the certificates' detailed status.
+  detailed = 1,                    ///< Plus the certificates' detailed status (gdos' default).
   detailed_with_replacements = 2,  ///< Plus the replacement orders.
 };
+
+/// The identifier of `q` ("status", "detailed", "detailed_with_replacements").
+[[nodiscard]] constexpr std::string_view to_string(query_type q) noexcept {
+  switch (q) {
+    case query_type::status:
+      return "status";
+    case query_type::detailed:
+      return "detailed";
+    case query_type::detailed_with_replacements:
+      return "detailed_with_replacements";
+  }
+  return "unknown";
+}
 
 /// An optional Y/N flag (`showValidityPeriod`).
 enum class yes_no : std::uint8_t {
@@ -5229,31 +5525,148 @@ enum class yes_no : std::uint8_t {
   no = 2,     ///< Sent as `N`.
 };
 
-/// The reply format asked for (`responseFormat`); the values 0 and 1 are the wire values.
+/// The identifier of `v` ("unset", "yes", "no").
+[[nodiscard]] constexpr std::string_view to_string(yes_no v) noexcept {
+  switch (v) {
+    case yes_no::unset:
+      return "unset";
+    case yes_no::yes:
+      return "yes";
+    case yes_no::no:
+      return "no";
+  }
+  return "unknown";
+}
+
+/// The reply format asked for (`responseFormat`); the enumerators' values are the wire values.
+///
+/// Sectigo documents two values for this call
+/// (https://docs.sectigo.com/sps/get-detailed-order-status/request): 1, URL-encoded parameters,
+/// sent with MIME type application/x-www-form-urlencoded and the default when the field is omitted;
+/// and 2, JSON, sent as application/json. gdos parses the first only. The newline-delimited
+/// format (0) that older Comodo APIs offer is not documented for this call (the parser still
+/// recognises such a body, which some error replies use, as response_errc::legacy_format).
 enum class response_format : std::uint8_t {
-  newline_delimited = 0,  ///< `0`: a newline-delimited reply, which response.hpp does not parse.
-  url_encoded = 1,        ///< `1`: a url-encoded reply (the default of gdos::request).
-  omitted = 255,          ///< Not sent: the server picks (Comodo documents newline-delimited).
+  /// `0`: newline-delimited. Not documented for this call (see above); goes before 0.1.0.
+  newline_delimited = 0,
+  url_encoded = 1,  ///< `1`: a url-encoded reply, the one gdos parses (gdos::request's default).
+  json = 2,         ///< `2`: a JSON reply, for callers with their own JSON parser.
+  omitted = 255,    ///< Not sent: the server uses its default, 1 (url-encoded), per Sectigo.
 };
 
-/// A GetDetailedOrderStatus request. It owns nothing: the strings are views that must outlive
-/// the request (and every body-less use of it). Aggregate, so designated initializers work:
+/// The identifier of `f` ("url_encoded", "json", "omitted").
+[[nodiscard]] constexpr std::string_view to_string(response_format f) noexcept {
+  switch (f) {
+    case response_format::newline_delimited:
+      return "newline_delimited";
+    case response_format::url_encoded:
+      return "url_encoded";
+    case response_format::json:
+      return "json";
+    case response_format::omitted:
+      return "omitted";
+  }
+  return "unknown";
+}
+
+/// Text a request borrows: a view that must outlive the request, and that refuses to be made
+/// from a temporary string.
+///
+/// `gdos::request{.login_password = load_password()}` with a function returning std::string
+/// would view a string destroyed at the end of the statement, and send freed memory as the
+/// password. borrowed_string turns that into a compile error on every compiler: its constructor
+/// from a `std::string` rvalue is deleted. It converts implicitly from a `std::string` lvalue,
+/// a `std::string_view`, and a string literal or `const char*`, and converts implicitly to
+/// `std::string_view`.
+///
+/// What it cannot see, and stays the caller's job: a `std::string_view` (or `.c_str()`) taken
+/// from a temporary before it gets here (`.login_password = std::string_view(load_password())`),
+/// and a string that dies or is modified while the request is in use. clang's `-Wdangling-gsl`
+/// (on by default) warns for the first; g++ 12 does not. It is deliberately not printable: the
+/// request's `<<` prints the password as `***`.
+class borrowed_string {
+ public:
+  /// An empty string.
+  constexpr borrowed_string() noexcept = default;
+  // NOLINTBEGIN(google-explicit-constructor): implicit, so that designated initializers and
+  // assignments take the usual string types.
+  /// Views `s`, which must outlive every use of this object.
+  constexpr borrowed_string(std::string_view s) noexcept : s_(s) {}
+  /// Views the NUL-terminated `s` (a string literal, usually).
+  constexpr borrowed_string(const char* s GDOS_LIFETIMEBOUND) noexcept : s_(s) {}
+  /// Views the string `s`, which must outlive every use of this object.
+  template <class Traits, class Alloc>
+  constexpr borrowed_string(
+      const std::basic_string<char, Traits, Alloc>& s GDOS_LIFETIMEBOUND) noexcept
+      : s_(s.data(), s.size()) {}
+  // NOLINTEND(google-explicit-constructor)
+  /// Refused: a temporary string dies at the end of the full expression, leaving this
+  /// dangling. Keep the string in a variable that outlives the request.
+  template <class Traits, class Alloc>
+  borrowed_string(const std::basic_string<char, Traits, Alloc>&& s) = delete;
+  /// Refused: a null pointer is no string.
+  borrowed_string(std::nullptr_t) = delete;
+
+  /// The text.
+  [[nodiscard]] constexpr std::string_view view() const noexcept { return s_; }
+  /// The text.
+  // NOLINTNEXTLINE(google-explicit-constructor): a borrowed_string is used as a string_view.
+  constexpr operator std::string_view() const noexcept { return s_; }
+  /// The first byte of the text (not NUL-terminated in general).
+  [[nodiscard]] constexpr const char* data() const noexcept { return s_.data(); }
+  /// The size of the text in bytes.
+  [[nodiscard]] constexpr std::size_t size() const noexcept { return s_.size(); }
+  /// True when the text is empty.
+  [[nodiscard]] constexpr bool empty() const noexcept { return s_.empty(); }
+
+  /// Equality of the texts (not of the addresses).
+  friend constexpr bool operator==(const borrowed_string& a, const borrowed_string& b) noexcept {
+    return a.s_ == b.s_;
+  }
+  /// Equality with any text that converts to std::string_view (a literal, a std::string...).
+  template <class Text>
+    requires(std::is_convertible_v<const Text&, std::string_view> &&
+             !std::is_same_v<Text, borrowed_string>)
+  friend constexpr bool operator==(const borrowed_string& a, const Text& b) noexcept {
+    return a.s_ == std::string_view(b);
+  }
+
+ private:
+  std::string_view s_{};
+};
+
+/// A GetDetailedOrderStatus request. It owns nothing: its strings are borrowed_string views that
+/// must outlive the request (and every body-less use of it); a temporary `std::string` is refused
+/// at compile time (see borrowed_string for what is not caught). Aggregate, so designated
+/// initializers work:
 /// `gdos::request{.login_name = "alice", .login_password = pw, .order_number = 1234567}`.
+///
+/// The defaults are what the typed reply is for: queryType 1 (the certificates with their six
+/// progress statuses; 0 would leave every certificate out) and responseFormat 1 (the only
+/// format gdos parses). queryType 2 adds the replacement orders after the queried one, which a
+/// poller following a replaced order wants (`gdos watch` sends it) but which a caller reading
+/// `orders` as "the order I asked for" would mistake for more results.
 struct request {
   // Every member has an initializer so that designated initializers may leave any out without
   // -Wmissing-field-initializers (g++ 12, clang 19 with -Wextra).
-  std::string_view login_name{};      ///< `loginName`: 1 to 64 characters.
-  std::string_view login_password{};  ///< `loginPassword`: 1 to 128 characters; never printed.
+  borrowed_string login_name{};      ///< `loginName`: 1 to 64 characters.
+  borrowed_string login_password{};  ///< `loginPassword`: 1 to 128 characters; never printed.
   /// `orderNumber`: positive. At least one of order_number and certificate_id must be set.
   std::optional<std::int64_t> order_number{};
   /// `certificateID`: positive, at most 16 digits.
   std::optional<std::int64_t> certificate_id{};
-  /// `queryType`, always sent.
-  gdos::query_type query_type = gdos::query_type::status;
+  /// `queryType`, always sent (the API requires it); detailed unless the caller says otherwise.
+  gdos::query_type query_type = gdos::query_type::detailed;
   /// `showValidityPeriod`, sent only when set.
   yes_no show_validity_period = yes_no::unset;
   /// `responseFormat`: url_encoded unless the caller says otherwise.
   gdos::response_format response_format = gdos::response_format::url_encoded;
+  /// `SID`, sent only when not empty. Sectigo's changelog added it in v1.08 (June 2025) without
+  /// describing it for this call; initCustomerSession documents an SID as a session handle
+  /// (https://docs.sectigo.com/sps/init-customer-session/request), so gdos treats it as a
+  /// credential: printed as `***`, never part of an error. No length limit is documented, and
+  /// gdos sets none.
+  borrowed_string sid{};
 
   /// Field-wise equality (string contents, not addresses).
   friend constexpr bool operator==(const request&, const request&) noexcept = default;
@@ -5281,6 +5694,7 @@ enum class request_field : std::uint8_t {
   query_type,            ///< `queryType`
   show_validity_period,  ///< `showValidityPeriod`
   response_format,       ///< `responseFormat`
+  sid,                   ///< `SID`
 };
 
 /// The field's name on the wire, as the API spells it ("loginName", "certificateID", ...).
@@ -5300,6 +5714,32 @@ enum class request_field : std::uint8_t {
       return "showValidityPeriod";
     case request_field::response_format:
       return "responseFormat";
+    case request_field::sid:
+      return "SID";
+  }
+  return "unknown";
+}
+
+/// The identifier of `f` ("login_name", "certificate_id", ...); field_name() gives the name on
+/// the wire.
+[[nodiscard]] constexpr std::string_view to_string(request_field f) noexcept {
+  switch (f) {
+    case request_field::login_name:
+      return "login_name";
+    case request_field::login_password:
+      return "login_password";
+    case request_field::order_number:
+      return "order_number";
+    case request_field::certificate_id:
+      return "certificate_id";
+    case request_field::query_type:
+      return "query_type";
+    case request_field::show_validity_period:
+      return "show_validity_period";
+    case request_field::response_format:
+      return "response_format";
+    case request_field::sid:
+      return "sid";
   }
   return "unknown";
 }
@@ -5314,8 +5754,28 @@ enum class request_errc : std::uint8_t {
   buffer_too_small,  ///< encode_request_to() only: the body did not fit (nothing was written).
 };
 
-/// A short English description of `e`.
+/// The identifier of `e` ("missing", "too_long", ...).
 [[nodiscard]] constexpr std::string_view to_string(request_errc e) noexcept {
+  switch (e) {
+    case request_errc::ok:
+      return "ok";
+    case request_errc::missing:
+      return "missing";
+    case request_errc::too_long:
+      return "too_long";
+    case request_errc::not_positive:
+      return "not_positive";
+    case request_errc::out_of_range:
+      return "out_of_range";
+    case request_errc::buffer_too_small:
+      return "buffer_too_small";
+  }
+  return "unknown";
+}
+
+/// A short English description of `e` ("too long", "not a positive integer", ...), as
+/// validation_result prints it after the field's name.
+[[nodiscard]] constexpr std::string_view message(request_errc e) noexcept {
   switch (e) {
     case request_errc::ok:
       return "ok";
@@ -5334,12 +5794,12 @@ enum class request_errc : std::uint8_t {
 }
 
 /// Outcome of validate(): the first rule the request breaks, and in which field. It holds no
-/// part of any value, so it is safe to log.
+/// part of any value, so it is safe to log; `<<` prints it as `loginName: too long` (or `ok`).
 struct validation_result {
-  request_errc ec = request_errc::ok;  ///< What is wrong; request_errc::ok when nothing is.
-  request_field field{};               ///< Where (meaningless when ec is ok).
+  request_errc code = request_errc::ok;  ///< What is wrong; request_errc::ok when nothing is.
+  request_field field{};                 ///< Where (meaningless when code is ok).
   /// True when the request is valid.
-  constexpr explicit operator bool() const noexcept { return ec == request_errc::ok; }
+  constexpr explicit operator bool() const noexcept { return code == request_errc::ok; }
   /// Member-wise equality.
   friend constexpr bool operator==(const validation_result&,
                                    const validation_result&) noexcept = default;
@@ -5348,7 +5808,9 @@ struct validation_result {
 /// Checks `r` against the API's rules, in field order: login name 1..64 characters, password
 /// 1..128 characters, orderNumber or certificateID set (else `missing` on order_number),
 /// orderNumber > 0, certificateID > 0 with at most 16 digits, and each enumeration holding
-/// one of its named values.
+/// one of its named values. It answers "would the API accept this request" (json is a valid
+/// response_format even though gdos' parser reads only url_encoded replies); the SID is not
+/// checked (no rule is documented).
 [[nodiscard]] constexpr validation_result validate(const request& r) noexcept {
   using f = request_field;
   using e = request_errc;
@@ -5373,6 +5835,7 @@ struct validation_result {
   switch (r.response_format) {
     case response_format::newline_delimited:
     case response_format::url_encoded:
+    case response_format::json:
     case response_format::omitted:
       break;
     default:
@@ -5386,20 +5849,20 @@ struct validation_result {
 // ---------------------------------------------------------------------------------------------
 
 /// Outcome of encode_request_to(). Exactly one of three things happened:
-/// - ec == ok: the body was written, `size` bytes;
-/// - ec == buffer_too_small: nothing was written, `size` is what the body needs;
-/// - any other ec: the request is invalid (validate() said so about `field`), nothing was written
-///   and `size` is 0, because an invalid request has no body.
+/// - code == ok: the body was written, `size` bytes;
+/// - code == buffer_too_small: nothing was written, `size` is what the body needs;
+/// - any other code: the request is invalid (validate() said so about `field`), nothing was
+///   written and `size` is 0, because an invalid request has no body.
 struct encode_result {
-  std::size_t size = 0;                ///< Bytes written (ok) or needed (buffer_too_small).
-  request_errc ec = request_errc::ok;  ///< ok, buffer_too_small, or a validation error.
-  request_field field{};               ///< The invalid field, for validation errors.
+  std::size_t size = 0;                  ///< Bytes written (ok) or needed (buffer_too_small).
+  request_errc code = request_errc::ok;  ///< ok, buffer_too_small, or a validation error.
+  request_field field{};                 ///< The invalid field, for validation errors.
   /// True when the body was written.
-  constexpr explicit operator bool() const noexcept { return ec == request_errc::ok; }
+  constexpr explicit operator bool() const noexcept { return code == request_errc::ok; }
   /// The validation part: ok unless the request itself is invalid.
   [[nodiscard]] constexpr validation_result validation() const noexcept {
-    return ec == request_errc::buffer_too_small ? validation_result{}
-                                                : validation_result{ec, field};
+    return code == request_errc::buffer_too_small ? validation_result{}
+                                                  : validation_result{code, field};
   }
   /// Member-wise equality.
   friend constexpr bool operator==(const encode_result&, const encode_result&) noexcept = default;
@@ -5444,6 +5907,7 @@ inline constexpr std::string_view k_certificate_id = "&certificateID=";
 inline constexpr std::string_view k_query_type = "&queryType=";
 inline constexpr std::string_view k_show_validity_period = "&showValidityPeriod=";
 inline constexpr std::string_view k_response_format = "&responseFormat=";
+inline constexpr std::string_view k_sid = "&SID=";
 
 /// Writes the body of a request that passed validate() at p, which holds encoded_size() bytes.
 constexpr char* write_request(const request& r, char* p) noexcept {
@@ -5471,6 +5935,11 @@ constexpr char* write_request(const request& r, char* p) noexcept {
     p = write_literal(k_response_format, p);
     *p++ = static_cast<char>('0' + static_cast<int>(r.response_format));
   }
+  if (!r.sid.empty()) {
+    p = write_literal(k_sid, p);
+    // Exact, not with slack: no literal follows to rewrite the bytes past it.
+    p = form::encode_unchecked(r.sid, p);
+  }
   return p;
 }
 
@@ -5480,8 +5949,8 @@ constexpr char* write_request(const request& r, char* p) noexcept {
 [[nodiscard]] constexpr std::size_t max_encoded_size(const request& r) noexcept {
   return k_login_name.size() + k_login_password.size() + k_order_number.size() + 19 +
          k_certificate_id.size() + max_certificate_id_digits + k_query_type.size() + 1 +
-         k_show_validity_period.size() + 1 + k_response_format.size() + 1 +
-         3 * (r.login_name.size() + r.login_password.size());
+         k_show_validity_period.size() + 1 + k_response_format.size() + 1 + k_sid.size() +
+         3 * (r.login_name.size() + r.login_password.size() + r.sid.size());
 }
 
 }  // namespace detail
@@ -5500,6 +5969,7 @@ constexpr char* write_request(const request& r, char* p) noexcept {
          detail::decimal_digits(static_cast<std::uint64_t>(*r.certificate_id));
   if (r.show_validity_period != yes_no::unset) n += detail::k_show_validity_period.size() + 1;
   if (r.response_format != response_format::omitted) n += detail::k_response_format.size() + 1;
+  if (!r.sid.empty()) n += detail::k_sid.size() + form::encoded_size(r.sid);
   return n;
 }
 
@@ -5508,7 +5978,7 @@ constexpr char* write_request(const request& r, char* p) noexcept {
 [[nodiscard]] constexpr encode_result encode_request_to(const request& r,
                                                         std::span<char> dest) noexcept {
   const validation_result v = validate(r);
-  if (!v) return {0, v.ec, v.field};
+  if (!v) return {0, v.code, v.field};
   // A buffer that holds the worst case is written in one pass, without sizing first: the common
   // case of a reused buffer of a few hundred bytes.
   if (dest.size() >= detail::max_encoded_size(r)) {
@@ -5535,14 +6005,6 @@ constexpr char* write_request(const request& r, char* p) noexcept {
 // ---------------------------------------------------------------------------------------------
 // Printing (the password is always masked)
 // ---------------------------------------------------------------------------------------------
-
-/// Any stream that takes a std::string_view with `<<` (std::ostream, a doctest or fmt stream...),
-/// so that printing needs no `<ostream>` in this header.
-// Versions 14 and 19 of clang-format disagree on short requires-expressions.
-// clang-format off
-template <class Stream>
-concept string_view_stream = requires(Stream& s, std::string_view v) { s << v; };
-// clang-format on
 
 namespace detail {
 
@@ -5572,8 +6034,9 @@ void print_integer(Stream& os, std::int64_t v) {
 
 }  // namespace detail
 
-/// Prints `r` the way it would be encoded, with the password replaced by `***` (whatever its
-/// value, even empty) and invalid enumeration values shown as numbers. Never validates.
+/// Prints `r` the way it would be encoded, with the password (whatever its value, even empty)
+/// and a set SID replaced by `***`, and invalid enumeration values shown as numbers. Never
+/// validates.
 template <string_view_stream Stream>
 Stream& operator<<(Stream& os, const request& r) {
   os << detail::k_login_name;
@@ -5601,6 +6064,7 @@ Stream& operator<<(Stream& os, const request& r) {
     os << detail::k_response_format;
     detail::print_integer(os, static_cast<std::int64_t>(r.response_format));
   }
+  if (!r.sid.empty()) os << detail::k_sid << std::string_view("***");
   return os;
 }
 
@@ -5610,7 +6074,7 @@ Stream& operator<<(Stream& os, const validation_result& v) {
   if (v) {
     os << std::string_view("ok");
   } else {
-    os << field_name(v.field) << std::string_view(": ") << to_string(v.ec);
+    os << field_name(v.field) << std::string_view(": ") << message(v.code);
   }
   return os;
 }
@@ -5756,7 +6220,7 @@ inline constexpr std::string_view k_error_message = "&errorMessage=";
 // Server side: parsing a body
 // ---------------------------------------------------------------------------------------------
 
-/// A request as parse_request() accepted it. The integers are parsed; the two strings are still
+/// A request as parse_request() accepted it. The integers are parsed; the strings are still
 /// encoded views into the body (valid as long as the body), decoded only when asked, so that
 /// accepting a body copies nothing.
 struct parsed_request {
@@ -5764,18 +6228,20 @@ struct parsed_request {
   form::encoded_view login_password{};  ///< `loginPassword`, 1 to 128 characters once decoded.
   std::optional<std::int64_t> order_number{};    ///< `orderNumber`, when sent.
   std::optional<std::int64_t> certificate_id{};  ///< `certificateID`, when sent.
-  /// `queryType`; status when not sent.
+  /// `queryType`; status when not sent (the API requires it; gdos' mock answers as for 0).
   gdos::query_type query_type = gdos::query_type::status;
   /// `showValidityPeriod`; unset when not sent.
   yes_no show_validity_period = yes_no::unset;
   /// `responseFormat`; omitted when not sent.
   gdos::response_format response_format = gdos::response_format::omitted;
+  form::encoded_view sid{};  ///< `SID`, empty when not sent.
 
   /// Bytes of caller memory to_request() needs: the decoded sizes of the strings that need
   /// decoding. 0 in the common case of plain values.
   [[nodiscard]] constexpr std::size_t decoding_buffer_size() const noexcept {
     return (login_name.needs_decoding() ? login_name.decoded_size() : 0) +
-           (login_password.needs_decoding() ? login_password.decoded_size() : 0);
+           (login_password.needs_decoding() ? login_password.decoded_size() : 0) +
+           (sid.needs_decoding() ? sid.decoded_size() : 0);
   }
 
   /// The request, its strings viewing the body when they need no decoding and `buffer`
@@ -5794,6 +6260,7 @@ struct parsed_request {
     r.query_type = query_type;
     r.show_validity_period = show_validity_period;
     r.response_format = response_format;
+    r.sid = view(sid, p);
     return r;
   }
 
@@ -5810,7 +6277,7 @@ struct parsed_request {
            p.login_password.equals_decoded(r.login_password) && p.order_number == r.order_number &&
            p.certificate_id == r.certificate_id && p.query_type == r.query_type &&
            p.show_validity_period == r.show_validity_period &&
-           p.response_format == r.response_format;
+           p.response_format == r.response_format && p.sid.equals_decoded(r.sid);
   }
 
  private:
@@ -5824,9 +6291,10 @@ struct parsed_request {
 
 namespace detail {
 
-inline constexpr std::array<std::string_view, 7> field_names = {
-    "loginName", "loginPassword",      "orderNumber",   "certificateID",
-    "queryType", "showValidityPeriod", "responseFormat"};
+// In request_field's order.
+inline constexpr std::array<std::string_view, 8> field_names = {
+    "loginName", "loginPassword",      "orderNumber",    "certificateID",
+    "queryType", "showValidityPeriod", "responseFormat", "SID"};
 inline constexpr std::size_t longest_field_name = 18;  // showValidityPeriod
 
 [[nodiscard]] constexpr char ascii_lower(char c) noexcept {
@@ -5904,7 +6372,8 @@ template <std::size_t MaxChars>
 /// values are case-sensitive. An argument sent with an empty value counts as not sent. Integers
 /// are decimal digits only once decoded (no sign, no space; leading zeros allowed): orderNumber
 /// 1..2^63-1 in at most 19 digits, certificateID positive in at most 16 digits, queryType 0..2,
-/// responseFormat 0..1; showValidityPeriod is `Y` or `N`. The strings follow validate()'s limits.
+/// responseFormat 1..2 (the values Sectigo documents); showValidityPeriod is `Y` or `N`; SID any
+/// text. loginName and loginPassword follow validate()'s limits.
 ///
 /// Each refusal is one of Comodo's errors, checked in this order:
 /// 1. walking the fields in body order, the first that is
@@ -5971,10 +6440,13 @@ template <std::size_t MaxChars>
         break;
       case request_field::response_format: {
         const auto n = detail::parse_digits(f.value, 19);
-        if (!n || *n > 1) return invalid;
+        if (!n || *n > 2) return invalid;
         out.response_format = static_cast<gdos::response_format>(*n);
         break;
       }
+      case request_field::sid:
+        out.sid = f.value;
+        break;
     }
   }
   if (!has_name) return api_error{api_code::missing_argument, "loginName"};
@@ -5983,6 +6455,12 @@ template <std::size_t MaxChars>
     return api_error{api_code::missing_argument, "orderNumber"};
   return out;
 }
+
+/// Refused: the parsed request and its errors view the body, which a temporary string takes
+/// with it at the end of the full expression. Keep the body in a variable.
+template <class String>
+  requires detail::temporary_string<String>
+result<parsed_request, api_error> parse_request(String&& body) = delete;
 
 }  // namespace gdos
 // ---- end gdos/request.hpp ----
@@ -6602,7 +7080,7 @@ inline std::string call_error::message() const {
       out = "invalid request: ";
       out += field_name(validation.field);
       out += ": ";
-      out += to_string(validation.ec);
+      out += gdos::message(validation.code);
       return out;
     case call_errc::transport:
       out = "no reply (";
