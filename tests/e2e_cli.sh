@@ -566,6 +566,10 @@ json plain_refused_json 'assert d["error"]["step"]=="insecure_url", d'
 run demo 0 "$gdos" demo
 contains demo out "every outcome as expected; mock stopped."
 contains demo out "Example Widgets & Co. Ltd"
+# The demo's watch: order 1000009 along its timeline to Issued.
+contains demo out 'order 1000009: certificate 1 watch.example.com: DCV not completed -> in progress; next: complete domain control validation'
+contains demo out 'order 1000009: orderStatus "Pending" -> "Issued"'
+contains demo out "gdos watch: exit status 0: every order succeeded"
 contains demo err "errorCode -16: Permission denied!"
 
 # ---- the mocks stop cleanly on SIGTERM and logged every request ---------------------------------------

@@ -24,6 +24,7 @@ caller::caller(const call_settings& s)
                                             .connect_timeout = std::min<std::chrono::milliseconds>(
                                                 std::chrono::seconds(10), s.timeout),
                                             .total_timeout = s.timeout,
+                                            .max_body = static_cast<std::size_t>(s.max_body_size),
                                             .proxy = s.proxy})})) {}
 
 caller::~caller() = default;
@@ -31,7 +32,9 @@ caller::~caller() = default;
 gdos::result<gdos::reply, gdos::call_error> caller::operator()(const gdos::request& req) {
   return gdos::get_detailed_order_status(
       impl_->curl, req,
-      {.url = impl_->settings.endpoint, .allow_plain_http = impl_->settings.allow_plain_http});
+      {.url = impl_->settings.endpoint,
+       .parse = {.max_body_size = static_cast<std::size_t>(impl_->settings.max_body_size)},
+       .allow_plain_http = impl_->settings.allow_plain_http});
 }
 
 std::optional<gdos::call_error> insecure_endpoint(const call_settings& s) {

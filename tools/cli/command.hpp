@@ -21,6 +21,7 @@ command decode_command(CLI::App& gdos);
 command encode_command(CLI::App& gdos);
 command query_command(CLI::App& gdos);
 command demo_command(CLI::App& gdos);
+command watch_command(CLI::App& gdos);
 command mock_command(CLI::App& gdos);
 
 }  // namespace gdos_cli

@@ -5,6 +5,7 @@
 #include "fixture.hpp"
 #include "mock.hpp"
 #include "options.hpp"
+#include "watch.hpp"
 
 #include <gdos/gdos.hpp>
 
@@ -72,6 +73,25 @@ int run_demo() {
        {.order = 1000002}, "not-the-password", exit_api_error);
   step("gdos query --order 4242  (not in the fixture: expect errorCode -4)", {.order = 4242},
        account.login_password, exit_api_error);
+  {
+    // An order moving along its timeline (the fixture's 1000009: DCV in progress at 1 s,
+    // completed at 2 s, issued at 3 s after the first reply), followed by `gdos watch`.
+    fmt::print(
+        "\n==== gdos watch --order 1000009 --interval 500ms  (pending, then issued in about 3 "
+        "s)\n");
+    std::fflush(stdout);
+    watch_options w;
+    w.call = s;
+    w.interval = std::chrono::milliseconds(500);
+    w.spacing = std::chrono::microseconds(100'000);
+    w.deadline = std::chrono::seconds(20);  // a safety net: the timeline ends at 3 s
+    const int status = watch_orders(w, account.login_name, account.login_password, {1000009});
+    if (status != exit_watch_succeeded) {
+      ++unexpected;
+      fmt::print(stderr, "gdos demo: expected gdos watch to exit {}, got {}\n",
+                 exit_watch_succeeded, status);
+    }
+  }
   {
     call_settings plain = s;
     plain.endpoint = mock->http_url();

@@ -3,6 +3,7 @@
 //   gdos decode [FILE] [--json]        a reply body (stdin by default) as a table or JSON
 //   gdos encode --order N ...          the POST body of a request (password masked on stdout)
 //   gdos query --order N ...           the real call, over libcurl (examples/curl_transport)
+//   gdos watch --order N ...           poll orders until final, printing what changed
 //   gdos demo                          the mock endpoint + `query` against it, over TLS
 //   gdos mock [--port N] ...           the mock endpoint in the foreground
 //
@@ -37,7 +38,8 @@ int run_cli(int argc, char** argv) {
   app.require_subcommand(1);
 
   const std::vector<command> commands = {decode_command(app), encode_command(app),
-                                         query_command(app), demo_command(app), mock_command(app)};
+                                         query_command(app),  watch_command(app),
+                                         demo_command(app),   mock_command(app)};
   const bool json = wants_json(argc, argv);
   // CLI11 would say "A subcommand is required" or name the word as an extra argument.
   if (argc > 1 && argv[1][0] != '-') {
@@ -52,7 +54,11 @@ int run_cli(int argc, char** argv) {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
-    if (json) print_usage_json(e.what());
+    // watch prints JSON Lines: its error document is one line too.
+    if (json)
+      print_usage_json(e.what(), "usage",
+                       argc > 1 && std::string_view(argv[1]) == "watch" ? json_layout::line
+                                                                        : json_layout::document);
     app.exit(e);
     return exit_usage;
   }

@@ -67,8 +67,6 @@ std::string quote_input(std::string_view text) {
   return out;
 }
 
-namespace {
-
 std::int64_t checked_integer(const std::string& name, const std::string& text, std::int64_t min,
                              std::int64_t max) {
   const auto v = parse_decimal(text);
@@ -84,8 +82,6 @@ std::int64_t checked_integer(const std::string& name, const std::string& text, s
         name, fmt::format("{} is out of range; expected {}", quote_input(text), range));
   return static_cast<std::int64_t>(*v);
 }
-
-}  // namespace
 
 CLI::Option* add_integer(CLI::App& cmd, const std::string& name, std::int64_t& target,
                          std::int64_t min, std::int64_t max, const std::string& description) {
@@ -113,6 +109,95 @@ CLI::Option* add_integer(CLI::App& cmd, const std::string& name,
       ->type_name("N");
 }
 
+CLI::Option* add_integer_list(CLI::App& cmd, const std::string& name,
+                              std::vector<std::int64_t>& target, std::int64_t min, std::int64_t max,
+                              const std::string& description) {
+  return cmd
+      .add_option_function<std::vector<std::string>>(
+          name,
+          [&target, name, min, max](const std::vector<std::string>& values) {
+            for (const std::string& s : values)
+              target.push_back(checked_integer(name, s, min, max));
+          },
+          description)
+      ->type_name("N")
+      ->expected(1)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+}
+
+std::optional<std::chrono::microseconds> parse_rate(std::string_view text) noexcept {
+  const std::size_t dot = text.find('.');
+  const std::string_view whole = text.substr(0, dot);
+  const std::string_view fraction = dot == text.npos ? std::string_view() : text.substr(dot + 1);
+  if (dot != text.npos && (fraction.empty() || fraction.size() > 6)) return std::nullopt;
+  const auto w = parse_decimal(whole);
+  const auto f = fraction.empty() ? std::optional<std::uint64_t>(0) : parse_decimal(fraction);
+  if (!w || !f || *w > 1'000'000) return std::nullopt;
+  std::uint64_t scale = 1'000'000;
+  for (std::size_t i = 0; i < fraction.size(); ++i) scale /= 10;
+  const std::uint64_t micro = *w * 1'000'000 + *f * scale;  // requests per 10^6 s
+  if (micro == 0) return std::nullopt;
+  // One request per 10^12 / micro microseconds, rounded up so the rate is never exceeded.
+  constexpr std::uint64_t tera = 1'000'000'000'000;
+  return std::chrono::microseconds(static_cast<std::int64_t>((tera + micro - 1) / micro));
+}
+
+CLI::Option* add_rate(CLI::App& cmd, const std::string& name, std::chrono::microseconds& target,
+                      const std::string& description) {
+  return cmd
+      .add_option_function<std::string>(
+          name,
+          [&target, name](const std::string& s) {
+            const auto spacing = parse_rate(s);
+            const auto range = std::string(
+                "a number of requests per second from 0.001 to 1000 (decimal, e.g. 0.5)");
+            if (!spacing)
+              throw CLI::ValidationError(
+                  name, fmt::format("{} is not a rate; expected {}", quote_input(s), range));
+            if (*spacing < std::chrono::microseconds(1000) ||
+                *spacing > std::chrono::microseconds(1'000'000'000))
+              throw CLI::ValidationError(
+                  name, fmt::format("{} is out of range; expected {}", quote_input(s), range));
+            target = *spacing;
+          },
+          description)
+      ->type_name("PER_SECOND");
+}
+
+namespace {
+
+std::chrono::milliseconds checked_duration(const std::string& name, const std::string& s,
+                                           std::chrono::milliseconds min,
+                                           std::chrono::milliseconds max) {
+  const auto d = parse_duration(s);
+  const auto range = fmt::format(
+      "a duration from {} to {} (a number with ms, s, m, h or d; s when there is no unit)",
+      format_duration(min), format_duration(max));
+  if (!d)
+    throw CLI::ValidationError(
+        name, fmt::format("{} is not a duration; expected {}", quote_input(s), range));
+  if (*d < min || *d > max)
+    throw CLI::ValidationError(
+        name, fmt::format("{} is out of range; expected {}", quote_input(s), range));
+  return *d;
+}
+
+}  // namespace
+
+CLI::Option* add_duration(CLI::App& cmd, const std::string& name,
+                          std::optional<std::chrono::milliseconds>& target,
+                          std::chrono::milliseconds min, std::chrono::milliseconds max,
+                          const std::string& description) {
+  return cmd
+      .add_option_function<std::string>(
+          name,
+          [&target, name, min, max](const std::string& s) {
+            target = checked_duration(name, s, min, max);
+          },
+          description)
+      ->type_name("DURATION");
+}
+
 CLI::Option* add_duration(CLI::App& cmd, const std::string& name, std::chrono::milliseconds& target,
                           std::chrono::milliseconds min, std::chrono::milliseconds max,
                           const std::string& description) {
@@ -120,18 +205,7 @@ CLI::Option* add_duration(CLI::App& cmd, const std::string& name, std::chrono::m
       .add_option_function<std::string>(
           name,
           [&target, name, min, max](const std::string& s) {
-            const auto d = parse_duration(s);
-            const auto range = fmt::format(
-                "a duration from {} to {} (a number with ms, s, m, h "
-                "or d; s when there is no unit)",
-                format_duration(min), format_duration(max));
-            if (!d)
-              throw CLI::ValidationError(
-                  name, fmt::format("{} is not a duration; expected {}", quote_input(s), range));
-            if (*d < min || *d > max)
-              throw CLI::ValidationError(
-                  name, fmt::format("{} is out of range; expected {}", quote_input(s), range));
-            target = *d;
+            target = checked_duration(name, s, min, max);
           },
           description)
       ->type_name("DURATION")

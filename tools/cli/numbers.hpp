@@ -15,6 +15,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace gdos_cli {
 
@@ -40,7 +41,30 @@ CLI::Option* add_integer(CLI::App& cmd, const std::string& name, std::int64_t& t
 CLI::Option* add_integer(CLI::App& cmd, const std::string& name,
                          std::optional<std::int64_t>& target, std::int64_t min, std::int64_t max,
                          const std::string& description);
+/// Declares `name` as a repeatable decimal integer option in [min, max], each value appended to
+/// `target` (`--order 1 --order 2`).
+CLI::Option* add_integer_list(CLI::App& cmd, const std::string& name,
+                              std::vector<std::int64_t>& target, std::int64_t min, std::int64_t max,
+                              const std::string& description);
+/// A rate in requests per second: decimal digits with an optional fraction of at most six
+/// digits (`0.5`, `2`, `10`), returned as the least spacing between two requests in
+/// microseconds (rounded up); nullopt when malformed or zero.
+[[nodiscard]] std::optional<std::chrono::microseconds> parse_rate(std::string_view text) noexcept;
+/// Declares `name` as a rate option (parse_rate()) from 0.001 to 1000 per second; `target`
+/// receives the spacing.
+CLI::Option* add_rate(CLI::App& cmd, const std::string& name, std::chrono::microseconds& target,
+                      const std::string& description);
+/// Checks one decimal integer in [min, max] as the options do; throws CLI::ValidationError
+/// naming `what` otherwise. For values read from files too.
+std::int64_t checked_integer(const std::string& what, const std::string& text, std::int64_t min,
+                             std::int64_t max);
+
 /// Declares `name` as a duration option (see the file comment) in [min, max].
+CLI::Option* add_duration(CLI::App& cmd, const std::string& name,
+                          std::optional<std::chrono::milliseconds>& target,
+                          std::chrono::milliseconds min, std::chrono::milliseconds max,
+                          const std::string& description);
+/// As above, for an option with a default (`target`'s value).
 CLI::Option* add_duration(CLI::App& cmd, const std::string& name, std::chrono::milliseconds& target,
                           std::chrono::milliseconds min, std::chrono::milliseconds max,
                           const std::string& description);

@@ -57,6 +57,8 @@ void add_call_options(CLI::App& cmd, call_settings& s) {
                  "libcurl's, which honours https_proxy / no_proxy (see README)");
   add_duration(cmd, "--timeout", s.timeout, std::chrono::milliseconds(100), std::chrono::hours(1),
                "Time allowed for one call");
+  add_integer(cmd, "--max-body-size", s.max_body_size, 1, std::int64_t{1} << 30,
+              "Largest reply accepted, in bytes");
   cmd.add_flag("--allow-plain-http", s.allow_plain_http,
                "Accept an http:// endpoint (the password then crosses the network readable)");
   cmd.add_flag("--json", s.json, "JSON instead of a table (docs/gdos-cli.schema.json)");

@@ -46,16 +46,18 @@ inline constexpr std::string_view no_login_name =
 /// Where and how to call.
 struct call_settings {
   std::string endpoint{gdos::comodo_url};  ///< --endpoint, else $GDOS_ENDPOINT
-  std::string ca_file;                     ///< --ca-file, else $GDOS_CA_FILE
-  std::string proxy;                       ///< --proxy (empty: libcurl's default behaviour)
+  std::string ca_file{};                   ///< --ca-file, else $GDOS_CA_FILE
+  std::string proxy{};                     ///< --proxy (empty: libcurl's default behaviour)
   std::chrono::milliseconds timeout{60'000};
+  /// --max-body-size: the largest reply read and parsed (the library's default, 4 MiB).
+  std::int64_t max_body_size = static_cast<std::int64_t>(gdos::parse_options{}.max_body_size);
   bool allow_plain_http = false;
   bool json = false;
-  password_options password;
+  password_options password{};
 };
 
-/// Declares --endpoint, --ca-file, --proxy, --timeout, --allow-plain-http, --json and the
-/// password sources.
+/// Declares --endpoint, --ca-file, --proxy, --timeout, --max-body-size, --allow-plain-http,
+/// --json and the password sources (defaults: the values `s` holds).
 void add_call_options(CLI::App& cmd, call_settings& s);
 
 /// True when `argv` holds a `--json` flag before any `--`: what `gdos` looks at to answer a

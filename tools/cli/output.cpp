@@ -18,21 +18,6 @@ using org_unknown_field = gdos::basic_org_unknown_field<gdos::form::encoded_view
 
 // ---- vocabulary --------------------------------------------------------------------------------
 
-std::string progress_word(std::optional<gdos::progress_status> p) {
-  if (!p) return "-";
-  switch (*p) {
-    case gdos::progress_status::not_required:
-      return "not required";
-    case gdos::progress_status::not_completed:
-      return "not completed";
-    case gdos::progress_status::completed:
-      return "completed";
-    case gdos::progress_status::in_progress:
-      return "in progress";
-  }
-  return fmt::format("unknown ({})", gdos::to_int(*p));
-}
-
 using progress_member = std::optional<gdos::progress_status> gdos::certificate::*;
 
 struct progress_field {
@@ -350,6 +335,21 @@ std::string clean(std::string_view decoded) {
   return out;
 }
 
+std::string progress_word(std::optional<gdos::progress_status> p) {
+  if (!p) return "-";
+  switch (*p) {
+    case gdos::progress_status::not_required:
+      return "not required";
+    case gdos::progress_status::not_completed:
+      return "not completed";
+    case gdos::progress_status::completed:
+      return "completed";
+    case gdos::progress_status::in_progress:
+      return "in progress";
+  }
+  return fmt::format("unknown ({})", gdos::to_int(*p));
+}
+
 std::string text(const std::optional<gdos::form::encoded_view>& v) {
   return v ? clean(v->decode()) : std::string();
 }
@@ -458,6 +458,11 @@ std::string message_of(const gdos::call_error& e) {
 void write_error_json(json_writer& w, const gdos::call_error& e) {
   w.begin_object();
   w.key("error");
+  write_error_object(w, e);
+  w.end_object();
+}
+
+void write_error_object(json_writer& w, const gdos::call_error& e) {
   w.begin_object();
   w.member("step", step_of(e));
   w.member("message", utf8_text(message_of(e)));
@@ -493,15 +498,19 @@ void write_error_json(json_writer& w, const gdos::call_error& e) {
   if (e.code == gdos::call_errc::http_status || e.code == gdos::call_errc::content_type)
     if (!e.detail.empty()) w.member("bodyExcerpt", utf8_text(e.detail));
   w.end_object();
-  w.end_object();
 }
 
-int report(const gdos::call_error& e, bool as_json) {
+std::string kind_of(const gdos::call_error& e) {
   std::string kind = step_of(e);
   if (e.code == gdos::call_errc::transport) kind += "/" + std::string(gdos::to_string(e.transport));
+  return kind;
+}
+
+int report(const gdos::call_error& e, bool as_json, json_layout layout) {
+  const std::string kind = kind_of(e);
   if (as_json) {
     std::string out;
-    json_writer w(out);
+    json_writer w(out, layout == json_layout::line ? 0 : 2);
     write_error_json(w, e);
     out += '\n';
     std::fwrite(out.data(), 1, out.size(), stdout);
@@ -509,6 +518,10 @@ int report(const gdos::call_error& e, bool as_json) {
   std::fflush(stdout);
   fmt::print(stderr, "gdos: {}: {}\n", kind, message_of(e));
   std::fflush(stderr);
+  return exit_status_of(e);
+}
+
+int exit_status_of(const gdos::call_error& e) {
   switch (e.code) {
     case gdos::call_errc::api_error:
       return exit_api_error;
@@ -520,9 +533,9 @@ int report(const gdos::call_error& e, bool as_json) {
   }
 }
 
-void print_usage_json(std::string_view message, std::string_view step) {
+void print_usage_json(std::string_view message, std::string_view step, json_layout layout) {
   std::string out;
-  json_writer w(out);
+  json_writer w(out, layout == json_layout::line ? 0 : 2);
   w.begin_object();
   w.key("error");
   w.begin_object();
@@ -535,8 +548,9 @@ void print_usage_json(std::string_view message, std::string_view step) {
   std::fflush(stdout);
 }
 
-int report_usage(std::string_view message, bool as_json, std::string_view step) {
-  if (as_json) print_usage_json(message, step);
+int report_usage(std::string_view message, bool as_json, std::string_view step,
+                 json_layout layout) {
+  if (as_json) print_usage_json(message, step, layout);
   std::fflush(stdout);
   fmt::print(stderr, "gdos: {}\n", clean(message));
   std::fflush(stderr);
