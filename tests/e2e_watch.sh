@@ -120,6 +120,29 @@ contains timelines_text out "gdos watch: summary after"
 contains timelines_text out "9 requests"
 contains timelines_text out "gdos watch: exit status 4: some orders ended failed"
 
+# A replacement that appears while the order is followed: said once, with what it still needs.
+cat >"$work/replaced.json" <<'JSON'
+{"accounts": [{"loginName": "demo_reseller", "loginPassword": "Demo pass&word 42!"}],
+ "orders": [{"orderNumber": 11, "orderStatus": "Pending", "certificates": [{"FQDN": "a.example", "dcvStatus": 0}],
+             "timeline": [{"after": {"requests": 1}, "orderStatus": "Replaced", "replacedBy": [12]}]},
+            {"orderNumber": 12, "orderStatus": "Pending",
+             "certificates": [{"FQDN": "a.example", "dcvStatus": 2, "ovCallBackStatus": 0}],
+             "timeline": [{"after": {"requests": 2}, "orderStatus": "Issued",
+                           "certificates": [{"dcvStatus": 1, "ovCallBackStatus": 1}]}]}]}
+JSON
+mock_name=replaced
+start_mock "$mock_name" --fixture "$work/replaced.json"
+watch replaced 0 --order 11 --interval 200ms --max-rate 20
+stop_mock
+contains replaced out 'order 11: orderStatus "Pending" -> "Replaced"'
+contains replaced out "order 12 (replacement 2 of 11): appeared: Pending"
+contains replaced out "order 12 (replacement 2 of 11): certificate 1 a.example: OV callback not completed; next: answer the organization validation callback"
+contains replaced out "order 11: following its replacement, order 12"
+contains replaced out "order 12: certificate 1 a.example: OV callback not completed -> completed"
+contains replaced out "order 12         succeeded   Issued (replaces 11)"
+grep -q "replacement 2 of 11): .*(absent) ->" "$work/replaced.out" &&
+  fail "replaced: the new order was reported field by field"
+
 # ---- injected faults: retried per the policy; a permanent error does not stop the others -----------
 # 1000014's first five requests get HTTP 503, -42, -14, a dropped connection and a 1 s delay (then
 # Pending); Issued from its second successful reply: 6 requests. 4242 is not in the fixture: -4

@@ -61,7 +61,8 @@ void add_call_options(CLI::App& cmd, call_settings& s) {
               "Largest reply accepted, in bytes");
   cmd.add_flag("--allow-plain-http", s.allow_plain_http,
                "Accept an http:// endpoint (the password then crosses the network readable)");
-  cmd.add_flag("--json", s.json, "JSON instead of a table (docs/gdos-cli.schema.json)");
+  cmd.add_flag("--json", s.json,
+               "JSON instead of text (watch: JSON Lines); see docs/gdos-cli.schema.json");
   add_password_options(cmd, s.password);
 }
 

@@ -515,7 +515,34 @@ void run::handle_reply(watched& w, gdos::reply&& r, clock::time_point started) {
     out_.line(fmt::format("order {}: {}", w.number, status_line(r.find_order(1))));
     for (const std::string& p : pending_steps(w.number, r)) out_.line(p);
   } else {
-    for (const gdos::change& c : changes) out_.line(describe_change(w.number, c, before, r));
+    // What appeared is said once, with its status or pending steps, not field by field.
+    std::uint32_t added_order = 0;
+    std::pair<std::uint32_t, std::uint32_t> added_certificate{0, 0};
+    for (const gdos::change& c : changes) {
+      if (c.order == added_order && c.kind != gdos::change_kind::order_added) continue;
+      if (c.certificate != 0 && std::pair(c.order, c.certificate) == added_certificate) continue;
+      if (c.kind == gdos::change_kind::order_added) {
+        added_order = c.order;
+        out_.line(describe_change(w.number, c, before, r) + ": " +
+                  status_line(r.find_order(c.order)));
+      } else if (c.kind == gdos::change_kind::certificate_added) {
+        added_certificate = {c.order, c.certificate};
+        out_.line(describe_change(w.number, c, before, r));
+      } else {
+        out_.line(describe_change(w.number, c, before, r));
+        continue;
+      }
+      // Its pending steps, with what to do next.
+      const gdos::order* o = r.find_order(c.order);
+      for (const gdos::certificate& cert : o->certificates) {
+        if (c.certificate != 0 && cert.index != c.certificate) continue;
+        for (const gdos::step st : gdos::all_steps)
+          if (gdos::state_of(cert, st) == gdos::step_state::pending)
+            out_.line(fmt::format("{}: {}: {} {}; next: {}", order_name(w.number, r, c.order),
+                                  certificate_name(o, cert.index), gdos::display_name(st),
+                                  progress_word(gdos::status_of(cert, st)), gdos::next_action(st)));
+      }
+    }
   }
   w.last = std::move(r);
   print_poll(w, started, attempt, true, nullptr, nullptr);
