@@ -12,6 +12,10 @@
 //   gdos_decode       fields() and every name and value decoded into one reused caller buffer.
 //   boost_url ... naive_std   the same untyped split + decode with other libraries; each yields
 //                     decoded strings in whatever container the library's API returns.
+//   floor_memcpy_values  every value of the body (located beforehand) copied with memcpy into
+//                     one buffer: the least any decoder of those values can cost.
+//   decode_values     the same values decoded with gdos::form::decode_to into the same buffer:
+//                     decoding alone, without the split.
 // Counters: bytes_per_second (body bytes), items_per_second (fields), allocs (heap allocations
 // per iteration, see alloc_count.hpp).
 #include <gdos/form.hpp>
@@ -31,6 +35,7 @@
 #include <cstdio>
 #include <cstring>
 #include <deque>
+#include <span>
 #include <sstream>
 #include <string>
 #include <string_view>
@@ -87,7 +92,26 @@ int reference_hex(char c) noexcept {
 struct reference_result {
   digest decoded;
   std::size_t raw_bytes = 0;  // encoded name + value bytes (the body less its '&' and first '=')
+  std::vector<std::string_view> raw_values;  // every field's value, still encoded
+  std::string decoded_values;                // and decoded, concatenated
 };
+
+/// One value decoded the plain way.
+std::string reference_decode(std::string_view s) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '+') {
+      out += ' ';
+    } else if (s[i] == '%' && i + 2 < s.size() && reference_hex(s[i + 1]) >= 0 &&
+               reference_hex(s[i + 2]) >= 0) {
+      out += static_cast<char>(reference_hex(s[i + 1]) * 16 + reference_hex(s[i + 2]));
+      i += 2;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
 
 /// The WHATWG urlencoded parser written as plainly as possible, one byte at a time.
 reference_result reference_split(std::string_view body) {
@@ -124,6 +148,18 @@ reference_result reference_split(std::string_view body) {
     }
     out->push_back(c);
   }
+  // The values alone, for the decode-only cases.
+  for (std::size_t pos = 0; pos <= body.size();) {
+    std::size_t amp = body.find('&', pos);
+    if (amp == std::string_view::npos) amp = body.size();
+    const std::string_view p = body.substr(pos, amp - pos);
+    pos = amp + 1;
+    if (p.empty()) continue;
+    const std::size_t eq = p.find('=');
+    const std::string_view v = eq == std::string_view::npos ? p.substr(p.size()) : p.substr(eq + 1);
+    r.raw_values.push_back(v);
+    r.decoded_values += reference_decode(v);
+  }
   return r;
 }
 
@@ -132,7 +168,7 @@ reference_result reference_split(std::string_view body) {
 // ---------------------------------------------------------------------------------------------
 
 struct body_data {
-  std::string label;  // "small" / "large"
+  std::string label;  // one of gdos_bench::body_labels
   std::string_view text;
   reference_result ref;
   std::vector<char> buffer;  // gdos_decode output: decoded text never outgrows its input
@@ -424,6 +460,65 @@ void bench_floor(benchmark::State& state, body_data& b) {
   report(state, b, before);
 }
 
+void bench_memcpy_values(benchmark::State& state, body_data& b) {
+  const auto copy = [&b] {
+    char* out = b.buffer.data();
+    for (const std::string_view v : b.ref.raw_values) {
+      std::memcpy(out, v.data(), v.size());
+      out += v.size();
+    }
+    return out;
+  };
+  if (!checked(state, "floor_memcpy_values", b, [&]() -> std::string {
+        std::string want;
+        for (const std::string_view v : b.ref.raw_values) want += v;
+        const char* end = copy();
+        if (std::string_view(b.buffer.data(), static_cast<std::size_t>(end - b.buffer.data())) ==
+            want)
+          return {};
+        return "floor_memcpy_values on " + b.label + ": the copy differs from the values";
+      }))
+    return;
+  const std::uint64_t before = gdos_bench::allocation_count();
+  for (auto _ : state) {
+    char* end = copy();
+    benchmark::DoNotOptimize(end);
+    benchmark::ClobberMemory();
+  }
+  report(state, b, before);
+}
+
+void bench_decode_values(benchmark::State& state, body_data& b) {
+  // Each value into what is left of one buffer of body size: decode_to never needs more.
+  const auto decode = [&b]() -> const char* {
+    char* out = b.buffer.data();
+    char* const end = out + b.buffer.size();
+    for (const std::string_view v : b.ref.raw_values) {
+      const gdos::form::write_result r =
+          gdos::form::decode_to(v, std::span<char>(out, static_cast<std::size_t>(end - out)));
+      if (!r) return nullptr;
+      out += r.size;
+    }
+    return out;
+  };
+  if (!checked(state, "decode_values", b, [&]() -> std::string {
+        const char* end = decode();
+        if (end != nullptr &&
+            std::string_view(b.buffer.data(), static_cast<std::size_t>(end - b.buffer.data())) ==
+                b.ref.decoded_values)
+          return {};
+        return "decode_values on " + b.label + ": the decoded values differ from the reference";
+      }))
+    return;
+  const std::uint64_t before = gdos_bench::allocation_count();
+  for (auto _ : state) {
+    const char* end = decode();
+    benchmark::DoNotOptimize(end);
+    benchmark::ClobberMemory();
+  }
+  report(state, b, before);
+}
+
 void bench_fields(benchmark::State& state, body_data& b) {
   if (!checked(state, "gdos_fields", b, [&]() -> std::string {
         std::size_t n = 0;
@@ -474,6 +569,8 @@ void add(const char* name, bench_fn fn, body_data& b) {
     add(poco::name, bench_decode<poco>, b);
     add(libcurl::name, bench_decode<libcurl>, b);
     add(naive_std::name, bench_decode<naive_std>, b);
+    add("floor_memcpy_values", bench_memcpy_values, b);
+    add("decode_values", bench_decode_values, b);
   }
   return true;
 }();

@@ -212,11 +212,12 @@ void each_plain_string(const gdos::basic_response<S>& r, auto&& fn) {
 // ---------------------------------------------------------------------------------------------
 
 struct body_data {
-  std::string label;  // "small" / "large"
+  std::string label;  // one of gdos_bench::body_labels
   std::string_view text;
   std::size_t fields = 0;  // '&'-separated pieces, for items_per_second
   std::size_t orders = 0;  // what gen_bodies.py made
   std::size_t certificates = 0;
+  bool org_details = true;  // every order has suggestedOrgDetails
   strings_digest expected;
   std::vector<char> decode_buffer;  // response_parse_decode's output
   std::vector<char> copy;           // response_in_place's mutable body
@@ -242,7 +243,8 @@ std::string check_reply(const body_data& b,
   if (r->orders.size() != b.orders)
     return b.label + ": " + std::to_string(r->orders.size()) + " orders";
   for (const gdos::order& o : r->orders)
-    if (o.certificates.size() != b.certificates || !o.number || !o.suggested_org_details)
+    if (o.certificates.size() != b.certificates || !o.number ||
+        o.suggested_org_details.has_value() != b.org_details)
       return b.label + ": order " + std::to_string(o.index) + " is not complete";
   if (gdos::write_response(*r) != b.text)
     return b.label + ": the reply does not write back to the body";
@@ -346,9 +348,10 @@ void add(const char* name, bench_fn fn, body_data& b) {
   for (const char* label : gdos_bench::body_labels) {
     body_data& b = response_bodies().emplace_back();
     b.label = label;
-    // The shapes bench/data/gen_bodies.py writes.
-    b.orders = b.label == "small" ? 2 : 20;
-    b.certificates = b.label == "small" ? 3 : 10;
+    const gdos_bench::body_shape& shape = gdos_bench::shape(label);
+    b.orders = shape.orders;
+    b.certificates = shape.certificates;
+    b.org_details = shape.suggested_org_details;
     add(response_parse::name, bench<response_parse>, b);
     add(response_parse_decode::name, bench<response_parse_decode>, b);
     add(response_in_place::name, bench<response_in_place>, b);

@@ -53,6 +53,14 @@ const std::string& body(std::string_view label) {
   return it->second;
 }
 
+const body_shape& shape(std::string_view label) {
+  for (const body_shape& s : body_shapes)
+    if (label == s.label) return s;
+  std::fprintf(stderr, "gdos_bench: no shape for body %.*s\n", static_cast<int>(label.size()),
+               label.data());
+  std::abort();
+}
+
 bool check_once(benchmark::State& state, const std::string& key,
                 const std::function<std::string()>& check) {
   auto [it, first] = verdicts().try_emplace(key);

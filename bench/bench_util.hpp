@@ -29,7 +29,24 @@
 namespace gdos_bench {
 
 /// Labels of the bodies in bench/data (`<label>.txt`), in the order cases are registered.
-inline constexpr const char* body_labels[] = {"small", "large"};
+inline constexpr const char* body_labels[] = {"small", "large", "org_details", "no_escapes"};
+
+/// What bench/data/gen_bodies.py put in each body: the reply checks compare with it.
+struct body_shape {
+  const char* label;
+  std::size_t orders;
+  std::size_t certificates;    ///< per order
+  bool suggested_org_details;  ///< every order has one
+};
+inline constexpr body_shape body_shapes[] = {
+    {"small", 2, 3, true},
+    {"large", 20, 10, true},
+    {"org_details", 8, 2, true},
+    {"no_escapes", 10, 5, false},
+};
+
+/// The shape of the body called `label` (one of body_labels).
+[[nodiscard]] const body_shape& shape(std::string_view label);
 
 /// Reads every body of body_labels from the data directory (GDOS_BENCH_DATA_DIR unless
 /// `dir` is given). False, with a message on stderr, when one is missing or empty.

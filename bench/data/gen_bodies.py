@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Generate the GetDetailedOrderStatus response bodies used by gdos_bench.
 
-The checked-in bench/data/small.txt and bench/data/large.txt are produced by
-this script and nothing else; regenerate them with
+The checked-in bench/data/*.txt are produced by this script and nothing else;
+regenerate them with
 
     python3 bench/data/gen_bodies.py            # writes next to this script
     python3 bench/data/gen_bodies.py --check    # fails if the files differ
@@ -28,10 +28,15 @@ import sys
 
 SEED = 20250611
 
-# queryType=2 bodies; certificates per order and order count per file.
+# queryType=2 bodies; certificates per order and order count per file. "small" and "large" are
+# the usual mix; "org_details" has a suggestedOrgDetails list with matches on every order (the
+# most escape-dense text the API sends); "no_escapes" has no '%' or '+' anywhere (dates written
+# with 'T', one-word texts, no suggestedOrgDetails), the other extreme.
 BODIES = {
     "small.txt": {"orders": 2, "certs": 3},
     "large.txt": {"orders": 20, "certs": 10},
+    "org_details.txt": {"orders": 8, "certs": 2, "kind": "org_details"},
+    "no_escapes.txt": {"orders": 10, "certs": 5, "kind": "no_escapes"},
 }
 
 _LITERAL = frozenset(
@@ -170,15 +175,64 @@ def order_fields(rng, x, order_number, certs, force_found):
     return pairs
 
 
-def make_body(orders, certs):
+def make_body(orders, certs, kind="mix"):
     rng = random.Random(SEED)
     pairs = [("errorCode", "0")]
     base = 1_000_000 + rng.randrange(9_000_000)
     for x in range(1, orders + 1):
+        if kind == "no_escapes":
+            pairs += plain_order_fields(rng, x, base + 7 * x, certs)
+            continue
         # The queried order always carries two matches, so even the small
         # body exercises the double-encoded list.
-        pairs += order_fields(rng, x, base + 7 * x, certs, force_found=x == 1)
-    return serialize(pairs)
+        pairs += order_fields(rng, x, base + 7 * x, certs,
+                              force_found=x == 1 or kind == "org_details")
+    body = serialize(pairs)
+    if kind == "no_escapes":
+        assert "%" not in body and "+" not in body
+    return body
+
+
+# Texts of the no_escapes body: every byte one the serializer writes as it is.
+PLAIN_STATUS = [
+    ("Pending", "Awaiting-DCV", [("Pending", "Awaiting-Validation")]),
+    ("Issued", "", [("Valid", ""), ("Valid", ""), ("Expired", "Expired-2024-12-31")]),
+    ("Revoked", "Key-compromise", [("Revoked", "Superseded")]),
+]
+PLAIN_OBJECT_TYPES = ["SSL", "Multi-Domain-SSL", "Wildcard-SSL", "EV-SSL"]
+
+
+def plain_order_fields(rng, x, order_number, certs):
+    """An order whose every name and value needs no escape."""
+    status, reason, cert_status = rng.choice(PLAIN_STATUS)
+    pairs = [
+        ("%d_orderNumber" % x, str(order_number)),
+        ("%d_orderDateTime" % x, "2025-%02d-%02dT%02d.%02d" % (
+            rng.randrange(1, 13), rng.randrange(1, 29), rng.randrange(24), rng.randrange(60))),
+        ("%d_orderStatus" % x, status),
+        ("%d_orderStatusReason" % x, reason),
+    ]
+    domain = rng.choice(DOMAINS)
+    for y in range(1, certs + 1):
+        p = "%d_%d_" % (x, y)
+        cstatus, creason = rng.choice(cert_status)
+        issued = cstatus in ISSUED
+        if issued:
+            pairs.append((p + "serialNumber", "%032X" % rng.getrandbits(128)))
+        pairs += [
+            (p + "objectType", rng.choice(PLAIN_OBJECT_TYPES)),
+            (p + "FQDN", rng.choice(HOSTS) + "." + domain),
+            (p + "certificateStatus", cstatus),
+            (p + "certificateStatusReason", creason),
+        ]
+        pairs += [(p + name, str(rng.choice([-1, 0, 1, 2]))) for name in PROGRESS]
+        if issued:
+            pairs += [
+                (p + "validityPeriodStart", "2025-06-%02dT00.00.00" % rng.randrange(1, 29)),
+                (p + "validityPeriodEnd", "2026-07-%02dT23.59.59" % rng.randrange(1, 29)),
+            ]
+        pairs.append((p + "slId", str(rng.randrange(10**6, 10**7))))
+    return pairs
 
 
 def main():
@@ -188,11 +242,11 @@ def main():
     args = ap.parse_args()
     status = 0
     for name, shape in BODIES.items():
-        body = make_body(shape["orders"], shape["certs"]).encode("ascii")
+        body = make_body(shape["orders"], shape["certs"], shape.get("kind", "mix")).encode("ascii")
         path = args.out / name
         fields = [piece for piece in body.split(b"&") if piece]
         escaped = sum(1 for piece in fields if b"%" in piece or b"+" in piece)
-        print("%-10s %6d bytes  %4d fields (%d need decoding)  %d orders x %d certificates"
+        print("%-16s %6d bytes  %4d fields (%d need decoding)  %d orders x %d certificates"
               % (name, len(body), len(fields), escaped, shape["orders"], shape["certs"]))
         if args.check:
             if not path.exists() or path.read_bytes() != body:
