@@ -15,6 +15,35 @@
 
 namespace gdos_test {
 
+namespace detail {
+
+/// Maps fresh pages for `size` bytes followed by one more page, then makes that page
+/// `PROT_NONE` and the data pages `data_prot`. Returns the mapping; `data` gets the address
+/// `size` bytes before the guard page. Throws std::system_error (test code only).
+inline char* map_guarded(std::size_t size, int data_prot, std::size_t& mapped_size, char*& data,
+                         std::string_view initial) {
+  const auto page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+  const std::size_t data_pages = (size + page - 1) / page;
+  mapped_size = (data_pages + 1) * page;
+  void* base =
+      ::mmap(nullptr, mapped_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (base == MAP_FAILED) throw std::system_error(errno, std::generic_category(), "mmap");
+  char* b = static_cast<char*>(base);
+  char* guard = b + data_pages * page;
+  data = guard - size;
+  if (!initial.empty()) std::memcpy(data, initial.data(), initial.size());
+  if (::mprotect(guard, page, PROT_NONE) != 0 ||
+      (data_pages != 0 && data_prot != (PROT_READ | PROT_WRITE) &&
+       ::mprotect(b, data_pages * page, data_prot) != 0)) {
+    const int err = errno;
+    ::munmap(base, mapped_size);
+    throw std::system_error(err, std::generic_category(), "mprotect");
+  }
+  return b;
+}
+
+}  // namespace detail
+
 /// A read-only copy of some bytes whose last byte is immediately followed by a `PROT_NONE` page.
 ///
 /// Reading `view().data()[view().size()]` (or anything later) raises SIGSEGV; writing to the
@@ -25,22 +54,7 @@ class guarded_input {
  public:
   /// Copies `bytes` to the end of fresh read-only pages followed by a guard page.
   explicit guarded_input(std::string_view bytes) : size_(bytes.size()) {
-    const auto page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
-    const std::size_t data_pages = (size_ + page - 1) / page;
-    mapped_size_ = (data_pages + 1) * page;
-    void* base =
-        ::mmap(nullptr, mapped_size_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (base == MAP_FAILED) throw std::system_error(errno, std::generic_category(), "mmap");
-    base_ = static_cast<char*>(base);
-    char* guard = base_ + data_pages * page;
-    data_ = guard - size_;
-    if (size_ != 0) std::memcpy(data_, bytes.data(), size_);
-    if (::mprotect(guard, page, PROT_NONE) != 0 ||
-        (data_pages != 0 && ::mprotect(base_, data_pages * page, PROT_READ) != 0)) {
-      const int err = errno;
-      release();
-      throw std::system_error(err, std::generic_category(), "mprotect");
-    }
+    base_ = detail::map_guarded(size_, PROT_READ, mapped_size_, data_, bytes);
   }
 
   guarded_input(const guarded_input&) = delete;
@@ -83,6 +97,37 @@ class guarded_input {
   std::size_t mapped_size_ = 0;
   char* data_ = nullptr;
   std::size_t size_ = 0;
+};
+
+/// Writable memory whose last byte is immediately followed by a `PROT_NONE` page: writing (or
+/// reading) `data()[size()]` raises SIGSEGV. For output buffers sized exactly, and for inputs
+/// decoded in place. The bytes start as a copy of `initial` (the rest, if any, zero).
+class guarded_buffer {
+ public:
+  /// `size` writable bytes, the first `initial.size()` (at most `size`) copied from `initial`.
+  explicit guarded_buffer(std::size_t size, std::string_view initial = {})
+      : base_(detail::map_guarded(size, PROT_READ | PROT_WRITE, mapped_size_, data_,
+                                  initial.substr(0, size))),
+        size_(size) {}
+
+  guarded_buffer(const guarded_buffer&) = delete;
+  guarded_buffer& operator=(const guarded_buffer&) = delete;
+  guarded_buffer(guarded_buffer&&) = delete;
+  guarded_buffer& operator=(guarded_buffer&&) = delete;
+  ~guarded_buffer() { ::munmap(base_, mapped_size_); }
+
+  /// The first byte; `data() + size()` is the guard page.
+  [[nodiscard]] char* data() const noexcept { return data_; }
+  /// Number of writable bytes before the guard page.
+  [[nodiscard]] std::size_t size() const noexcept { return size_; }
+  /// The bytes as text.
+  [[nodiscard]] std::string_view view() const noexcept { return {data_, size_}; }
+
+ private:
+  std::size_t mapped_size_ = 0;
+  char* data_ = nullptr;
+  char* base_;
+  std::size_t size_;
 };
 
 }  // namespace gdos_test

@@ -87,3 +87,15 @@ TEST_CASE("moving a guarded input transfers the pages") {
   CHECK(c.view() == "1_1_serialNumber=0A1B");
   CHECK(death_signal_of([&] { (void)read_byte(c.view().data() + c.view().size()); }) == SIGSEGV);
 }
+
+TEST_CASE("a guarded buffer is writable up to its end, and the byte after it faults") {
+  const gdos_test::guarded_buffer buf(5, "abc");
+  CHECK(buf.size() == 5);
+  CHECK(buf.view() == std::string_view("abc\0\0", 5));
+  buf.data()[4] = 'z';
+  CHECK(buf.view()[4] == 'z');
+  CHECK(death_signal_of([&] { write_byte(buf.data() + buf.size()); }) == SIGSEGV);
+  CHECK(death_signal_of([&] { (void)read_byte(buf.data() + buf.size()); }) == SIGSEGV);
+  const gdos_test::guarded_buffer empty(0);
+  CHECK(death_signal_of([&] { write_byte(empty.data()); }) == SIGSEGV);
+}

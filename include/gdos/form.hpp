@@ -19,6 +19,7 @@
 
 #include <gdos/common.hpp>
 #include <gdos/config.hpp>
+#include <gdos/detail/simd.hpp>
 
 #include <algorithm>
 #include <array>
@@ -146,11 +147,15 @@ inline constexpr char hex_upper[] = "0123456789ABCDEF";
   return (v - 0x0101010101010101ULL) & ~v & 0x8080808080808080ULL;
 }
 
-/// First '%' or '+' in [p, end), or end: the only bytes a decoder must act on. Eight bytes at a
-/// time at run time, because most values have none and memchr cannot look for two bytes at once.
+/// First '%' or '+' in [p, end), or end: the only bytes a decoder must act on. SSE2 at run time
+/// on x86-64; elsewhere eight bytes at a time, because most values have none and memchr cannot
+/// look for two bytes at once.
 [[nodiscard]] constexpr const char* find_special(const char* p, const char* end) noexcept {
-  if constexpr (std::endian::native == std::endian::little) {
-    if (!std::is_constant_evaluated()) {
+  if (!std::is_constant_evaluated()) {
+#if GDOS_DETAIL_X86_KERNELS
+    return ::gdos::detail::simd::find_special(p, end);
+#else
+    if constexpr (std::endian::native == std::endian::little) {
       while (end - p >= 8) {
         std::uint64_t w;
         std::memcpy(&w, p, 8);
@@ -159,10 +164,63 @@ inline constexpr char hex_upper[] = "0123456789ABCDEF";
         p += 8;
       }
     }
+#endif
   }
   for (; p != end; ++p)
     if (*p == '%' || *p == '+') return p;
   return end;
+}
+
+/// decode_unchecked() without the SIMD kernels: eight bytes at a time at run time (the
+/// GDOS_NO_SIMD path, and every target but x86-64), a byte at a time in constant evaluation.
+constexpr char* decode_portable(const char* p, const char* end, char* dest) noexcept {
+  if constexpr (std::endian::native == std::endian::little) {
+    if (!std::is_constant_evaluated()) {
+      // Scan and copy in one pass, 8 bytes at a time: most runs between escapes are a few bytes
+      // long, where a memmove call per run cost more than the copying (perf: ~20% of decode).
+      // Storing the whole word is safe only when it holds no special byte: then all 8 bytes
+      // are output. In place (dest <= p) every byte is read before it is overwritten.
+      while (end - p >= 8) {
+        std::uint64_t w;
+        std::memcpy(&w, p, 8);
+        const std::uint64_t m = zero_bytes(w ^ broadcast('%')) | zero_bytes(w ^ broadcast('+'));
+        if (m == 0) {
+          std::memcpy(dest, &w, 8);
+          dest += 8;
+          p += 8;
+          continue;
+        }
+        const int k = std::countr_zero(m) >> 3;
+        for (int i = 0; i < k; ++i) dest[i] = p[i];
+        dest += k;
+        p += k;
+        if (*p == '+') {
+          *dest++ = ' ';
+          ++p;
+        } else if (valid_escape_at(p, end)) {
+          *dest++ = static_cast<char>((hex_value(p[1]) << 4) | hex_value(p[2]));
+          p += 3;
+        } else {
+          *dest++ = '%';
+          ++p;
+        }
+      }
+    }
+  }
+  while (p != end) {
+    const char c = *p;
+    if (c == '+') {
+      *dest++ = ' ';
+      ++p;
+    } else if (c == '%' && valid_escape_at(p, end)) {
+      *dest++ = static_cast<char>((hex_value(p[1]) << 4) | hex_value(p[2]));
+      p += 3;
+    } else {
+      *dest++ = c;
+      ++p;
+    }
+  }
+  return dest;
 }
 
 }  // namespace detail
@@ -280,6 +338,9 @@ constexpr void encode_append(std::string& out, std::string_view plain) {
   std::size_t n = encoded.size();
   const char* p = encoded.data();
   const char* end = p + encoded.size();
+#if GDOS_DETAIL_X86_KERNELS
+  if (!std::is_constant_evaluated()) return n - 2 * ::gdos::detail::simd::count_escapes(p, end);
+#endif
   while ((p = detail::find_char(p, end, '%')) != end) {
     if (detail::valid_escape_at(p, end)) {
       n -= 2;
@@ -297,59 +358,20 @@ constexpr void encode_append(std::string& out, std::string_view plain) {
 constexpr char* decode_unchecked(std::string_view encoded, char* dest) noexcept {
   const char* p = encoded.data();
   const char* end = p + encoded.size();
-  if constexpr (std::endian::native == std::endian::little) {
-    if (!std::is_constant_evaluated()) {
-      // Scan and copy in one pass, 8 bytes at a time: most runs between escapes are a few bytes
-      // long, where a memmove call per run cost more than the copying (perf: ~20% of decode).
-      // Storing the whole word is safe only when it holds no special byte: then all 8 bytes
-      // are output. In place (dest <= p) every byte is read before it is overwritten.
-      while (end - p >= 8) {
-        std::uint64_t w;
-        std::memcpy(&w, p, 8);
-        const std::uint64_t m = detail::zero_bytes(w ^ detail::broadcast('%')) |
-                                detail::zero_bytes(w ^ detail::broadcast('+'));
-        if (m == 0) {
-          std::memcpy(dest, &w, 8);
-          dest += 8;
-          p += 8;
-          continue;
-        }
-        const int k = std::countr_zero(m) >> 3;
-        for (int i = 0; i < k; ++i) dest[i] = p[i];
-        dest += k;
-        p += k;
-        if (*p == '+') {
-          *dest++ = ' ';
-          ++p;
-        } else if (detail::valid_escape_at(p, end)) {
-          *dest++ = static_cast<char>((detail::hex_value(p[1]) << 4) | detail::hex_value(p[2]));
-          p += 3;
-        } else {
-          *dest++ = '%';
-          ++p;
-        }
-      }
-    }
-  }
-  while (p != end) {
-    const char c = *p;
-    if (c == '+') {
-      *dest++ = ' ';
-      ++p;
-    } else if (c == '%' && detail::valid_escape_at(p, end)) {
-      *dest++ = static_cast<char>((detail::hex_value(p[1]) << 4) | detail::hex_value(p[2]));
-      p += 3;
-    } else {
-      *dest++ = c;
-      ++p;
-    }
-  }
-  return dest;
+#if GDOS_DETAIL_X86_KERNELS
+  // The SIMD kernels (detail/simd.hpp): byte for byte the same output.
+  if (!std::is_constant_evaluated()) return ::gdos::detail::simd::decode(p, end, dest);
+#endif
+  return detail::decode_portable(p, end, dest);
 }
 
 /// Decodes `encoded` into `dest` when it fits; writes nothing otherwise.
 [[nodiscard]] constexpr write_result decode_to(std::string_view encoded,
                                                std::span<char> dest) noexcept {
+  // Decoding never lengthens text: room for the input is room for the output, and then one
+  // pass does, without sizing first.
+  if (dest.size() >= encoded.size())
+    return {static_cast<std::size_t>(decode_unchecked(encoded, dest.data()) - dest.data()), true};
   const std::size_t n = decoded_size(encoded);
   if (n > dest.size()) return {n, false};
   decode_unchecked(encoded, dest.data());
@@ -380,6 +402,13 @@ constexpr std::size_t decode_in_place(std::span<char> text) noexcept {
 [[nodiscard]] constexpr check_result check_strict(std::string_view encoded) noexcept {
   const char* begin = encoded.data();
   const char* end = begin + encoded.size();
+#if GDOS_DETAIL_X86_KERNELS
+  if (!std::is_constant_evaluated()) {
+    const char* bad = ::gdos::detail::simd::find_malformed(begin, end);
+    if (bad == end) return {errc::ok, encoded.size()};
+    return {errc::malformed_escape, static_cast<std::size_t>(bad - begin)};
+  }
+#endif
   for (const char* p = begin; (p = detail::find_char(p, end, '%')) != end;) {
     if (!detail::valid_escape_at(p, end))
       return {errc::malformed_escape, static_cast<std::size_t>(p - begin)};
