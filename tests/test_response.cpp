@@ -1190,6 +1190,190 @@ TEST_CASE("parse(write(x)) == x for generated suggestedOrgDetails lists") {
   }
 }
 
+// ---- the field tables agree ---------------------------------------------------------------------
+
+// Adds nothing but a proof that the places known fields go through agree, for every row of every
+// table (detail/reply_fields.hpp): the fast-path matcher and the slow lookup find the row from its
+// name; the row's member is the only one it sets; the writer writes the row's name; and the
+// parser, reading that text (and again with the name's first letter escaped, which takes the slow
+// path), stores the value back into the same member.
+namespace tables {
+
+using gdos::detail::field_row;
+using gdos::detail::value_kind;
+
+// Sets the field of `row` in `rec` to its test value.
+template <class Record>
+constexpr void set_field(Record& rec, const field_row<Record>& row) {
+  using gdos::detail::has_kind;
+  switch (row.kind) {
+    case value_kind::text:
+      if constexpr (has_kind<Record>(value_kind::text)) rec.*row.text = "v";
+      break;
+    case value_kind::progress:
+      if constexpr (has_kind<Record>(value_kind::progress))
+        rec.*row.progress = progress_status::in_progress;
+      break;
+    case value_kind::number:
+      if constexpr (has_kind<Record>(value_kind::number)) rec.*row.number = 7;
+      break;
+    case value_kind::code:
+      if constexpr (has_kind<Record>(value_kind::code)) rec.*row.code = static_cast<api_code>(-7);
+      break;
+  }
+}
+
+// How the writer spells the test value of a field of kind k.
+constexpr std::string_view value_text(value_kind k) {
+  switch (k) {
+    case value_kind::text:
+      return "v";
+    case value_kind::progress:
+      return "2";
+    case value_kind::number:
+      return "7";
+    case value_kind::code:
+      return "-7";
+  }
+  return {};
+}
+
+// `name=value` found as row `i` of Record (both string types) by the fast path and the lookup.
+template <template <class> class Record>
+constexpr bool matched_as(std::string_view pair, std::size_t i) {
+  const std::string_view name = pair.substr(0, pair.find('='));
+  const char* vb = nullptr;
+  const char* q = pair.data();
+  return gdos::detail::match_row<Record<form::encoded_view>>(q, q + pair.size(), vb) == i &&
+         vb == q + name.size() + 1 &&
+         gdos::detail::match_row<Record<std::string_view>>(q, q + pair.size(), vb) == i &&
+         gdos::detail::lookup_row<Record<form::encoded_view>>(name) == i &&
+         gdos::detail::lookup_row<Record<std::string_view>>(name) == i;
+}
+
+// Only row i of Record is present in rec (errorCode, always present, aside).
+template <class Record>
+constexpr bool only_row(const Record& rec, std::size_t i) {
+  const auto& rows = gdos::detail::rows_of<Record>;
+  for (std::size_t j = 0; j < rows.size(); ++j)
+    if (rows[j].kind != value_kind::code && gdos::detail::is_present(rec, rows[j]) != (i == j))
+      return false;
+  return true;
+}
+
+// `text` with its first occurrence of `name` starting with an escaped letter (`%64cvStatus`).
+struct escaped_text {
+  std::array<char, 128> buf{};
+  std::size_t size = 0;
+  constexpr escaped_text(std::string_view text, std::string_view name) {
+    const std::size_t at = text.find(name);
+    for (std::size_t i = 0; i < text.size(); ++i) {
+      if (i == at) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        buf[size++] = '%';
+        buf[size++] = "0123456789ABCDEF"[c >> 4];
+        buf[size++] = "0123456789ABCDEF"[c & 15];
+      } else {
+        buf[size++] = text[i];
+      }
+    }
+  }
+  [[nodiscard]] constexpr std::string_view view() const { return {buf.data(), size}; }
+};
+
+// Every row of a reply level: a reply with that field alone is written, matched and parsed back.
+// `prefix` is the key prefix of the level; `at` adds the record of the level to a reply.
+template <template <class> class Record, class At>
+constexpr bool reply_rows_agree(std::string_view prefix, const At& at) {
+  const auto& rows = gdos::detail::rows_of<Record<std::string_view>>;
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    gdos::decoded_response r;
+    Record<std::string_view>& rec = at(r);
+    set_field(rec, rows[i]);
+    if (!only_row(rec, i)) return false;
+    std::array<char, 128> buf{};
+    const auto w = gdos::write_response(r, buf);
+    const std::string_view body(buf.data(), w.size);
+    // errorCode leads every body; the field follows it unless it is errorCode itself.
+    const std::string_view pair =
+        rows[i].kind == value_kind::code ? body : body.substr(body.find('&') + 1 + prefix.size());
+    if (!w || !pair.starts_with(rows[i].name) || pair[rows[i].name.size()] != '=' ||
+        pair.substr(rows[i].name.size() + 1) != value_text(rows[i].kind) ||
+        !matched_as<Record>(pair, i))
+      return false;
+    const auto back = gdos::parse_response(body);
+    const escaped_text escaped(body, rows[i].name);
+    const auto back_escaped = gdos::parse_response(escaped.view());
+    if (!back || !(*back == r) || !back_escaped || !(*back_escaped == r)) return false;
+  }
+  return true;
+}
+
+constexpr bool top_rows_agree() {
+  return reply_rows_agree<gdos::basic_response>(
+      "", [](gdos::decoded_response& r) -> gdos::decoded_response& { return r; });
+}
+constexpr bool order_rows_agree() {
+  return reply_rows_agree<gdos::basic_order>("1_",
+                                             [](gdos::decoded_response& r) -> gdos::decoded_order& {
+                                               r.orders.emplace_back().index = 1;
+                                               return r.orders[0];
+                                             });
+}
+constexpr bool certificate_rows_agree() {
+  return reply_rows_agree<gdos::basic_certificate>(
+      "1_1_", [](gdos::decoded_response& r) -> gdos::decoded_certificate& {
+        r.orders.emplace_back().index = 1;
+        r.orders[0].certificates.emplace_back().index = 1;
+        return r.orders[0].certificates[0];
+      });
+}
+
+// The same for a suggestedOrgDetails list: its own level (Status) and match 1's fields.
+constexpr bool org_rows_agree() {
+  bool ok = true;
+  const auto& list_rows = gdos::detail::rows_of<gdos::decoded_org_details>;
+  const auto& match_rows = gdos::detail::rows_of<gdos::decoded_org_match>;
+  for (std::size_t i = 0; i < list_rows.size() + match_rows.size(); ++i) {
+    const bool own = i < list_rows.size();
+    const std::size_t row = own ? i : i - list_rows.size();
+    gdos::decoded_org_details d;
+    std::string_view name;
+    if (own) {
+      set_field(d, list_rows[row]);
+      ok = ok && only_row(d, row);
+      name = list_rows[row].name;
+    } else {
+      d.status = "Found";
+      d.matches.emplace_back().index = 1;
+      set_field(d.matches[0], match_rows[row]);
+      ok = ok && only_row(d.matches[0], row);
+      name = match_rows[row].name;
+    }
+    std::array<char, 128> buf{};
+    const auto w = gdos::write_org_details(d, buf);
+    const std::string_view list(buf.data(), w.size);
+    const std::string_view pair = list.substr(own ? 0 : list.find("1_") + 2);
+    ok = ok && w && pair.starts_with(name) && pair.substr(name.size()) == "=v" &&
+         (own ? matched_as<gdos::basic_org_details>(pair, row)
+              : matched_as<gdos::basic_org_match>(pair, row));
+    const auto back = gdos::parse_org_details(list);
+    const escaped_text escaped(list, name);
+    const auto back_escaped = gdos::parse_org_details(escaped.view());
+    ok = ok && back && *back == d && back_escaped && *back_escaped == d;
+  }
+  return ok;
+}
+
+}  // namespace tables
+
+TEST_CASE("every known name round-trips through the matcher, its table row and the writer") {
+  CHECK_BOTH_WAYS(tables::top_rows_agree);
+  CHECK_BOTH_WAYS(tables::order_rows_agree);
+  CHECK_BOTH_WAYS(tables::certificate_rows_agree);
+  CHECK_BOTH_WAYS(tables::org_rows_agree);
+}
+
 // ---- validate(): what the writer takes for granted ----------------------------------------------
 
 namespace {

@@ -1,6 +1,6 @@
 /// @file detail/reply_tables.hpp
-/// @brief The reply parsers' containers: scratch memory, a heap sort, the duplicate finder for
-/// unknown fields, and the table that locates orders and certificates by index.
+/// @brief The parsers' containers: scratch memory, a heap sort, the duplicate finder for unknown
+/// fields, and the table that locates orders, certificates and matches by index.
 #pragma once
 
 #include <gdos/config.hpp>
@@ -195,34 +195,41 @@ struct unknown_dedup {
   }
 };
 
-// ---- the reply parser ------------------------------------------------------------------------
+// ---- locating entries by index ----------------------------------------------------------------
 
-/// Locates orders and certificates by index. Keys usually arrive grouped and ascending, so the
-/// last order / certificate used, or one past it, is nearly always the one wanted; then the
-/// vectors are appended to and stay sorted. A key that goes back to an index not seen yet
-/// would need an insertion in the middle (quadratic on adversarial input), so from then on new
-/// entries are appended unsorted, found through a hash index, and sorted once at the end.
-template <class S>
-class order_table {
+/// Locates the entries of a vector by index: orders and their certificates (Entry =
+/// basic_order<S>), or the matches of a suggestedOrgDetails list (Entry = basic_org_match<S>).
+/// Keys usually arrive grouped and ascending, so the last entry used, or one past it, is nearly
+/// always the one wanted; then the vectors are appended to and stay sorted. A key that goes back
+/// to an index not seen yet would need an insertion in the middle (quadratic on adversarial
+/// input), so from then on new entries are appended unsorted, found through a hash index, and
+/// sorted once at the end.
+template <class Entry>
+class index_table {
+  static constexpr bool has_children = requires(Entry& e) { e.certificates; };
+
  public:
-  constexpr explicit order_table(std::vector<basic_order<S>>& orders) noexcept : orders_(&orders) {}
+  constexpr explicit index_table(std::vector<Entry>& entries) noexcept : entries_(&entries) {}
 
-  /// Order x's position, or npos when adding it would pass max_orders.
-  [[nodiscard]] constexpr std::size_t order(std::uint32_t x, const parse_options& opt) {
-    auto& v = *orders_;
+  /// Entry x's position, or npos when adding it would pass `limit` entries.
+  [[nodiscard]] constexpr std::size_t entry(std::uint32_t x, std::size_t limit) {
+    auto& v = *entries_;
     if (cur_ < v.size() && v[cur_].index == x) return cur_;
-    if (!hashed_ && (v.empty() || v.back().index < x)) return cur_ = append_order(x, opt);
-    return cur_ = order_slow(x, opt);
+    if (!hashed_ && (v.empty() || v.back().index < x)) return cur_ = append_entry(x, limit);
+    return cur_ = entry_slow(x, limit);
   }
 
   /// Certificate y of the order at position `op` (index x): its position, or npos when
-  /// adding it would pass max_certificates.
-  [[nodiscard]] constexpr std::size_t certificate(std::size_t op, std::uint32_t x, std::uint32_t y,
-                                                  const parse_options& opt) {
-    auto& v = (*orders_)[op].certificates;
+  /// adding it would pass `limit` certificates in the order.
+  [[nodiscard]] constexpr std::size_t child(std::size_t op, std::uint32_t x, std::uint32_t y,
+                                            std::size_t limit)
+    requires has_children
+  {
+    GDOS_ASSERT(op < entries_->size() && (*entries_)[op].index == x);
+    auto& v = (*entries_)[op].certificates;
     if (!v.empty() && v.back().index == y) return v.size() - 1;
-    if (!hashed_ && (v.empty() || v.back().index < y)) return append_certificate(v, y, opt);
-    return certificate_slow(v, x, y, opt);
+    if (!hashed_ && (v.empty() || v.back().index < y)) return append_child(v, y, limit);
+    return child_slow(v, x, y, limit);
   }
 
   /// Restores ascending index order after unsorted appends.
@@ -233,10 +240,10 @@ class order_table {
   static constexpr std::size_t npos = static_cast<std::size_t>(-1);
 
  private:
-  // order() for a key that goes back to an earlier order.
-  GDOS_DETAIL_COLD [[nodiscard]] constexpr std::size_t order_slow(std::uint32_t x,
-                                                                  const parse_options& opt) {
-    auto& v = *orders_;
+  // entry() for a key that goes back to an earlier entry.
+  GDOS_DETAIL_COLD [[nodiscard]] constexpr std::size_t entry_slow(std::uint32_t x,
+                                                                  std::size_t limit) {
+    auto& v = *entries_;
     if (!hashed_) {
       const auto it = std::lower_bound(v.begin(), v.end(), x,
                                        [](const auto& o, std::uint32_t i) { return o.index < i; });
@@ -244,15 +251,16 @@ class order_table {
       build_hash();
     }
     if (const std::uint64_t* pos = lookup(key(x, 0))) return static_cast<std::size_t>(*pos);
-    const std::size_t p = append_order(x, opt);
+    const std::size_t p = append_entry(x, limit);
     if (p != npos) insert(key(x, 0), p);
     return p;
   }
 
-  // certificate() for a key that goes back to an earlier certificate of the order.
-  GDOS_DETAIL_COLD [[nodiscard]] constexpr std::size_t certificate_slow(
-      std::vector<basic_certificate<S>>& v, std::uint32_t x, std::uint32_t y,
-      const parse_options& opt) {
+  // child() for a key that goes back to an earlier certificate of the order.
+  template <class Children>
+  GDOS_DETAIL_COLD [[nodiscard]] constexpr std::size_t child_slow(Children& v, std::uint32_t x,
+                                                                  std::uint32_t y,
+                                                                  std::size_t limit) {
     if (!hashed_) {
       const auto it = std::lower_bound(v.begin(), v.end(), y,
                                        [](const auto& c, std::uint32_t i) { return c.index < i; });
@@ -260,19 +268,20 @@ class order_table {
       build_hash();
     }
     if (const std::uint64_t* pos = lookup(key(x, y))) return static_cast<std::size_t>(*pos);
-    const std::size_t p = append_certificate(v, y, opt);
+    const std::size_t p = append_child(v, y, limit);
     if (p != npos) insert(key(x, y), p);
     return p;
   }
 
   GDOS_DETAIL_COLD constexpr void sort_all() {
-    sort_by_index(*orders_);
-    for (auto& o : *orders_) sort_by_index(o.certificates);
+    sort_by_index(*entries_);
+    if constexpr (has_children)
+      for (auto& o : *entries_) sort_by_index(o.certificates);
   }
 
-  // Sorts orders or certificates by index: the (index, position) pairs as integers, then the
-  // elements moved once into their places. (Not a sort of the elements with a comparator: that
-  // would be one more sort instantiation per element type.)
+  // Sorts entries by index: the (index, position) pairs as integers, then the elements moved
+  // once into their places. (Not a sort of the elements with a comparator: that would be one
+  // more sort instantiation per element type.)
   template <class T>
   static constexpr void sort_by_index(std::vector<T>& v) {
     bool sorted = true;
@@ -299,35 +308,37 @@ class order_table {
     return k;
   }
 
-  [[nodiscard]] constexpr std::size_t append_order(std::uint32_t x, const parse_options& opt) {
-    auto& v = *orders_;
-    if (v.size() >= opt.max_orders) return npos;
+  [[nodiscard]] constexpr std::size_t append_entry(std::uint32_t x, std::size_t limit) {
+    auto& v = *entries_;
+    if (v.size() >= limit) return npos;
     if (v.capacity() == 0) v.reserve(4);
     v.emplace_back().index = x;
     return v.size() - 1;
   }
 
-  [[nodiscard]] constexpr std::size_t append_certificate(std::vector<basic_certificate<S>>& v,
-                                                         std::uint32_t y,
-                                                         const parse_options& opt) {
-    if (v.size() >= opt.max_certificates) return npos;
+  template <class Children>
+  [[nodiscard]] constexpr std::size_t append_child(Children& v, std::uint32_t y,
+                                                   std::size_t limit) {
+    if (v.size() >= limit) return npos;
     // Orders of one reply tend to have alike certificate counts: size for the largest so far.
-    if (v.capacity() == 0) v.reserve(std::max<std::size_t>(4, certificate_hint_));
+    if (v.capacity() == 0) v.reserve(std::max<std::size_t>(4, child_hint_));
     v.emplace_back().index = y;
-    certificate_hint_ = std::max(certificate_hint_, v.size());
+    child_hint_ = std::max(child_hint_, v.size());
     return v.size() - 1;
   }
 
   GDOS_DETAIL_COLD constexpr void build_hash() {
     hashed_ = true;
-    std::size_t n = orders_->size();
-    for (const auto& o : *orders_) n += o.certificates.size();
+    std::size_t n = entries_->size();
+    if constexpr (has_children)
+      for (const auto& o : *entries_) n += o.certificates.size();
     rehash(n * 2 + 16);
-    for (std::size_t i = 0; i < orders_->size(); ++i) {
-      const auto& o = (*orders_)[i];
+    for (std::size_t i = 0; i < entries_->size(); ++i) {
+      const auto& o = (*entries_)[i];
       insert(key(o.index, 0), i);
-      for (std::size_t j = 0; j < o.certificates.size(); ++j)
-        insert(key(o.index, o.certificates[j].index), j);
+      if constexpr (has_children)
+        for (std::size_t j = 0; j < o.certificates.size(); ++j)
+          insert(key(o.index, o.certificates[j].index), j);
     }
   }
 
@@ -363,9 +374,9 @@ class order_table {
     ++count_;
   }
 
-  std::vector<basic_order<S>>* orders_;
+  std::vector<Entry>* entries_;
   std::size_t cur_ = npos;
-  std::size_t certificate_hint_ = 0;
+  std::size_t child_hint_ = 0;
   bool hashed_ = false;
   scratch slots_;
   std::size_t count_ = 0;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <gdos/config.hpp>
+#include <gdos/detail/reply_fields.hpp>
 #include <gdos/detail/reply_scan.hpp>
 #include <gdos/form.hpp>
 #include <gdos/response_model.hpp>
@@ -77,46 +78,78 @@ constexpr void put_decimal(Sink& s, Int v) noexcept {
   s.put(form::detail::to_decimal(v).view());
 }
 
+/// Writes `name=value` pairs into a sink: `&` before each pair but the first, then the index
+/// prefix of the pair's level (`X_`, `X_Y_` or `N_`; none for 0).
 template <class Sink>
-constexpr void put_prefix(Sink& s, std::uint32_t x, std::uint32_t y) noexcept {
-  s.put('&');
-  if (x == 0) return;
-  put_decimal(s, x);
-  s.put('_');
-  if (y == 0) return;
-  put_decimal(s, y);
-  s.put('_');
-}
+struct pair_writer {
+  Sink& sink;
+  bool first = true;
 
-template <class Sink, class S>
-constexpr void put_field(Sink& s, std::uint32_t x, std::uint32_t y, std::string_view name,
-                         const std::optional<S>& v) noexcept {
-  if (!v) return;
-  put_prefix(s, x, y);
-  s.put(name);
-  s.put('=');
-  put_text(s, *v);
-}
+  constexpr void begin(std::uint32_t x, std::uint32_t y) noexcept {
+    if (!first) sink.put('&');
+    first = false;
+    if (x == 0) return;
+    put_decimal(sink, x);
+    sink.put('_');
+    if (y == 0) return;
+    put_decimal(sink, y);
+    sink.put('_');
+  }
 
-template <class Sink>
-constexpr void put_field(Sink& s, std::uint32_t x, std::uint32_t y, std::string_view name,
-                         const std::optional<progress_status>& v) noexcept {
-  if (!v) return;
-  put_prefix(s, x, y);
-  s.put(name);
-  s.put('=');
-  put_decimal(s, to_int(*v));
-}
+  /// The known fields of `rec` that are present, in row order, at level x, y.
+  template <class Record>
+  constexpr void known(std::uint32_t x, std::uint32_t y, const Record& rec) noexcept {
+    const auto pair = [&](std::string_view name) {
+      begin(x, y);
+      sink.put(name);
+      sink.put('=');
+    };
+    // Each kind compiled only for the records that have it: the others' members are null.
+    for (const auto& row : rows_of<Record>) {
+      switch (row.kind) {
+        case value_kind::text:
+          if constexpr (has_kind<Record>(value_kind::text)) {
+            if (const auto& v = rec.*row.text; v.has_value()) {
+              pair(row.name);
+              put_text(sink, *v);
+            }
+          }
+          break;
+        case value_kind::progress:
+          if constexpr (has_kind<Record>(value_kind::progress)) {
+            if (const auto& v = rec.*row.progress; v.has_value()) {
+              pair(row.name);
+              put_decimal(sink, to_int(*v));
+            }
+          }
+          break;
+        case value_kind::number:
+          if constexpr (has_kind<Record>(value_kind::number)) {
+            if (const auto& v = rec.*row.number; v.has_value()) {
+              pair(row.name);
+              put_decimal(sink, *v);
+            }
+          }
+          break;
+        case value_kind::code:
+          if constexpr (has_kind<Record>(value_kind::code)) {
+            pair(row.name);
+            put_decimal(sink, to_int(rec.*row.code));
+          }
+          break;
+      }
+    }
+  }
 
-template <class Sink>
-constexpr void put_field(Sink& s, std::uint32_t x, std::uint32_t y, std::string_view name,
-                         const std::optional<std::int64_t>& v) noexcept {
-  if (!v) return;
-  put_prefix(s, x, y);
-  s.put(name);
-  s.put('=');
-  put_decimal(s, *v);
-}
+  /// An unknown field at level x, y.
+  template <class U>
+  constexpr void unknown(std::uint32_t x, std::uint32_t y, const U& u) noexcept {
+    begin(x, y);
+    put_text(sink, u.name);
+    sink.put('=');
+    put_text(sink, u.value);
+  }
+};
 
 /// Writes the unknown fields level by level. When the list is grouped in ascending level order
 /// and the orders and certificates are ascending too (what the parser produces), one cursor
@@ -147,13 +180,14 @@ class unknown_cursor {
   std::size_t i_ = 0;
 };
 
+/// Writes a reply: the top level's known fields (errorCode first) and unknown fields, then each
+/// order's, each followed by its certificates'.
 template <class Sink, class S>
 constexpr void write_response_body(Sink& s, const basic_response<S>& r) noexcept {
-  s.put("errorCode=");
-  put_decimal(s, to_int(r.error_code));
-  put_field(s, 0, 0, "errorMessage", r.error_message);
-  put_field(s, 0, 0, "errorItem", r.error_item);
-  put_field(s, 0, 0, "errorDetail", r.error_detail);
+  static_assert(rows_of<basic_response<S>>[0].kind == value_kind::code,
+                "errorCode starts the body");
+  pair_writer<Sink> w{s};
+  w.known(0, 0, r);
   bool ascending = true;
   for (std::size_t i = 0; i < r.orders.size() && ascending; ++i) {
     ascending = i == 0 || r.orders[i - 1].index < r.orders[i].index;
@@ -162,85 +196,35 @@ constexpr void write_response_body(Sink& s, const basic_response<S>& r) noexcept
       ascending = cs[j - 1].index < cs[j].index;
   }
   unknown_cursor<basic_unknown_field<S>> unknown(r.unknown_fields, ascending);
-  const auto put_unknown = [&s](const basic_unknown_field<S>& u) {
-    put_prefix(s, u.order, u.certificate);
-    put_text(s, u.name);
-    s.put('=');
-    put_text(s, u.value);
+  const auto put_unknown = [&w](const basic_unknown_field<S>& u) {
+    w.unknown(u.order, u.certificate, u);
   };
   unknown.each(0, put_unknown);
   for (const auto& o : r.orders) {
     const std::uint32_t x = o.index;
-    put_field(s, x, 0, "orderNumber", o.number);
-    put_field(s, x, 0, "orderDateTime", o.date_time);
-    put_field(s, x, 0, "orderStatus", o.status);
-    put_field(s, x, 0, "orderStatusReason", o.status_reason);
-    put_field(s, x, 0, "suggestedOrgDetails", o.suggested_org_details);
+    w.known(x, 0, o);
     unknown.each(static_cast<std::uint64_t>(x) << 32, put_unknown);
     for (const auto& c : o.certificates) {
-      const std::uint32_t y = c.index;
-      put_field(s, x, y, "serialNumber", c.serial_number);
-      put_field(s, x, y, "objectType", c.object_type);
-      put_field(s, x, y, "FQDN", c.fqdn);
-      put_field(s, x, y, "certificateStatus", c.status);
-      put_field(s, x, y, "certificateStatusReason", c.status_reason);
-      put_field(s, x, y, "csrStatus", c.csr_status);
-      put_field(s, x, y, "dcvStatus", c.dcv_status);
-      put_field(s, x, y, "ovCallBackStatus", c.ov_callback_status);
-      put_field(s, x, y, "organizationValidationStatus", c.organization_validation_status);
-      put_field(s, x, y, "freeDVUPStatus", c.free_dvup_status);
-      put_field(s, x, y, "evClickThroughStatus", c.ev_click_through_status);
-      unknown.each((static_cast<std::uint64_t>(x) << 32) | y, put_unknown);
+      w.known(x, c.index, c);
+      unknown.each((static_cast<std::uint64_t>(x) << 32) | c.index, put_unknown);
     }
   }
 }
 
+/// Writes a suggestedOrgDetails list: `Status` and the un-indexed unknown fields, then each
+/// match's known and unknown fields.
 template <class Sink, class S>
 constexpr void write_org_details_body(Sink& s, const basic_org_details<S>& d) noexcept {
-  // Every pair but the first starts with '&': the first one written clears `first`.
-  bool first = true;
-  const auto sep = [&] {
-    if (!first) s.put('&');
-    first = false;
-  };
-  if (d.status) {
-    sep();
-    s.put("Status=");
-    put_text(s, *d.status);
-  }
+  pair_writer<Sink> w{s};
+  w.known(0, 0, d);
   bool ascending = true;
   for (std::size_t i = 1; i < d.matches.size() && ascending; ++i)
     ascending = d.matches[i - 1].index < d.matches[i].index;
   unknown_cursor<basic_org_unknown_field<S>> unknown(d.unknown_fields, ascending);
-  const auto put_unknown = [&](const basic_org_unknown_field<S>& u) {
-    sep();
-    if (u.match != 0) {
-      put_decimal(s, u.match);
-      s.put('_');
-    }
-    put_text(s, u.name);
-    s.put('=');
-    put_text(s, u.value);
-  };
+  const auto put_unknown = [&w](const basic_org_unknown_field<S>& u) { w.unknown(u.match, 0, u); };
   unknown.each(0, put_unknown);
   for (const auto& m : d.matches) {
-    const auto put = [&](std::string_view name, const std::optional<S>& v) {
-      if (!v) return;
-      sep();
-      put_decimal(s, m.index);
-      s.put('_');
-      s.put(name);
-      s.put('=');
-      put_text(s, *v);
-    };
-    put("organizationName", m.organization_name);
-    put("streetAddress", m.street_address);
-    put("localityName", m.locality_name);
-    put("stateOrProvinceName", m.state_or_province_name);
-    put("postalCode", m.postal_code);
-    put("countryName", m.country_name);
-    put("dunsNumber", m.duns_number);
-    put("telephoneNumber", m.telephone_number);
+    w.known(m.index, 0, m);
     unknown.each(m.index, put_unknown);
   }
 }

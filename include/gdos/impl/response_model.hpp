@@ -3,6 +3,7 @@
 /// unknown-field iterator, date parsing and lookups. Included at the end of that header.
 #pragma once
 
+#include <gdos/detail/reply_fields.hpp>
 #include <gdos/response_model.hpp>
 
 #include <algorithm>
@@ -210,10 +211,6 @@ template <class A, class B>
   return 1;
 }
 
-}  // namespace detail
-
-namespace detail {
-
 template <class S>
 [[nodiscard]] constexpr std::uint64_t tag_of(const basic_unknown_field<S>& u) noexcept {
   return (static_cast<std::uint64_t>(u.order) << 32) | u.certificate;
@@ -254,6 +251,37 @@ template <class U1, class U2>
     }
     for (; j < b.size(); ++j)
       if (tag_of(b[j]) == t) return false;
+  }
+  return true;
+}
+
+/// Equality of the known fields of `a` and `b`, records of one kind whose string types may
+/// differ (the rows at one position of their tables name the same field).
+template <template <class> class Record, class S1, class S2>
+[[nodiscard]] constexpr bool known_equal(const Record<S1>& a, const Record<S2>& b) noexcept {
+  constexpr const auto& ra = rows_of<Record<S1>>;
+  constexpr const auto& rb = rows_of<Record<S2>>;
+  for (std::size_t i = 0; i < ra.size(); ++i) {
+    bool eq = true;
+    // Each kind compiled only for the records that have it: the others' members are null.
+    switch (ra[i].kind) {
+      case value_kind::text:
+        if constexpr (has_kind<Record<S1>>(value_kind::text))
+          eq = opt_eq(a.*ra[i].text, b.*rb[i].text);
+        break;
+      case value_kind::progress:
+        if constexpr (has_kind<Record<S1>>(value_kind::progress))
+          eq = a.*ra[i].progress == b.*rb[i].progress;
+        break;
+      case value_kind::number:
+        if constexpr (has_kind<Record<S1>>(value_kind::number))
+          eq = a.*ra[i].number == b.*rb[i].number;
+        break;
+      case value_kind::code:
+        if constexpr (has_kind<Record<S1>>(value_kind::code)) eq = a.*ra[i].code == b.*rb[i].code;
+        break;
+    }
+    if (!eq) return false;
   }
   return true;
 }
@@ -376,15 +404,7 @@ constexpr std::optional<std::chrono::local_seconds> parse_date_time(
 
 template <class S1, class S2>
 constexpr bool operator==(const basic_certificate<S1>& a, const basic_certificate<S2>& b) noexcept {
-  using detail::opt_eq;
-  return a.index == b.index && opt_eq(a.serial_number, b.serial_number) &&
-         opt_eq(a.object_type, b.object_type) && opt_eq(a.fqdn, b.fqdn) &&
-         opt_eq(a.status, b.status) && opt_eq(a.status_reason, b.status_reason) &&
-         a.csr_status == b.csr_status && a.dcv_status == b.dcv_status &&
-         a.ov_callback_status == b.ov_callback_status &&
-         a.organization_validation_status == b.organization_validation_status &&
-         a.free_dvup_status == b.free_dvup_status &&
-         a.ev_click_through_status == b.ev_click_through_status;
+  return a.index == b.index && detail::known_equal(a, b);
 }
 
 template <class S>
@@ -403,11 +423,8 @@ constexpr const basic_certificate<S>* basic_order<S>::find_certificate(
 
 template <class S1, class S2>
 constexpr bool operator==(const basic_order<S1>& a, const basic_order<S2>& b) noexcept {
-  using detail::opt_eq;
-  if (!(a.index == b.index && a.number == b.number && opt_eq(a.date_time, b.date_time) &&
-        opt_eq(a.status, b.status) && opt_eq(a.status_reason, b.status_reason) &&
-        opt_eq(a.suggested_org_details, b.suggested_org_details) &&
-        a.certificates.size() == b.certificates.size()))
+  if (a.index != b.index || !detail::known_equal(a, b) ||
+      a.certificates.size() != b.certificates.size())
     return false;
   for (std::size_t i = 0; i < a.certificates.size(); ++i)
     if (!(a.certificates[i] == b.certificates[i])) return false;
@@ -430,11 +447,7 @@ constexpr unknown_fields_view<basic_unknown_field<S>> basic_response<S>::unknown
 
 template <class S1, class S2>
 constexpr bool operator==(const basic_response<S1>& a, const basic_response<S2>& b) noexcept {
-  using detail::opt_eq;
-  if (!(a.error_code == b.error_code && opt_eq(a.error_message, b.error_message) &&
-        opt_eq(a.error_item, b.error_item) && opt_eq(a.error_detail, b.error_detail) &&
-        a.orders.size() == b.orders.size()))
-    return false;
+  if (!detail::known_equal(a, b) || a.orders.size() != b.orders.size()) return false;
   for (std::size_t i = 0; i < a.orders.size(); ++i)
     if (!(a.orders[i] == b.orders[i])) return false;
   return detail::unknown_lists_equal(a.unknown_fields, b.unknown_fields);
@@ -444,12 +457,7 @@ constexpr bool operator==(const basic_response<S1>& a, const basic_response<S2>&
 
 template <class S1, class S2>
 constexpr bool operator==(const basic_org_match<S1>& a, const basic_org_match<S2>& b) noexcept {
-  using detail::opt_eq;
-  return a.index == b.index && opt_eq(a.organization_name, b.organization_name) &&
-         opt_eq(a.street_address, b.street_address) && opt_eq(a.locality_name, b.locality_name) &&
-         opt_eq(a.state_or_province_name, b.state_or_province_name) &&
-         opt_eq(a.postal_code, b.postal_code) && opt_eq(a.country_name, b.country_name) &&
-         opt_eq(a.duns_number, b.duns_number) && opt_eq(a.telephone_number, b.telephone_number);
+  return a.index == b.index && detail::known_equal(a, b);
 }
 
 template <class S>
@@ -469,7 +477,7 @@ constexpr unknown_fields_view<basic_org_unknown_field<S>> basic_org_details<S>::
 
 template <class S1, class S2>
 constexpr bool operator==(const basic_org_details<S1>& a, const basic_org_details<S2>& b) noexcept {
-  if (!detail::opt_eq(a.status, b.status) || a.matches.size() != b.matches.size()) return false;
+  if (!detail::known_equal(a, b) || a.matches.size() != b.matches.size()) return false;
   for (std::size_t i = 0; i < a.matches.size(); ++i)
     if (!(a.matches[i] == b.matches[i])) return false;
   return detail::unknown_lists_equal(a.unknown_fields, b.unknown_fields);

@@ -4,6 +4,7 @@
 /// that header.
 #pragma once
 
+#include <gdos/detail/reply_fields.hpp>
 #include <gdos/detail/reply_scan.hpp>
 #include <gdos/detail/reply_tables.hpp>
 #include <gdos/detail/reply_writer.hpp>
@@ -110,24 +111,21 @@ template <class S>
          index_status::none;
 }
 
-/// The known field the decoded name is, for `lookup(std::string_view) -> fid`.
-template <class S, class Lookup>
-[[nodiscard]] constexpr fid known_field(const S& name, const Lookup& lookup) noexcept {
-  const std::string_view raw = raw_text(name);
+/// True when the decoded `name` is a known field of one of Records: the parsers would store it
+/// there rather than keep it as an unknown field.
+template <class... Records, class S>
+[[nodiscard]] constexpr bool is_known_name(const S& name) noexcept {
+  std::string_view text = raw_text(name);
+  // As the parsers do: a name that decodes to more than the longest known name is unknown.
+  std::array<char, max_name_size + 4> buf{};
   if constexpr (std::same_as<S, form::encoded_view>) {
-    if (form::needs_decoding(raw)) {
-      // As the parsers do: the longest known name has 28 characters.
-      std::array<char, 32> buf{};
-      const auto d = form::decode_to(raw, buf);
-      return d ? lookup(std::string_view(buf.data(), d.size)) : fid::unknown;
+    if (form::needs_decoding(text)) {
+      const auto d = form::decode_to(text, buf);
+      if (!d) return false;
+      text = std::string_view(buf.data(), d.size);
     }
   }
-  return lookup(raw);
-}
-
-template <class... T>
-[[nodiscard]] constexpr std::size_t count_present(const std::optional<T>&... v) noexcept {
-  return (std::size_t{0} + ... + (v.has_value() ? 1u : 0u));
+  return ((lookup_row<Records>(text) != no_row) || ...);
 }
 
 /// The earliest unknown field (position) repeating the level and decoded name of an earlier
@@ -157,7 +155,7 @@ constexpr write_check validate(const basic_response<S>& r, const parse_options& 
   using e = write_errc;
   using detail::level;
   const auto& orders = r.orders;
-  std::size_t fields = 1 + detail::count_present(r.error_message, r.error_item, r.error_detail);
+  std::size_t fields = detail::count_known(r);
   std::size_t certificates = 0;
   for (std::size_t i = 0; i < orders.size(); ++i) {
     const basic_order<S>& o = orders[i];
@@ -165,8 +163,7 @@ constexpr write_check validate(const basic_response<S>& r, const parse_options& 
         ec != e::ok)
       return {ec, o.index, 0};
     if (i == options.max_orders) return {e::too_many_orders, o.index, 0};
-    fields += detail::count_present(o.number, o.date_time, o.status, o.status_reason,
-                                    o.suggested_org_details);
+    fields += detail::count_known(o);
     for (std::size_t j = 0; j < o.certificates.size(); ++j) {
       const basic_certificate<S>& c = o.certificates[j];
       if (const e ec =
@@ -174,10 +171,7 @@ constexpr write_check validate(const basic_response<S>& r, const parse_options& 
           ec != e::ok)
         return {ec, o.index, c.index};
       if (j == options.max_certificates) return {e::too_many_certificates, o.index, c.index};
-      fields += detail::count_present(c.serial_number, c.object_type, c.fqdn, c.status,
-                                      c.status_reason, c.csr_status, c.dcv_status,
-                                      c.ov_callback_status, c.organization_validation_status,
-                                      c.free_dvup_status, c.ev_click_through_status);
+      fields += detail::count_known(c);
     }
     certificates += o.certificates.size();
   }
@@ -212,24 +206,19 @@ constexpr write_check validate(const basic_response<S>& r, const parse_options& 
     }
     if (lv != level::certificate && detail::starts_with_index(u.name))
       return {e::indexed_name, u.order, u.certificate, k};
-    const auto lookup = [lv](std::string_view n) { return detail::lookup_name(lv, n); };
-    if (detail::known_field(u.name, lookup) != detail::fid::unknown)
-      return {e::known_name, u.order, u.certificate, k};
+    const bool known = lv == level::top     ? detail::is_known_name<basic_response<S>>(u.name)
+                       : lv == level::order ? detail::is_known_name<basic_order<S>>(u.name)
+                                            : detail::is_known_name<basic_certificate<S>>(u.name);
+    if (known) return {e::known_name, u.order, u.certificate, k};
   }
 
   for (std::size_t i = 0; i < orders.size(); ++i) {
     const basic_order<S>& o = orders[i];
-    if (o.certificates.empty() && !has_unknown[i] &&
-        detail::count_present(o.number, o.date_time, o.status, o.status_reason,
-                              o.suggested_org_details) == 0)
+    if (o.certificates.empty() && !has_unknown[i] && detail::count_known(o) == 0)
       return {e::empty, o.index, 0};
     for (std::size_t j = 0; j < o.certificates.size(); ++j) {
       const basic_certificate<S>& c = o.certificates[j];
-      if (!has_unknown[static_cast<std::size_t>(first[i]) + j] &&
-          detail::count_present(c.serial_number, c.object_type, c.fqdn, c.status, c.status_reason,
-                                c.csr_status, c.dcv_status, c.ov_callback_status,
-                                c.organization_validation_status, c.free_dvup_status,
-                                c.ev_click_through_status) == 0)
+      if (!has_unknown[static_cast<std::size_t>(first[i]) + j] && detail::count_known(c) == 0)
         return {e::empty, o.index, c.index};
     }
   }
@@ -251,12 +240,8 @@ constexpr write_check validate(const basic_org_details<S>& d, const parse_option
   using e = write_errc;
   if (!d.status && options.mode == parse_mode::strict) return {e::missing_status, 0, 0};
   const auto& matches = d.matches;
-  const auto count = [](const basic_org_match<S>& m) {
-    return detail::count_present(m.organization_name, m.street_address, m.locality_name,
-                                 m.state_or_province_name, m.postal_code, m.country_name,
-                                 m.duns_number, m.telephone_number);
-  };
-  std::size_t fields = d.status ? 1 : 0;
+  const auto count = [](const basic_org_match<S>& m) { return detail::count_known(m); };
+  std::size_t fields = detail::count_known(d);
   for (std::size_t i = 0; i < matches.size(); ++i) {
     const std::uint32_t n = matches[i].index;
     if (const e ec = detail::check_index(n, i == 0 ? 0 : matches[i - 1].index, options);
@@ -277,12 +262,11 @@ constexpr write_check validate(const basic_org_details<S>& d, const parse_option
     } else if (detail::starts_with_index(u.name)) {
       return {e::indexed_name, 0, 0, k};
     }
-    const bool indexed = u.match != 0;
-    const auto lookup = [indexed](std::string_view n) {
-      return detail::lookup_org_name(indexed, n);
-    };
-    if (detail::known_field(u.name, lookup) != detail::fid::unknown)
-      return {e::known_name, u.match, 0, k};
+    // An un-indexed match field would go to match 1.
+    const bool known =
+        u.match != 0 ? detail::is_known_name<basic_org_match<S>>(u.name)
+                     : detail::is_known_name<basic_org_details<S>, basic_org_match<S>>(u.name);
+    if (known) return {e::known_name, u.match, 0, k};
   }
   for (std::size_t i = 0; i < matches.size(); ++i)
     if (!has_unknown[i] && count(matches[i]) == 0) return {e::empty, matches[i].index, 0};
