@@ -2443,6 +2443,316 @@ using decoded_org_match = basic_org_match<std::string_view>;
 /// @brief The bodies of gdos/response_model.hpp: equality, the names of the enumerators, the
 /// unknown-field iterator, date parsing and lookups. Included at the end of that header.
 
+// ---- begin gdos/detail/reply_fields.hpp ----
+/// @file detail/reply_fields.hpp
+/// @brief The known fields of a reply and of a suggestedOrgDetails list: one table per level
+/// (top, order, certificate; the list's own level and its matches). Each row is a wire name and
+/// the member that holds its value; everything that handles known fields loops over these rows
+/// (the parsers and their fast-path matcher, the writers, equality, the round-trip check), so a
+/// new field is a member in response_model.hpp and a row here (see HACKING.md).
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+namespace gdos {
+
+// Declared in response_model.hpp. The rows name their members in templates, so the types need
+// not be complete here, and this header need not include that one (which includes it).
+template <class S>
+struct basic_response;
+template <class S>
+struct basic_order;
+template <class S>
+struct basic_certificate;
+template <class S>
+struct basic_org_details;
+template <class S>
+struct basic_org_match;
+enum class progress_status : std::int32_t;
+
+}  // namespace gdos
+
+namespace gdos::detail {
+
+/// Where a field sits. The first three are a reply's, the last two a suggestedOrgDetails
+/// list's: its `Status` and the fields of a match (`N_name`).
+enum class level : std::uint8_t { top, order, certificate, org_list, org_match };
+
+/// What a known field's value is, which decides how it is parsed, stored and written.
+enum class value_kind : std::uint8_t {
+  text,      // std::optional<S>: the text as sent (decoded in place by the in-place parsers)
+  progress,  // std::optional<progress_status>: a 32-bit decimal integer, any value kept
+  number,    // std::optional<std::int64_t>: a 64-bit decimal integer
+  code,      // api_code: errorCode, the one required field, a 32-bit decimal integer
+};
+
+template <class Record>
+struct record_string;
+template <template <class> class Record, class S>
+struct record_string<Record<S>> {
+  using type = S;
+};
+
+/// One known field: its name on the wire and the member of Record that holds it. The kind
+/// follows from the member's type, so the two cannot disagree; the other members are null.
+template <class Record>
+struct field_row {
+  using string_type = typename record_string<Record>::type;
+
+  std::string_view name;
+  value_kind kind;  // set by each constructor, from the member's type
+  std::optional<string_type> Record::* text = nullptr;
+  std::optional<progress_status> Record::* progress = nullptr;
+  std::optional<std::int64_t> Record::* number = nullptr;
+  api_code Record::* code = nullptr;
+
+  constexpr field_row(std::string_view n, std::optional<string_type> Record::* m) noexcept
+      : name(n), kind(value_kind::text), text(m) {}
+  constexpr field_row(std::string_view n, std::optional<progress_status> Record::* m) noexcept
+      : name(n), kind(value_kind::progress), progress(m) {}
+  constexpr field_row(std::string_view n, std::optional<std::int64_t> Record::* m) noexcept
+      : name(n), kind(value_kind::number), number(m) {}
+  constexpr field_row(std::string_view n, api_code Record::* m) noexcept
+      : name(n), kind(value_kind::code), code(m) {}
+};
+
+/// The known fields of a record type, in the order the writers write them.
+template <class Record>
+struct field_table;
+
+template <class S>
+struct field_table<basic_response<S>> {
+  using record = basic_response<S>;
+  using row = field_row<record>;
+  static constexpr level at = level::top;
+  // errorCode first: the writer starts the body with it (checked below).
+  static constexpr std::array rows{
+      row{"errorCode", &record::error_code},
+      row{"errorMessage", &record::error_message},
+      row{"errorItem", &record::error_item},
+      row{"errorDetail", &record::error_detail},
+  };
+};
+
+template <class S>
+struct field_table<basic_order<S>> {
+  using record = basic_order<S>;
+  using row = field_row<record>;
+  static constexpr level at = level::order;
+  static constexpr std::array rows{
+      row{"orderNumber", &record::number},
+      row{"orderDateTime", &record::date_time},
+      row{"orderStatus", &record::status},
+      row{"orderStatusReason", &record::status_reason},
+      row{"suggestedOrgDetails", &record::suggested_org_details},
+  };
+};
+
+template <class S>
+struct field_table<basic_certificate<S>> {
+  using record = basic_certificate<S>;
+  using row = field_row<record>;
+  static constexpr level at = level::certificate;
+  // The parser's fast path needs the text rows together and the progress rows together
+  // (kind_rows checks it).
+  static constexpr std::array rows{
+      row{"serialNumber", &record::serial_number},
+      row{"objectType", &record::object_type},
+      row{"FQDN", &record::fqdn},
+      row{"certificateStatus", &record::status},
+      row{"certificateStatusReason", &record::status_reason},
+      row{"csrStatus", &record::csr_status},
+      row{"dcvStatus", &record::dcv_status},
+      row{"ovCallBackStatus", &record::ov_callback_status},
+      row{"organizationValidationStatus", &record::organization_validation_status},
+      row{"freeDVUPStatus", &record::free_dvup_status},
+      row{"evClickThroughStatus", &record::ev_click_through_status},
+  };
+};
+
+template <class S>
+struct field_table<basic_org_details<S>> {
+  using record = basic_org_details<S>;
+  using row = field_row<record>;
+  static constexpr level at = level::org_list;
+  // Only un-indexed: `1_Status` is an unknown field of match 1.
+  static constexpr std::array rows{
+      row{"Status", &record::status},
+  };
+};
+
+template <class S>
+struct field_table<basic_org_match<S>> {
+  using record = basic_org_match<S>;
+  using row = field_row<record>;
+  static constexpr level at = level::org_match;
+  static constexpr std::array rows{
+      row{"organizationName", &record::organization_name},
+      row{"streetAddress", &record::street_address},
+      row{"localityName", &record::locality_name},
+      row{"stateOrProvinceName", &record::state_or_province_name},
+      row{"postalCode", &record::postal_code},
+      row{"countryName", &record::country_name},
+      row{"dunsNumber", &record::duns_number},
+      row{"telephoneNumber", &record::telephone_number},
+  };
+};
+
+/// The rows of Record.
+template <class Record>
+inline constexpr const auto& rows_of = field_table<Record>::rows;
+
+/// True when some row of Record has kind k: code for a kind is compiled only for the records
+/// that have one.
+template <class Record>
+[[nodiscard]] consteval bool has_kind(value_kind k) {
+  for (const auto& row : rows_of<Record>)
+    if (row.kind == k) return true;
+  return false;
+}
+
+/// True when the field `row` names is present in `rec` (errorCode always is).
+template <class Record>
+[[nodiscard]] constexpr bool is_present(const Record& rec, const field_row<Record>& row) noexcept {
+  // Each kind compiled only for the records that have it: the others' members are null.
+  switch (row.kind) {
+    case value_kind::text:
+      if constexpr (has_kind<Record>(value_kind::text)) return (rec.*row.text).has_value();
+      break;
+    case value_kind::progress:
+      if constexpr (has_kind<Record>(value_kind::progress)) return (rec.*row.progress).has_value();
+      break;
+    case value_kind::number:
+      if constexpr (has_kind<Record>(value_kind::number)) return (rec.*row.number).has_value();
+      break;
+    case value_kind::code:
+      return true;
+  }
+  return false;
+}
+
+/// Number of known fields present in `rec`.
+template <class Record>
+[[nodiscard]] constexpr std::size_t count_known(const Record& rec) noexcept {
+  std::size_t n = 0;
+  for (const auto& row : rows_of<Record>) n += is_present(rec, row) ? 1 : 0;
+  return n;
+}
+
+/// A row position within its table; no_row for a name that is not a known field.
+using row_id = std::uint8_t;
+inline constexpr row_id no_row = 0xff;
+
+/// The rows of one kind, which must be together in Record's table: the fast path tests a row's
+/// kind with one comparison, and finds its member in an array of one member-pointer type.
+template <class Record, value_kind K>
+struct kind_rows {
+  static constexpr const auto& rows = rows_of<Record>;
+  static constexpr std::size_t first = [] {
+    std::size_t i = 0;
+    while (i < rows.size() && rows[i].kind != K) ++i;
+    return i;
+  }();
+  static constexpr std::size_t count = [] {
+    std::size_t n = 0;
+    while (first + n < rows.size() && rows[first + n].kind == K) ++n;
+    return n;
+  }();
+  static_assert(
+      [] {
+        for (std::size_t i = first + count; i < rows.size(); ++i)
+          if (rows[i].kind == K) return false;
+        return true;
+      }(),
+      "the fast path needs the rows of one kind together");
+  /// True when `row` is one of them (no_row is not).
+  [[nodiscard]] static constexpr bool contains(row_id row) noexcept {
+    return static_cast<std::size_t>(static_cast<row_id>(row - first)) < count;
+  }
+  /// The members of the rows, by row - first.
+  static constexpr auto members = [] {
+    if constexpr (K == value_kind::text) {
+      std::array<decltype(field_row<Record>::text), count> m{};
+      for (std::size_t i = 0; i < count; ++i) m[i] = rows[first + i].text;
+      return m;
+    } else {
+      std::array<decltype(field_row<Record>::progress), count> m{};
+      for (std::size_t i = 0; i < count; ++i) m[i] = rows[first + i].progress;
+      return m;
+    }
+  }();
+};
+
+/// Longest known name (`organizationValidationStatus`); a longer decoded name is unknown.
+inline constexpr std::size_t max_name_size = 28;
+
+/// The names of one table prepared for the parser's fast path, which compares raw bytes with
+/// `name=`: the key of each row, and for each first byte the rows whose name starts with it.
+template <std::size_t N>
+struct name_index {
+  std::array<std::array<char, max_name_size + 1>, N> key{};  // `name=`
+  std::array<std::uint8_t, N> key_size{};                    // its bytes
+  std::array<std::array<row_id, N>, 256> starting{};         // rows starting with a byte
+  std::array<std::uint8_t, 256> starting_count{};            // how many
+};
+
+/// True when the names of `rows` suit the fast path: each starts with an ASCII letter (the
+/// matcher dispatches on it), needs no decoding and holds no separator (raw comparison is then
+/// exact), is at most max_name_size long and is not there twice.
+template <class Rows>
+[[nodiscard]] consteval bool names_fit_fast_path(const Rows& rows) {
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const std::string_view n = rows[i].name;
+    if (n.empty() || n.size() > max_name_size) return false;
+    if (!((n[0] >= 'A' && n[0] <= 'Z') || (n[0] >= 'a' && n[0] <= 'z'))) return false;
+    for (const char c : n)
+      if (c == '=' || c == '&' || c == '%' || c == '+' || c == '\0') return false;
+    for (std::size_t j = 0; j < i; ++j)
+      if (rows[j].name == n) return false;
+  }
+  return true;
+}
+
+template <class Record>
+[[nodiscard]] consteval auto make_name_index() {
+  constexpr const auto& rows = rows_of<Record>;
+  static_assert(rows.size() < no_row, "row ids must fit row_id, with no_row left over");
+  static_assert(names_fit_fast_path(rows),
+                "a field name is empty, too long, repeated, does not "
+                "start with a letter, or holds a byte that needs "
+                "decoding or separates fields");
+  name_index<rows.size()> ix{};
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const std::string_view n = rows[i].name;
+    for (std::size_t k = 0; k < n.size(); ++k) ix.key[i][k] = n[k];
+    ix.key[i][n.size()] = '=';
+    ix.key_size[i] = static_cast<std::uint8_t>(n.size() + 1);
+    const auto c = static_cast<unsigned char>(n[0]);
+    ix.starting[c][ix.starting_count[c]++] = static_cast<row_id>(i);
+  }
+  return ix;
+}
+
+/// The fast-path index of Record's names.
+template <class Record>
+inline constexpr auto names_of = make_name_index<Record>();
+
+/// The row of Record called `name` (decoded), or no_row. A loop over the rows: this is the slow
+/// path (escaped keys, names without `=`, the round-trip check).
+template <class Record>
+[[nodiscard]] constexpr row_id lookup_row(std::string_view name) noexcept {
+  constexpr const auto& rows = rows_of<Record>;
+  for (std::size_t i = 0; i < rows.size(); ++i)
+    if (rows[i].name == name) return static_cast<row_id>(i);
+  return no_row;
+}
+
+}  // namespace gdos::detail
+// ---- end gdos/detail/reply_fields.hpp ----
+
 #include <algorithm>
 #include <array>
 #include <chrono>
@@ -2648,10 +2958,6 @@ template <class A, class B>
   return 1;
 }
 
-}  // namespace detail
-
-namespace detail {
-
 template <class S>
 [[nodiscard]] constexpr std::uint64_t tag_of(const basic_unknown_field<S>& u) noexcept {
   return (static_cast<std::uint64_t>(u.order) << 32) | u.certificate;
@@ -2692,6 +2998,37 @@ template <class U1, class U2>
     }
     for (; j < b.size(); ++j)
       if (tag_of(b[j]) == t) return false;
+  }
+  return true;
+}
+
+/// Equality of the known fields of `a` and `b`, records of one kind whose string types may
+/// differ (the rows at one position of their tables name the same field).
+template <template <class> class Record, class S1, class S2>
+[[nodiscard]] constexpr bool known_equal(const Record<S1>& a, const Record<S2>& b) noexcept {
+  constexpr const auto& ra = rows_of<Record<S1>>;
+  constexpr const auto& rb = rows_of<Record<S2>>;
+  for (std::size_t i = 0; i < ra.size(); ++i) {
+    bool eq = true;
+    // Each kind compiled only for the records that have it: the others' members are null.
+    switch (ra[i].kind) {
+      case value_kind::text:
+        if constexpr (has_kind<Record<S1>>(value_kind::text))
+          eq = opt_eq(a.*ra[i].text, b.*rb[i].text);
+        break;
+      case value_kind::progress:
+        if constexpr (has_kind<Record<S1>>(value_kind::progress))
+          eq = a.*ra[i].progress == b.*rb[i].progress;
+        break;
+      case value_kind::number:
+        if constexpr (has_kind<Record<S1>>(value_kind::number))
+          eq = a.*ra[i].number == b.*rb[i].number;
+        break;
+      case value_kind::code:
+        if constexpr (has_kind<Record<S1>>(value_kind::code)) eq = a.*ra[i].code == b.*rb[i].code;
+        break;
+    }
+    if (!eq) return false;
   }
   return true;
 }
@@ -2814,15 +3151,7 @@ constexpr std::optional<std::chrono::local_seconds> parse_date_time(
 
 template <class S1, class S2>
 constexpr bool operator==(const basic_certificate<S1>& a, const basic_certificate<S2>& b) noexcept {
-  using detail::opt_eq;
-  return a.index == b.index && opt_eq(a.serial_number, b.serial_number) &&
-         opt_eq(a.object_type, b.object_type) && opt_eq(a.fqdn, b.fqdn) &&
-         opt_eq(a.status, b.status) && opt_eq(a.status_reason, b.status_reason) &&
-         a.csr_status == b.csr_status && a.dcv_status == b.dcv_status &&
-         a.ov_callback_status == b.ov_callback_status &&
-         a.organization_validation_status == b.organization_validation_status &&
-         a.free_dvup_status == b.free_dvup_status &&
-         a.ev_click_through_status == b.ev_click_through_status;
+  return a.index == b.index && detail::known_equal(a, b);
 }
 
 template <class S>
@@ -2841,11 +3170,8 @@ constexpr const basic_certificate<S>* basic_order<S>::find_certificate(
 
 template <class S1, class S2>
 constexpr bool operator==(const basic_order<S1>& a, const basic_order<S2>& b) noexcept {
-  using detail::opt_eq;
-  if (!(a.index == b.index && a.number == b.number && opt_eq(a.date_time, b.date_time) &&
-        opt_eq(a.status, b.status) && opt_eq(a.status_reason, b.status_reason) &&
-        opt_eq(a.suggested_org_details, b.suggested_org_details) &&
-        a.certificates.size() == b.certificates.size()))
+  if (a.index != b.index || !detail::known_equal(a, b) ||
+      a.certificates.size() != b.certificates.size())
     return false;
   for (std::size_t i = 0; i < a.certificates.size(); ++i)
     if (!(a.certificates[i] == b.certificates[i])) return false;
@@ -2868,11 +3194,7 @@ constexpr unknown_fields_view<basic_unknown_field<S>> basic_response<S>::unknown
 
 template <class S1, class S2>
 constexpr bool operator==(const basic_response<S1>& a, const basic_response<S2>& b) noexcept {
-  using detail::opt_eq;
-  if (!(a.error_code == b.error_code && opt_eq(a.error_message, b.error_message) &&
-        opt_eq(a.error_item, b.error_item) && opt_eq(a.error_detail, b.error_detail) &&
-        a.orders.size() == b.orders.size()))
-    return false;
+  if (!detail::known_equal(a, b) || a.orders.size() != b.orders.size()) return false;
   for (std::size_t i = 0; i < a.orders.size(); ++i)
     if (!(a.orders[i] == b.orders[i])) return false;
   return detail::unknown_lists_equal(a.unknown_fields, b.unknown_fields);
@@ -2882,12 +3204,7 @@ constexpr bool operator==(const basic_response<S1>& a, const basic_response<S2>&
 
 template <class S1, class S2>
 constexpr bool operator==(const basic_org_match<S1>& a, const basic_org_match<S2>& b) noexcept {
-  using detail::opt_eq;
-  return a.index == b.index && opt_eq(a.organization_name, b.organization_name) &&
-         opt_eq(a.street_address, b.street_address) && opt_eq(a.locality_name, b.locality_name) &&
-         opt_eq(a.state_or_province_name, b.state_or_province_name) &&
-         opt_eq(a.postal_code, b.postal_code) && opt_eq(a.country_name, b.country_name) &&
-         opt_eq(a.duns_number, b.duns_number) && opt_eq(a.telephone_number, b.telephone_number);
+  return a.index == b.index && detail::known_equal(a, b);
 }
 
 template <class S>
@@ -2907,7 +3224,7 @@ constexpr unknown_fields_view<basic_org_unknown_field<S>> basic_org_details<S>::
 
 template <class S1, class S2>
 constexpr bool operator==(const basic_org_details<S1>& a, const basic_org_details<S2>& b) noexcept {
-  if (!detail::opt_eq(a.status, b.status) || a.matches.size() != b.matches.size()) return false;
+  if (!detail::known_equal(a, b) || a.matches.size() != b.matches.size()) return false;
   for (std::size_t i = 0; i < a.matches.size(); ++i)
     if (!(a.matches[i] == b.matches[i])) return false;
   return detail::unknown_lists_equal(a.unknown_fields, b.unknown_fields);
@@ -2989,7 +3306,7 @@ template <class Lazy = void>
 // ---- begin gdos/detail/reply_scan.hpp ----
 /// @file detail/reply_scan.hpp
 /// @brief The reply parsers' lexer: scanning for separators (SSE2 where the target has it), the
-/// known field names and their fast-path matcher, index prefixes and integers.
+/// fast-path matcher of known names, index prefixes and integers.
 
 #include <array>
 #include <bit>
@@ -2999,6 +3316,7 @@ template <class Lazy = void>
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <utility>
 
 #if GDOS_DETAIL_SSE2
 #include <emmintrin.h>
@@ -3073,190 +3391,120 @@ namespace gdos::detail {
   }
 }
 
-/// True when [q, end) starts with the N-1 characters of `lit`.
-template <std::size_t N>
-[[nodiscard]] constexpr bool starts_with_lit(const char* q, const char* end,
-                                             const char (&lit)[N]) noexcept {
-  return static_cast<std::size_t>(end - q) >= N - 1 &&
-         std::char_traits<char>::compare(q, lit, N - 1) == 0;
+// ---- known names ------------------------------------------------------------------------------
+
+// The fast-path matcher, generated from the tables so that no name is spelled twice, compiles to
+// what a hand-written trie would: a switch on the first byte, then, for each row whose name
+// starts with it, one comparison of a constant size against constant bytes (a few word
+// compares, no call). Measured against the hand-written trie it replaced: no slower (see
+// bench/README.md, Response parsing).
+
+/// True when [q, end) starts with `name=` of Record's row I; vb is then set past the '='.
+template <class Record, row_id I>
+[[nodiscard]] GDOS_DETAIL_ALWAYS_INLINE constexpr bool key_matches(const char* q, const char* end,
+                                                                   const char*& vb) noexcept {
+  constexpr const auto& ix = names_of<Record>;
+  constexpr std::size_t n = ix.key_size[I];
+  if (static_cast<std::size_t>(end - q) < n ||
+      std::char_traits<char>::compare(q, ix.key[I].data(), n) != 0)
+    return false;
+  vb = q + n;
+  return true;
 }
 
-// ---- names ------------------------------------------------------------------------------------
-
-enum class fid : std::uint8_t {
-  unknown,
-  // top level
-  error_code,
-  error_message,
-  error_item,
-  error_detail,
-  // order
-  order_number,
-  order_date_time,
-  order_status,
-  order_status_reason,
-  suggested_org_details,
-  // certificate
-  serial_number,
-  object_type,
-  fqdn,
-  certificate_status,
-  certificate_status_reason,
-  csr_status,
-  dcv_status,
-  ov_callback_status,
-  organization_validation_status,
-  free_dvup_status,
-  ev_click_through_status,
-  // suggestedOrgDetails
-  org_status_field,
-  organization_name,
-  street_address,
-  locality_name,
-  state_or_province_name,
-  postal_code,
-  country_name,
-  duns_number,
-  telephone_number,
-};
-
-enum class level : std::uint8_t { top, order, certificate };
-
-/// The names of the known fields, in fid order.
-inline constexpr std::array<std::string_view, 30> known_field_names = {
-    "",
-    "errorCode",
-    "errorMessage",
-    "errorItem",
-    "errorDetail",
-    "orderNumber",
-    "orderDateTime",
-    "orderStatus",
-    "orderStatusReason",
-    "suggestedOrgDetails",
-    "serialNumber",
-    "objectType",
-    "FQDN",
-    "certificateStatus",
-    "certificateStatusReason",
-    "csrStatus",
-    "dcvStatus",
-    "ovCallBackStatus",
-    "organizationValidationStatus",
-    "freeDVUPStatus",
-    "evClickThroughStatus",
-    "Status",
-    "organizationName",
-    "streetAddress",
-    "localityName",
-    "stateOrProvinceName",
-    "postalCode",
-    "countryName",
-    "dunsNumber",
-    "telephoneNumber",
-};
-
-/// The known field called `n` among [first, last]. A loop over the table rather than a chain of
-/// comparisons: this is the slow path, and the loop is a fraction of the code to compile.
-[[nodiscard]] constexpr fid lookup_in(fid first, fid last, std::string_view n) noexcept {
-  for (auto i = static_cast<std::size_t>(first); i <= static_cast<std::size_t>(last); ++i)
-    if (known_field_names[i] == n) return static_cast<fid>(i);
-  return fid::unknown;
+/// The row of Record whose `name=` starts [q, end), among those whose name starts with C.
+template <class Record, char C>
+[[nodiscard]] GDOS_DETAIL_ALWAYS_INLINE constexpr row_id match_starting(const char* q,
+                                                                        const char* end,
+                                                                        const char*& vb) noexcept {
+  constexpr const auto& ix = names_of<Record>;
+  constexpr auto c = static_cast<unsigned char>(C);
+  return [&]<std::size_t... J>(std::index_sequence<J...>) {
+    row_id r = no_row;
+    (void)((key_matches<Record, ix.starting[c][J]>(q, end, vb) ? (r = ix.starting[c][J], true)
+                                                               : false) ||
+           ...);
+    return r;
+  }(std::make_index_sequence<ix.starting_count[c]>{});
 }
 
-/// The known field called `n` (decoded) at level `lv`.
-[[nodiscard]] constexpr fid lookup_name(level lv, std::string_view n) noexcept {
-  switch (lv) {
-    case level::top:
-      return lookup_in(fid::error_code, fid::error_detail, n);
-    case level::order:
-      return lookup_in(fid::order_number, fid::suggested_org_details, n);
-    case level::certificate:
-      return lookup_in(fid::serial_number, fid::ev_click_through_status, n);
+// One case per letter that can start a name (names_fit_fast_path); a letter no name starts with
+// compiles to `return no_row`.
+#define GDOS_DETAIL_LETTER(c) \
+  case c:                     \
+    return match_starting<Record, c>(q, end, vb);
+
+/// The row of Record whose name, followed by '=', starts [q, end) (q != end); on a match, vb is
+/// set past the '='. The parser's fast path: raw bytes, exact for names that need no decoding
+/// (an escaped key does not match and takes the slow path).
+template <class Record>
+[[nodiscard]] GDOS_DETAIL_ALWAYS_INLINE constexpr row_id match_row(const char* q, const char* end,
+                                                                   const char*& vb) noexcept {
+  GDOS_ASSERT(q != end);
+  switch (*q) {
+    GDOS_DETAIL_LETTER('A')
+    GDOS_DETAIL_LETTER('B')
+    GDOS_DETAIL_LETTER('C') GDOS_DETAIL_LETTER('D') GDOS_DETAIL_LETTER('E') GDOS_DETAIL_LETTER(
+        'F') GDOS_DETAIL_LETTER('G') GDOS_DETAIL_LETTER('H') GDOS_DETAIL_LETTER('I')
+        GDOS_DETAIL_LETTER('J') GDOS_DETAIL_LETTER('K') GDOS_DETAIL_LETTER('L') GDOS_DETAIL_LETTER(
+            'M') GDOS_DETAIL_LETTER('N') GDOS_DETAIL_LETTER('O') GDOS_DETAIL_LETTER('P')
+            GDOS_DETAIL_LETTER('Q') GDOS_DETAIL_LETTER('R') GDOS_DETAIL_LETTER(
+                'S') GDOS_DETAIL_LETTER('T') GDOS_DETAIL_LETTER('U') GDOS_DETAIL_LETTER('V')
+                GDOS_DETAIL_LETTER('W') GDOS_DETAIL_LETTER('X') GDOS_DETAIL_LETTER(
+                    'Y') GDOS_DETAIL_LETTER('Z') GDOS_DETAIL_LETTER('a') GDOS_DETAIL_LETTER('b')
+                    GDOS_DETAIL_LETTER('c') GDOS_DETAIL_LETTER('d') GDOS_DETAIL_LETTER('e')
+                        GDOS_DETAIL_LETTER('f') GDOS_DETAIL_LETTER('g') GDOS_DETAIL_LETTER('h')
+                            GDOS_DETAIL_LETTER('i') GDOS_DETAIL_LETTER('j') GDOS_DETAIL_LETTER('k')
+                                GDOS_DETAIL_LETTER('l') GDOS_DETAIL_LETTER('m')
+                                    GDOS_DETAIL_LETTER('n') GDOS_DETAIL_LETTER('o')
+                                        GDOS_DETAIL_LETTER('p') GDOS_DETAIL_LETTER('q')
+                                            GDOS_DETAIL_LETTER('r') GDOS_DETAIL_LETTER('s')
+                                                GDOS_DETAIL_LETTER('t') GDOS_DETAIL_LETTER('u')
+                                                    GDOS_DETAIL_LETTER('v') GDOS_DETAIL_LETTER('w')
+                                                        GDOS_DETAIL_LETTER('x')
+                                                            GDOS_DETAIL_LETTER('y')
+                                                                GDOS_DETAIL_LETTER('z') default
+        : return no_row;
   }
-  return fid::unknown;
 }
+#undef GDOS_DETAIL_LETTER
 
-/// The known suggestedOrgDetails field called `n` (decoded); Status only un-indexed.
-[[nodiscard]] constexpr fid lookup_org_name(bool indexed, std::string_view n) noexcept {
-  return lookup_in(indexed ? fid::organization_name : fid::org_status_field, fid::telephone_number,
-                   n);
-}
-
-/// The known name (followed by '=') at q for level lv; on a match, vb is set to the value.
-/// The fast path of the parser: names compared as raw bytes, which is exact for these
-/// ASCII-letter names (an escape would not match and is handled by the slow path).
-[[nodiscard]] GDOS_DETAIL_ALWAYS_INLINE constexpr fid match_known(level lv, const char* q,
-                                                                  const char* end,
-                                                                  const char*& vb) noexcept {
-  const auto take = [&](const char* at, std::size_t n, fid id) {
-    vb = at + n;
-    return id;
-  };
+/// match_row() for the record of a reply level (top, order or certificate).
+template <class S>
+[[nodiscard]] GDOS_DETAIL_ALWAYS_INLINE constexpr row_id match_known(level lv, const char* q,
+                                                                     const char* end,
+                                                                     const char*& vb) noexcept {
   switch (lv) {
     case level::certificate:
-      switch (*q) {
-        case 'F':
-          if (starts_with_lit(q, end, "FQDN=")) return take(q, 5, fid::fqdn);
-          break;
-        case 'c':
-          if (starts_with_lit(q, end, "csrStatus=")) return take(q, 10, fid::csr_status);
-          if (starts_with_lit(q, end, "certificateStatus")) {
-            const char* r = q + 17;
-            if (r != end && *r == '=') return take(r, 1, fid::certificate_status);
-            if (starts_with_lit(r, end, "Reason="))
-              return take(r, 7, fid::certificate_status_reason);
-          }
-          break;
-        case 'd':
-          if (starts_with_lit(q, end, "dcvStatus=")) return take(q, 10, fid::dcv_status);
-          break;
-        case 'e':
-          if (starts_with_lit(q, end, "evClickThroughStatus="))
-            return take(q, 21, fid::ev_click_through_status);
-          break;
-        case 'f':
-          if (starts_with_lit(q, end, "freeDVUPStatus=")) return take(q, 15, fid::free_dvup_status);
-          break;
-        case 'o':
-          if (starts_with_lit(q, end, "objectType=")) return take(q, 11, fid::object_type);
-          if (starts_with_lit(q, end, "ovCallBackStatus="))
-            return take(q, 17, fid::ov_callback_status);
-          if (starts_with_lit(q, end, "organizationValidationStatus="))
-            return take(q, 29, fid::organization_validation_status);
-          break;
-        case 's':
-          if (starts_with_lit(q, end, "serialNumber=")) return take(q, 13, fid::serial_number);
-          break;
-        default:
-          break;
-      }
-      break;
+      return match_row<basic_certificate<S>>(q, end, vb);
     case level::order:
-      if (*q == 'o' && starts_with_lit(q, end, "order")) {
-        const char* r = q + 5;
-        if (starts_with_lit(r, end, "Number=")) return take(r, 7, fid::order_number);
-        if (starts_with_lit(r, end, "DateTime=")) return take(r, 9, fid::order_date_time);
-        if (starts_with_lit(r, end, "Status")) {
-          r += 6;
-          if (r != end && *r == '=') return take(r, 1, fid::order_status);
-          if (starts_with_lit(r, end, "Reason=")) return take(r, 7, fid::order_status_reason);
-        }
-      } else if (*q == 's' && starts_with_lit(q, end, "suggestedOrgDetails=")) {
-        return take(q, 20, fid::suggested_org_details);
-      }
-      break;
+      return match_row<basic_order<S>>(q, end, vb);
     case level::top:
-      if (*q == 'e' && starts_with_lit(q, end, "error")) {
-        const char* r = q + 5;
-        if (starts_with_lit(r, end, "Code=")) return take(r, 5, fid::error_code);
-        if (starts_with_lit(r, end, "Message=")) return take(r, 8, fid::error_message);
-        if (starts_with_lit(r, end, "Item=")) return take(r, 5, fid::error_item);
-        if (starts_with_lit(r, end, "Detail=")) return take(r, 7, fid::error_detail);
-      }
+    case level::org_list:
+    case level::org_match:
       break;
   }
-  return fid::unknown;
+  return match_row<basic_response<S>>(q, end, vb);
+}
+
+/// lookup_row() for the record of level lv (decoded name `n`). Out of line: inlined into the
+/// parser's loop (a name without '=' reaches it), its comparisons cost the loop registers and
+/// about 12 % of its speed with g++ 12.
+template <class S>
+GDOS_DETAIL_COLD [[nodiscard]] constexpr row_id lookup_name(level lv, std::string_view n) noexcept {
+  switch (lv) {
+    case level::top:
+      return lookup_row<basic_response<S>>(n);
+    case level::order:
+      return lookup_row<basic_order<S>>(n);
+    case level::certificate:
+      return lookup_row<basic_certificate<S>>(n);
+    case level::org_list:
+      return lookup_row<basic_org_details<S>>(n);
+    case level::org_match:
+      return lookup_row<basic_org_match<S>>(n);
+  }
+  return no_row;
 }
 
 // ---- indices and integers ------------------------------------------------------------------
@@ -3455,8 +3703,8 @@ template <class S>
 // ---- end gdos/detail/reply_scan.hpp ----
 // ---- begin gdos/detail/reply_tables.hpp ----
 /// @file detail/reply_tables.hpp
-/// @brief The reply parsers' containers: scratch memory, a heap sort, the duplicate finder for
-/// unknown fields, and the table that locates orders and certificates by index.
+/// @brief The parsers' containers: scratch memory, a heap sort, the duplicate finder for unknown
+/// fields, and the table that locates orders, certificates and matches by index.
 
 #include <algorithm>
 #include <cstddef>
@@ -3646,34 +3894,41 @@ struct unknown_dedup {
   }
 };
 
-// ---- the reply parser ------------------------------------------------------------------------
+// ---- locating entries by index ----------------------------------------------------------------
 
-/// Locates orders and certificates by index. Keys usually arrive grouped and ascending, so the
-/// last order / certificate used, or one past it, is nearly always the one wanted; then the
-/// vectors are appended to and stay sorted. A key that goes back to an index not seen yet
-/// would need an insertion in the middle (quadratic on adversarial input), so from then on new
-/// entries are appended unsorted, found through a hash index, and sorted once at the end.
-template <class S>
-class order_table {
+/// Locates the entries of a vector by index: orders and their certificates (Entry =
+/// basic_order<S>), or the matches of a suggestedOrgDetails list (Entry = basic_org_match<S>).
+/// Keys usually arrive grouped and ascending, so the last entry used, or one past it, is nearly
+/// always the one wanted; then the vectors are appended to and stay sorted. A key that goes back
+/// to an index not seen yet would need an insertion in the middle (quadratic on adversarial
+/// input), so from then on new entries are appended unsorted, found through a hash index, and
+/// sorted once at the end.
+template <class Entry>
+class index_table {
+  static constexpr bool has_children = requires(Entry& e) { e.certificates; };
+
  public:
-  constexpr explicit order_table(std::vector<basic_order<S>>& orders) noexcept : orders_(&orders) {}
+  constexpr explicit index_table(std::vector<Entry>& entries) noexcept : entries_(&entries) {}
 
-  /// Order x's position, or npos when adding it would pass max_orders.
-  [[nodiscard]] constexpr std::size_t order(std::uint32_t x, const parse_options& opt) {
-    auto& v = *orders_;
+  /// Entry x's position, or npos when adding it would pass `limit` entries.
+  [[nodiscard]] constexpr std::size_t entry(std::uint32_t x, std::size_t limit) {
+    auto& v = *entries_;
     if (cur_ < v.size() && v[cur_].index == x) return cur_;
-    if (!hashed_ && (v.empty() || v.back().index < x)) return cur_ = append_order(x, opt);
-    return cur_ = order_slow(x, opt);
+    if (!hashed_ && (v.empty() || v.back().index < x)) return cur_ = append_entry(x, limit);
+    return cur_ = entry_slow(x, limit);
   }
 
   /// Certificate y of the order at position `op` (index x): its position, or npos when
-  /// adding it would pass max_certificates.
-  [[nodiscard]] constexpr std::size_t certificate(std::size_t op, std::uint32_t x, std::uint32_t y,
-                                                  const parse_options& opt) {
-    auto& v = (*orders_)[op].certificates;
+  /// adding it would pass `limit` certificates in the order.
+  [[nodiscard]] constexpr std::size_t child(std::size_t op, std::uint32_t x, std::uint32_t y,
+                                            std::size_t limit)
+    requires has_children
+  {
+    GDOS_ASSERT(op < entries_->size() && (*entries_)[op].index == x);
+    auto& v = (*entries_)[op].certificates;
     if (!v.empty() && v.back().index == y) return v.size() - 1;
-    if (!hashed_ && (v.empty() || v.back().index < y)) return append_certificate(v, y, opt);
-    return certificate_slow(v, x, y, opt);
+    if (!hashed_ && (v.empty() || v.back().index < y)) return append_child(v, y, limit);
+    return child_slow(v, x, y, limit);
   }
 
   /// Restores ascending index order after unsorted appends.
@@ -3684,10 +3939,10 @@ class order_table {
   static constexpr std::size_t npos = static_cast<std::size_t>(-1);
 
  private:
-  // order() for a key that goes back to an earlier order.
-  GDOS_DETAIL_COLD [[nodiscard]] constexpr std::size_t order_slow(std::uint32_t x,
-                                                                  const parse_options& opt) {
-    auto& v = *orders_;
+  // entry() for a key that goes back to an earlier entry.
+  GDOS_DETAIL_COLD [[nodiscard]] constexpr std::size_t entry_slow(std::uint32_t x,
+                                                                  std::size_t limit) {
+    auto& v = *entries_;
     if (!hashed_) {
       const auto it = std::lower_bound(v.begin(), v.end(), x,
                                        [](const auto& o, std::uint32_t i) { return o.index < i; });
@@ -3695,15 +3950,16 @@ class order_table {
       build_hash();
     }
     if (const std::uint64_t* pos = lookup(key(x, 0))) return static_cast<std::size_t>(*pos);
-    const std::size_t p = append_order(x, opt);
+    const std::size_t p = append_entry(x, limit);
     if (p != npos) insert(key(x, 0), p);
     return p;
   }
 
-  // certificate() for a key that goes back to an earlier certificate of the order.
-  GDOS_DETAIL_COLD [[nodiscard]] constexpr std::size_t certificate_slow(
-      std::vector<basic_certificate<S>>& v, std::uint32_t x, std::uint32_t y,
-      const parse_options& opt) {
+  // child() for a key that goes back to an earlier certificate of the order.
+  template <class Children>
+  GDOS_DETAIL_COLD [[nodiscard]] constexpr std::size_t child_slow(Children& v, std::uint32_t x,
+                                                                  std::uint32_t y,
+                                                                  std::size_t limit) {
     if (!hashed_) {
       const auto it = std::lower_bound(v.begin(), v.end(), y,
                                        [](const auto& c, std::uint32_t i) { return c.index < i; });
@@ -3711,19 +3967,20 @@ class order_table {
       build_hash();
     }
     if (const std::uint64_t* pos = lookup(key(x, y))) return static_cast<std::size_t>(*pos);
-    const std::size_t p = append_certificate(v, y, opt);
+    const std::size_t p = append_child(v, y, limit);
     if (p != npos) insert(key(x, y), p);
     return p;
   }
 
   GDOS_DETAIL_COLD constexpr void sort_all() {
-    sort_by_index(*orders_);
-    for (auto& o : *orders_) sort_by_index(o.certificates);
+    sort_by_index(*entries_);
+    if constexpr (has_children)
+      for (auto& o : *entries_) sort_by_index(o.certificates);
   }
 
-  // Sorts orders or certificates by index: the (index, position) pairs as integers, then the
-  // elements moved once into their places. (Not a sort of the elements with a comparator: that
-  // would be one more sort instantiation per element type.)
+  // Sorts entries by index: the (index, position) pairs as integers, then the elements moved
+  // once into their places. (Not a sort of the elements with a comparator: that would be one
+  // more sort instantiation per element type.)
   template <class T>
   static constexpr void sort_by_index(std::vector<T>& v) {
     bool sorted = true;
@@ -3750,35 +4007,37 @@ class order_table {
     return k;
   }
 
-  [[nodiscard]] constexpr std::size_t append_order(std::uint32_t x, const parse_options& opt) {
-    auto& v = *orders_;
-    if (v.size() >= opt.max_orders) return npos;
+  [[nodiscard]] constexpr std::size_t append_entry(std::uint32_t x, std::size_t limit) {
+    auto& v = *entries_;
+    if (v.size() >= limit) return npos;
     if (v.capacity() == 0) v.reserve(4);
     v.emplace_back().index = x;
     return v.size() - 1;
   }
 
-  [[nodiscard]] constexpr std::size_t append_certificate(std::vector<basic_certificate<S>>& v,
-                                                         std::uint32_t y,
-                                                         const parse_options& opt) {
-    if (v.size() >= opt.max_certificates) return npos;
+  template <class Children>
+  [[nodiscard]] constexpr std::size_t append_child(Children& v, std::uint32_t y,
+                                                   std::size_t limit) {
+    if (v.size() >= limit) return npos;
     // Orders of one reply tend to have alike certificate counts: size for the largest so far.
-    if (v.capacity() == 0) v.reserve(std::max<std::size_t>(4, certificate_hint_));
+    if (v.capacity() == 0) v.reserve(std::max<std::size_t>(4, child_hint_));
     v.emplace_back().index = y;
-    certificate_hint_ = std::max(certificate_hint_, v.size());
+    child_hint_ = std::max(child_hint_, v.size());
     return v.size() - 1;
   }
 
   GDOS_DETAIL_COLD constexpr void build_hash() {
     hashed_ = true;
-    std::size_t n = orders_->size();
-    for (const auto& o : *orders_) n += o.certificates.size();
+    std::size_t n = entries_->size();
+    if constexpr (has_children)
+      for (const auto& o : *entries_) n += o.certificates.size();
     rehash(n * 2 + 16);
-    for (std::size_t i = 0; i < orders_->size(); ++i) {
-      const auto& o = (*orders_)[i];
+    for (std::size_t i = 0; i < entries_->size(); ++i) {
+      const auto& o = (*entries_)[i];
       insert(key(o.index, 0), i);
-      for (std::size_t j = 0; j < o.certificates.size(); ++j)
-        insert(key(o.index, o.certificates[j].index), j);
+      if constexpr (has_children)
+        for (std::size_t j = 0; j < o.certificates.size(); ++j)
+          insert(key(o.index, o.certificates[j].index), j);
     }
   }
 
@@ -3814,9 +4073,9 @@ class order_table {
     ++count_;
   }
 
-  std::vector<basic_order<S>>* orders_;
+  std::vector<Entry>* entries_;
   std::size_t cur_ = npos;
-  std::size_t certificate_hint_ = 0;
+  std::size_t child_hint_ = 0;
   bool hashed_ = false;
   scratch slots_;
   std::size_t count_ = 0;
@@ -3891,104 +4150,64 @@ namespace gdos::detail {
   return size;
 }
 
-/// One field located in the text: key [kb, ke), its name after the index prefix [nb, ne), the
-/// value [vb, ve); the level and indices the prefix gave, the known field the name is.
+/// One field located in the text, with what its key says:
+///
+///     3_1_name=value&...
+///     ^   ^   ^^    ^
+///     |   |   ||    value_end
+///     |   |   |value_begin
+///     |   |   key_end
+///     |   name_begin (past the index prefix; key_begin without one)
+///     key_begin
+///
+/// x and y are the indices of the prefix (the order and certificate, or the match), lv the
+/// level they give, row the known field the name is at that level (no_row: unknown). In place,
+/// key_end and value_end are where the decoded key and value end.
 struct piece {
-  const char* kb;
-  const char* ke;
-  const char* nb;
-  const char* ne;
-  const char* vb;
-  const char* ve;
-  std::uint32_t x;
-  std::uint32_t y;
-  level lv;
-  fid id;
-  bool escaped_name;  // the raw name has a '%' or '+' (never for names the fast path saw)
+  const char* key_begin = nullptr;
+  const char* key_end = nullptr;
+  const char* name_begin = nullptr;
+  const char* value_begin = nullptr;
+  const char* value_end = nullptr;
+  std::uint32_t x = 0;
+  std::uint32_t y = 0;
+  level lv = level::top;
+  row_id row = no_row;
+  bool escaped_name = false;  // the raw name has a '%' or '+' (never for names the fast path saw)
 };
 
-// The members the known fields go to, in fid order, so that storing is an indexed access.
-// (std::array, not C arrays: clang cannot index a variable template of unknown bound in a
-// constant expression.)
-template <class S>
-inline constexpr std::array<std::optional<S> basic_certificate<S>::*, 5> certificate_text = {
-    &basic_certificate<S>::serial_number, &basic_certificate<S>::object_type,
-    &basic_certificate<S>::fqdn, &basic_certificate<S>::status,
-    &basic_certificate<S>::status_reason};
-template <class S>
-inline constexpr std::array<std::optional<progress_status> basic_certificate<S>::*, 6>
-    certificate_progress = {&basic_certificate<S>::csr_status,
-                            &basic_certificate<S>::dcv_status,
-                            &basic_certificate<S>::ov_callback_status,
-                            &basic_certificate<S>::organization_validation_status,
-                            &basic_certificate<S>::free_dvup_status,
-                            &basic_certificate<S>::ev_click_through_status};
-template <class S>
-inline constexpr std::array<std::optional<S> basic_order<S>::*, 4> order_text = {
-    &basic_order<S>::date_time, &basic_order<S>::status, &basic_order<S>::status_reason,
-    &basic_order<S>::suggested_org_details};
-template <class S>
-inline constexpr std::array<std::optional<S> basic_response<S>::*, 3> top_text = {
-    &basic_response<S>::error_message, &basic_response<S>::error_item,
-    &basic_response<S>::error_detail};
-
-[[nodiscard]] constexpr std::size_t offset_of(fid id, fid first) noexcept {
-  return static_cast<std::size_t>(id) - static_cast<std::size_t>(first);
+/// An unknown field of list type U at level `tag` (see tag_of()).
+template <class U, class S>
+[[nodiscard]] constexpr U make_unknown(std::uint64_t tag, const S& name, const S& value) noexcept {
+  if constexpr (requires(U u) { u.certificate; })
+    return U{static_cast<std::uint32_t>(tag >> 32), static_cast<std::uint32_t>(tag), name, value};
+  else
+    return U{static_cast<std::uint32_t>(tag), name, value};
 }
 
-/// Parses a reply into `r`. InPlace: S is std::string_view and every key and value is decoded
-/// in the buffer `mb` (the same bytes as [b, b+n)) before it is classified.
+/// What the reply parser and the suggestedOrgDetails parser share: the text and the error,
+/// counting fields, splitting one and reading its name, storing a value in the member its row
+/// names under the duplicate rule, and keeping unknown fields. InPlace: S is std::string_view
+/// and every key and value is decoded in the buffer `mb` (the same bytes as [b, b+n)) before it
+/// is classified.
 template <class S, bool InPlace>
-class response_parser {
+class parser_base {
+ public:
+  [[nodiscard]] constexpr const parse_error& error() const noexcept { return err_; }
+
+ protected:
   static constexpr bool decode_keys = !InPlace;
   static constexpr std::size_t npos = static_cast<std::size_t>(-1);
+  using name_buffer = std::array<char, max_name_size + 4>;
 
- public:
-  constexpr response_parser(const char* b, std::size_t n, char* mb, const parse_options& opt,
-                            basic_response<S>& r) noexcept
+  constexpr parser_base(const char* b, std::size_t n, char* mb, const parse_options& opt) noexcept
       : begin_(b),
         end_(b + n),
         mbegin_(mb),
         opt_(opt),
-        r_(r),
-        table_(r.orders),
         // A field takes at least one byte and a separator: short bodies need no counting.
         count_fields_(n / 2 + 1 > opt.max_fields) {}
 
-  /// Parses; false with error() set when the reply is refused.
-  [[nodiscard]] constexpr bool run() {
-    // Looked for first: in place, decoding can add or remove '=' bytes. A reply has one within
-    // its first few bytes, so this costs nearly nothing.
-    const bool has_eq = form::detail::find_char(begin_, end_, '=') != end_;
-    // run_fast() stops at a field it does not handle (already counted), which field_slow()
-    // parses before the fast loop resumes.
-    for (const char* p = begin_;;) {
-      p = run_fast(p);
-      if (p == nullptr) return false;
-      if (p == end_) break;
-      if (!field_slow(p, p)) return false;
-    }
-    if (!have_error_code_) {
-      err_ = {has_eq ? response_errc::missing_error_code : response_errc::not_urlencoded,
-              0,
-              {},
-              api_code::success,
-              {}};
-      return false;
-    }
-    table_.finish();
-    const std::size_t dup = dedup_.finish(r_.unknown_fields, strict());
-    if (dup != npos) {
-      const auto& u = r_.unknown_fields[dup];
-      const std::string_view name = as_view(u.name);
-      return fail(response_errc::duplicate_key, name.data(), name.data() + name.size());
-    }
-    return true;
-  }
-
-  [[nodiscard]] constexpr const parse_error& error() const noexcept { return err_; }
-
- private:
   [[nodiscard]] constexpr bool strict() const noexcept { return opt_.mode == parse_mode::strict; }
 
   [[nodiscard]] static constexpr std::string_view as_view(const S& s) noexcept {
@@ -4008,11 +4227,226 @@ class response_parser {
     return false;
   }
 
+  // Counts the field that starts at p; false, with the error set, past max_fields.
+  [[nodiscard]] constexpr bool count_field(const char* p) noexcept {
+    if (count_fields_ && ++fields_ > opt_.max_fields)
+      return fail(response_errc::too_many_fields, p, p);
+    return true;
+  }
+
+  // In place: decodes [b, e) where it is; returns the end of the decoded text.
+  [[nodiscard]] constexpr const char* decode_here(const char* b, const char* e) noexcept {
+    char* mb = mbegin_ + (b - begin_);
+    return b + form::decode_in_place(std::span<char>(mb, static_cast<std::size_t>(e - b)));
+  }
+
+  // The field that starts at p (not at a '&'), its key and value decoded where they are in
+  // place; `next` is set to where the following field starts.
+  [[nodiscard]] constexpr piece split(const char* p, const char*& next) noexcept {
+    const char* ke = find_eq_or_amp(p, end_);
+    const char* vb = ke != end_ && *ke == '=' ? ke + 1 : ke;
+    const char* ve = find_amp(vb, end_);
+    next = ve == end_ ? end_ : ve + 1;
+    if constexpr (InPlace) {
+      ke = decode_here(p, ke);
+      ve = decode_here(vb, ve);
+    }
+    return {.key_begin = p, .key_end = ke, .name_begin = p, .value_begin = vb, .value_end = ve};
+  }
+
+  // The name of f as the text to look up: raw, or decoded into `buf` when it has an escape
+  // (setting f.escaped_name). Empty when it decodes to more than any known name: no known name
+  // is empty, so nothing matches it.
+  [[nodiscard]] constexpr std::string_view lookup_text(piece& f, name_buffer& buf) noexcept {
+    const std::string_view raw(f.name_begin, static_cast<std::size_t>(f.key_end - f.name_begin));
+    f.escaped_name = decode_keys && form::needs_decoding(raw);
+    if (!f.escaped_name) return raw;
+    const auto d = form::decode_to(raw, buf);
+    return d ? std::string_view(buf.data(), d.size) : std::string_view{};
+  }
+
+  template <class T>
+  [[nodiscard]] constexpr bool set(std::optional<T>& slot, T v, const piece& f) {
+    if (slot.has_value() && strict())
+      return fail(response_errc::duplicate_key, f.key_begin, f.key_end);
+    slot = v;
+    return true;
+  }
+
+  [[nodiscard]] constexpr bool set_text(std::optional<S>& slot, const piece& f) {
+    return set(slot, make_string<S>(f.value_begin, f.value_end), f);
+  }
+
+  [[nodiscard]] constexpr bool set_progress(std::optional<progress_status>& slot, const piece& f,
+                                            bool& untyped) {
+    std::int32_t v = 0;
+    const char* vb = f.value_begin;
+    // The values are nearly always one of "-1", "0", "1", "2".
+    if (f.value_end - vb == 1 && static_cast<unsigned char>(*vb - '0') < 10) {
+      v = *vb - '0';
+    } else if (f.value_end - vb == 2 && *vb == '-' && vb[1] == '1') {
+      v = -1;
+    } else if (!parse_integer<decode_keys>(vb, f.value_end, v)) {
+      return untyped_value(f, untyped);
+    }
+    return set(slot, static_cast<progress_status>(v), f);
+  }
+
+  // A value that does not parse as its field's type: an error in strict mode; in lenient mode
+  // the field is left to the caller to keep as an unknown one.
+  [[nodiscard]] constexpr bool untyped_value(const piece& f, bool& untyped) noexcept {
+    if (strict()) return fail(response_errc::invalid_value, f.key_begin, f.key_end);
+    untyped = true;
+    return true;
+  }
+
+  // Stores the value of f in the member of `rec` that `row` names. False with the error set;
+  // `untyped` set when (lenient mode) the value was not stored because it does not parse.
+  template <class Record>
+  [[nodiscard]] constexpr bool store_row(Record& rec, const field_row<Record>& row, const piece& f,
+                                         bool& untyped) {
+    switch (row.kind) {
+      case value_kind::text:
+        if constexpr (has_kind<Record>(value_kind::text)) return set_text(rec.*row.text, f);
+        break;
+      case value_kind::progress:
+        if constexpr (has_kind<Record>(value_kind::progress))
+          return set_progress(rec.*row.progress, f, untyped);
+        break;
+      case value_kind::number:
+        if constexpr (has_kind<Record>(value_kind::number)) {
+          std::int64_t v = 0;
+          if (!parse_integer<decode_keys>(f.value_begin, f.value_end, v))
+            return untyped_value(f, untyped);
+          return set(rec.*row.number, v, f);
+        }
+        break;
+      case value_kind::code:
+        if constexpr (has_kind<Record>(value_kind::code)) {
+          // errorCode is required and must parse, in either mode.
+          std::int32_t v = 0;
+          if (!parse_integer<decode_keys>(f.value_begin, f.value_end, v))
+            return fail(response_errc::invalid_error_code, f.key_begin, f.key_end);
+          if (have_code_ && strict())
+            return fail(response_errc::duplicate_key, f.key_begin, f.key_end);
+          have_code_ = true;
+          rec.*row.code = static_cast<api_code>(v);
+          return true;
+        }
+        break;
+    }
+    GDOS_ASSERT(false);  // a row's kind always has its member
+    return true;
+  }
+
+  // Keeps f as an unknown field of level `tag` in `list`, unless it repeats an earlier one of
+  // that level: an error in strict mode, the later value wins in lenient mode.
+  template <class U>
+  [[nodiscard]] constexpr bool keep_unknown(std::vector<U>& list, std::uint64_t tag,
+                                            const piece& f) {
+    const S name = make_string<S>(f.name_begin, f.key_end);
+    if (f.escaped_name) plain_names_ = false;
+    const std::size_t dup = dedup_.find(list, tag, name, plain_names_);
+    if (dup != npos) {
+      if (strict()) return fail(response_errc::duplicate_key, f.key_begin, f.key_end);
+      list[dup].value = make_string<S>(f.value_begin, f.value_end);
+      return true;
+    }
+    // A reply with one unknown field has one per certificate or so: about one per 128 bytes
+    // in real replies. Reserving that once saves the copies of repeated growth.
+    if (list.capacity() == 0)
+      list.reserve(std::max<std::size_t>(16, static_cast<std::size_t>(end_ - begin_) / 128));
+    list.push_back(make_unknown<U>(tag, name, make_string<S>(f.value_begin, f.value_end)));
+    return true;
+  }
+
+  // Stores f in `rec` when its row is known and its value parses (or cannot but the mode is
+  // lenient... then) as an unknown field of level `tag` in `list`.
+  template <class Record, class U>
+  [[nodiscard]] constexpr bool store(Record& rec, std::vector<U>& list, std::uint64_t tag,
+                                     const piece& f) {
+    if (f.row != no_row) {
+      bool untyped = false;
+      if (!store_row(rec, rows_of<Record>[f.row], f, untyped)) return false;
+      if (!untyped) return true;
+    }
+    return keep_unknown(list, tag, f);
+  }
+
+  // The check of duplicate unknown fields that keep_unknown() left for the end, if any.
+  template <class U>
+  [[nodiscard]] constexpr bool finish_unknown(std::vector<U>& list) {
+    const std::size_t dup = dedup_.finish(list, strict());
+    if (dup == npos) return true;
+    const std::string_view name = as_view(list[dup].name);
+    return fail(response_errc::duplicate_key, name.data(), name.data() + name.size());
+  }
+
+  const char* begin_;
+  const char* end_;
+  char* mbegin_;
+  const parse_options& opt_;
+  parse_error err_{};
+  bool count_fields_;
+  std::size_t fields_ = 0;
+  bool have_code_ = false;
+  // False once an unknown name with an escape was kept: until then names compare as raw bytes.
+  bool plain_names_ = true;
+  unknown_dedup dedup_{};
+};
+
+/// The level tag of order x's certificate y (y 0: the order itself; both 0: the top level).
+[[nodiscard]] constexpr std::uint64_t reply_tag(std::uint32_t x, std::uint32_t y) noexcept {
+  return (static_cast<std::uint64_t>(x) << 32) | y;
+}
+
+/// Parses a reply into `r`.
+template <class S, bool InPlace>
+class response_parser : public parser_base<S, InPlace> {
+  using base = parser_base<S, InPlace>;
+  using base::begin_, base::end_, base::opt_, base::err_, base::have_code_, base::npos;
+  using base::decode_keys, base::fail, base::count_field, base::decode_here, base::split,
+      base::lookup_text, base::store, base::keep_unknown, base::finish_unknown, base::as_view;
+  using certificate_type = basic_certificate<S>;
+
+ public:
+  constexpr response_parser(const char* b, std::size_t n, char* mb, const parse_options& opt,
+                            basic_response<S>& r) noexcept
+      : base(b, n, mb, opt), r_(r), table_(r.orders) {}
+
+  /// Parses; false with error() set when the reply is refused.
+  [[nodiscard]] constexpr bool run() {
+    // Looked for first: in place, decoding can add or remove '=' bytes. A reply has one within
+    // its first few bytes, so this costs nearly nothing.
+    const bool has_eq = form::detail::find_char(begin_, end_, '=') != end_;
+    // run_fast() stops at a field it does not handle (already counted), which field_slow()
+    // parses before the fast loop resumes.
+    for (const char* p = begin_;;) {
+      p = run_fast(p);
+      if (p == nullptr) return false;
+      if (p == end_) break;
+      if (!field_slow(p, p)) return false;
+    }
+    if (!have_code_) {
+      err_ = {has_eq ? response_errc::missing_error_code : response_errc::not_urlencoded,
+              0,
+              {},
+              api_code::success,
+              {}};
+      return false;
+    }
+    table_.finish();
+    return finish_unknown(r_.unknown_fields);
+  }
+
+ private:
   // The common case, in one pass over raw bytes: `[X_[Y_]]name=value` with plain ASCII
   // indices of up to 7 digits and a name without escapes. Returns end_ when the body is done,
   // nullptr on an error, or the start of a field it leaves to field_slow() (before changing
   // anything for it). One loop holds the whole path, so that nothing is spilled per field.
   [[nodiscard]] constexpr const char* run_fast(const char* p) {
+    using progress_rows = kind_rows<certificate_type, value_kind::progress>;
+    using text_rows = kind_rows<certificate_type, value_kind::text>;
     const char* const end = end_;
     const std::uint32_t max_index = opt_.max_index;
     while (p < end) {
@@ -4020,15 +4454,12 @@ class response_parser {
         ++p;
         continue;
       }
-      if (count_fields_ && ++fields_ > opt_.max_fields) {
-        fail(response_errc::too_many_fields, p, p);
-        return nullptr;
-      }
+      if (!count_field(p)) return nullptr;
       // Scalars rather than a piece: they stay in registers on the paths that need no store().
       std::uint32_t x = 0;
       std::uint32_t y = 0;
       level lv = level::top;
-      fid id = fid::unknown;
+      row_id row = no_row;
       const char* vb = nullptr;
       const char* ve = nullptr;
       const char* ke = nullptr;
@@ -4055,15 +4486,15 @@ class response_parser {
       if (lv != level::certificate && ((c >= '0' && c <= '9') || c == '-' || c == '+' || c == '%'))
         return p;
       const char* const nb = q;
-      id = match_known(lv, q, end, vb);
-      if (id != fid::unknown) {
+      row = match_known<S>(lv, q, end, vb);
+      if (row != no_row) {
         ke = vb - 1;
       } else {
         ke = find_key_end(q, end);
         if (ke != end && (*ke == '%' || *ke == '+')) return p;
         if (ke == end || *ke == '&') {
           // A known name without '=' (an empty value) was not matched above.
-          id = lookup_name(lv, std::string_view(q, static_cast<std::size_t>(ke - q)));
+          row = lookup_name<S>(lv, std::string_view(q, static_cast<std::size_t>(ke - q)));
           vb = ke;
         } else {
           vb = ke + 1;
@@ -4072,7 +4503,7 @@ class response_parser {
       // The value. A progress value is nearly always "-1", "0", "1" or "2": no need to scan.
       bool quick = false;
       std::int32_t val = 0;
-      if (lv == level::certificate && id >= fid::csr_status) {
+      if (lv == level::certificate && progress_rows::contains(row)) {
         if (vb != end && static_cast<unsigned char>(*vb - '0') < 10 &&
             (vb + 1 == end || vb[1] == '&')) {
           val = *vb - '0';
@@ -4095,93 +4526,91 @@ class response_parser {
         // Certificate fields are most of a reply: the usual ones go straight into the cached
         // certificate; duplicates and everything else go through store().
         if (quick) {
-          auto& slot = cert_->*certificate_progress<S>[offset_of(id, fid::csr_status)];
+          auto& slot = cert_->*progress_rows::members[row - progress_rows::first];
           if (!slot.has_value()) {
             slot = static_cast<progress_status>(val);
             continue;
           }
-        } else if (id == fid::unknown) {
+        } else if (row == no_row) {
           // slId, validityPeriodStart, ...
-          if (!push_unknown(piece{field, ke, nb, ke, vb, ve, x, y, lv, id, false}, x, y))
+          if (!keep_unknown(r_.unknown_fields, reply_tag(x, y),
+                            piece{.key_begin = field,
+                                  .key_end = ke,
+                                  .name_begin = nb,
+                                  .value_begin = vb,
+                                  .value_end = ve,
+                                  .x = x,
+                                  .y = y,
+                                  .lv = lv,
+                                  .row = row}))
             return nullptr;
           continue;
-        } else if (id <= fid::certificate_status_reason) {
-          auto& slot = cert_->*certificate_text<S>[offset_of(id, fid::serial_number)];
+        } else if (text_rows::contains(row)) {
+          auto& slot = cert_->*text_rows::members[row - text_rows::first];
           if (!slot.has_value()) {
             slot = make_string<S>(vb, ve);
             continue;
           }
         }
       }
-      if (!store(piece{field, ke, nb, ke, vb, ve, x, y, lv, id, false})) return nullptr;
+      if (!store(piece{.key_begin = field,
+                       .key_end = ke,
+                       .name_begin = nb,
+                       .value_begin = vb,
+                       .value_end = ve,
+                       .x = x,
+                       .y = y,
+                       .lv = lv,
+                       .row = row}))
+        return nullptr;
     }
     return end;
-  }
-
-  // In place: decodes [b, e) where it is; returns the end of the decoded text.
-  [[nodiscard]] constexpr const char* decode_here(const char* b, const char* e) noexcept {
-    char* mb = mbegin_ + (b - begin_);
-    return b + form::decode_in_place(std::span<char>(mb, static_cast<std::size_t>(e - b)));
   }
 
   // Any field: split it, then classify the key decoded byte by byte (in place: decode the key
   // and the value where they are, then classify the plain text).
   GDOS_DETAIL_COLD [[nodiscard]] constexpr bool field_slow(const char* p, const char*& next) {
-    const char* ke = find_eq_or_amp(p, end_);
-    const char* vb = ke != end_ && *ke == '=' ? ke + 1 : ke;
-    const char* ve = find_amp(vb, end_);
-    next = ve == end_ ? end_ : ve + 1;
-    if constexpr (InPlace) {
-      ke = decode_here(p, ke);
-      ve = decode_here(vb, ve);
-    }
-    return classify(p, ke, vb, ve);
+    piece f = split(p, next);
+    return classify(f) && store(f);
   }
 
-  GDOS_DETAIL_COLD [[nodiscard]] constexpr bool classify(const char* kb, const char* ke,
-                                                         const char* vb, const char* ve) {
-    piece f{kb, ke, kb, ke, vb, ve, 0, 0, level::top, fid::unknown, false};
+  // The index prefixes of f's key (an order, and a certificate), its level and its row.
+  GDOS_DETAIL_COLD [[nodiscard]] constexpr bool classify(piece& f) {
+    const char* const kb = f.key_begin;
+    const char* const ke = f.key_end;
     const index_prefix i1 = parse_index<decode_keys>(kb, ke, opt_.max_index);
     if (i1.status == index_status::ok) {
       const index_prefix i2 = parse_index<decode_keys>(i1.after, ke, opt_.max_index);
       if (i2.status == index_status::none) {
         f.lv = level::order;
         f.x = i1.value;
-        f.nb = i1.after;
+        f.name_begin = i1.after;
       } else if (i2.status == index_status::ok) {
         f.lv = level::certificate;
         f.x = i1.value;
         f.y = i2.value;
-        f.nb = i2.after;
-      } else if (strict()) {
+        f.name_begin = i2.after;
+      } else if (this->strict()) {
         return fail(index_error(i2.status), kb, ke);
       }
       // else lenient: a top-level unknown field under the whole key.
-    } else if (i1.status != index_status::none && strict()) {
+    } else if (i1.status != index_status::none && this->strict()) {
       return fail(index_error(i1.status), kb, ke);
     }
-    const std::string_view name(f.nb, static_cast<std::size_t>(ke - f.nb));
-    f.escaped_name = decode_keys && form::needs_decoding(name);
-    if (f.escaped_name) {
-      // The longest known name has 28 characters: a longer decoded name is unknown.
-      std::array<char, 32> buf{};
-      const auto d = form::decode_to(name, buf);
-      if (d) f.id = lookup_name(f.lv, std::string_view(buf.data(), d.size));
-    } else {
-      f.id = lookup_name(f.lv, name);
-    }
-    return store(f);
+    typename base::name_buffer buf{};
+    f.row = lookup_name<S>(f.lv, lookup_text(f, buf));
+    return true;
   }
 
-  // Orders and certificates are found through order_table_, with the last one used cached:
+  // Orders and certificates are found through table_, with the last one used cached:
   // consecutive keys nearly always name the same one. Positions in `orders` and addresses of
-  // certificates stay valid while parsing, because order_table_ only ever appends (a vector of
+  // certificates stay valid while parsing, because table_ only ever appends (a vector of
   // orders that grows moves each order's certificate vector without moving its elements).
   [[nodiscard]] constexpr basic_order<S>* order_at(const piece& f) {
     if (f.x != order_x_) {
-      const std::size_t op = table_.order(f.x, opt_);
+      const std::size_t op = table_.entry(f.x, opt_.max_orders);
       if (op == npos) {
-        fail(response_errc::too_many_orders, f.kb, f.ke);
+        fail(response_errc::too_many_orders, f.key_begin, f.key_end);
         return nullptr;
       }
       order_x_ = f.x;
@@ -4190,13 +4619,13 @@ class response_parser {
     return &r_.orders[order_pos_];
   }
 
-  [[nodiscard]] constexpr basic_certificate<S>* certificate_at(const piece& f) {
+  [[nodiscard]] constexpr certificate_type* certificate_at(const piece& f) {
     if (f.x == cert_x_ && f.y == cert_y_) return cert_;
     basic_order<S>* o = order_at(f);
     if (o == nullptr) return nullptr;
-    const std::size_t cp = table_.certificate(order_pos_, f.x, f.y, opt_);
+    const std::size_t cp = table_.child(order_pos_, f.x, f.y, opt_.max_certificates);
     if (cp == npos) {
-      fail(response_errc::too_many_certificates, f.kb, f.ke);
+      fail(response_errc::too_many_certificates, f.key_begin, f.key_end);
       return nullptr;
     }
     cert_x_ = f.x;
@@ -4205,120 +4634,34 @@ class response_parser {
     return cert_;
   }
 
-  template <class T>
-  [[nodiscard]] constexpr bool set(std::optional<T>& slot, T v, const piece& f) {
-    if (slot.has_value() && strict()) return fail(response_errc::duplicate_key, f.kb, f.ke);
-    slot = v;
-    return true;
-  }
-
-  [[nodiscard]] constexpr bool set_text(std::optional<S>& slot, const piece& f) {
-    return set(slot, make_string<S>(f.vb, f.ve), f);
-  }
-
-  [[nodiscard]] constexpr bool set_progress(std::optional<progress_status>& slot, const piece& f) {
-    std::int32_t v = 0;
-    // The values are nearly always one of "-1", "0", "1", "2".
-    if (f.ve - f.vb == 1 && static_cast<unsigned char>(*f.vb - '0') < 10) {
-      v = *f.vb - '0';
-    } else if (f.ve - f.vb == 2 && *f.vb == '-' && f.vb[1] == '1') {
-      v = -1;
-    } else if (!parse_integer<decode_keys>(f.vb, f.ve, v)) {
-      if (strict()) return fail(response_errc::invalid_value, f.kb, f.ke);
-      return add_unknown(f);
-    }
-    return set(slot, static_cast<progress_status>(v), f);
-  }
-
-  [[nodiscard]] constexpr bool add_unknown(const piece& f) {
-    std::uint32_t x = 0;
-    std::uint32_t y = 0;
-    if (f.lv == level::certificate) {
-      if (certificate_at(f) == nullptr) return false;
-      x = f.x;
-      y = f.y;
-    } else if (f.lv == level::order) {
-      if (order_at(f) == nullptr) return false;
-      x = f.x;
-    }
-    return push_unknown(f, x, y);
-  }
-
-  // add_unknown() once the field's order and certificate exist.
-  [[nodiscard]] constexpr bool push_unknown(const piece& f, std::uint32_t x, std::uint32_t y) {
-    auto& v = r_.unknown_fields;
-    const S name = make_string<S>(f.nb, f.ne);
-    if (f.escaped_name) plain_names_ = false;
-    const std::size_t dup =
-        dedup_.find(v, (static_cast<std::uint64_t>(x) << 32) | y, name, plain_names_);
-    if (dup != npos) {
-      if (strict()) return fail(response_errc::duplicate_key, f.kb, f.ke);
-      v[dup].value = make_string<S>(f.vb, f.ve);
-      return true;
-    }
-    // A reply with one unknown field has one per certificate or so: about one per 128 bytes
-    // in real replies. Reserving that once saves the copies of repeated growth.
-    if (v.capacity() == 0)
-      v.reserve(std::max<std::size_t>(16, static_cast<std::size_t>(end_ - begin_) / 128));
-    v.push_back({x, y, name, make_string<S>(f.vb, f.ve)});
-    return true;
-  }
-
   [[nodiscard]] constexpr bool store(const piece& f) {
-    if (f.id == fid::unknown) return add_unknown(f);
     switch (f.lv) {
       case level::certificate: {
-        basic_certificate<S>* c = certificate_at(f);
-        if (c == nullptr) return false;
-        if (f.id <= fid::certificate_status_reason)
-          return set_text(c->*certificate_text<S>[offset_of(f.id, fid::serial_number)], f);
-        return set_progress(c->*certificate_progress<S>[offset_of(f.id, fid::csr_status)], f);
+        certificate_type* c = certificate_at(f);
+        return c != nullptr && base::store(*c, r_.unknown_fields, reply_tag(f.x, f.y), f);
       }
       case level::order: {
         basic_order<S>* o = order_at(f);
-        if (o == nullptr) return false;
-        if (f.id != fid::order_number)
-          return set_text(o->*order_text<S>[offset_of(f.id, fid::order_date_time)], f);
-        std::int64_t v = 0;
-        if (parse_integer<decode_keys>(f.vb, f.ve, v)) return set(o->number, v, f);
-        if (strict()) return fail(response_errc::invalid_value, f.kb, f.ke);
-        return add_unknown(f);
+        return o != nullptr && base::store(*o, r_.unknown_fields, reply_tag(f.x, 0), f);
       }
       case level::top:
+      case level::org_list:
+      case level::org_match:
         break;
     }
-    if (f.id != fid::error_code)
-      return set_text(r_.*top_text<S>[offset_of(f.id, fid::error_message)], f);
-    std::int32_t v = 0;
-    if (!parse_integer<decode_keys>(f.vb, f.ve, v))
-      return fail(response_errc::invalid_error_code, f.kb, f.ke);
-    if (have_error_code_ && strict()) return fail(response_errc::duplicate_key, f.kb, f.ke);
-    have_error_code_ = true;
-    r_.error_code = static_cast<api_code>(v);
-    return true;
+    return base::store(r_, r_.unknown_fields, reply_tag(0, 0), f);
   }
 
-  const char* begin_;
-  const char* end_;
-  char* mbegin_;
-  const parse_options& opt_;
   basic_response<S>& r_;
-  order_table<S> table_;
-  unknown_dedup dedup_{};
-  parse_error err_{};
-  bool count_fields_;
-  std::size_t fields_ = 0;
-  // False once an unknown name with an escape was kept: until then names compare as raw bytes.
-  bool plain_names_ = true;
+  index_table<basic_order<S>> table_;
   std::uint32_t order_x_ = 0;  // 0: no order cached (indices start at 1)
   std::size_t order_pos_ = 0;
   std::uint32_t cert_x_ = 0;
   std::uint32_t cert_y_ = 0;
-  basic_certificate<S>* cert_ = nullptr;
-  bool have_error_code_ = false;
+  certificate_type* cert_ = nullptr;
 };
 
-template <class S, bool InPlace, class /* Lazy: see "Parsing" below */>
+template <class S, bool InPlace, class /* Lazy: see parse_response.hpp */>
 [[nodiscard]] constexpr result<basic_response<S>, parse_error> parse_response_impl(
     const char* b, std::size_t n, char* mb, const parse_options& opt) {
   parse_error err{};
@@ -4330,139 +4673,91 @@ template <class S, bool InPlace, class /* Lazy: see "Parsing" below */>
   return r;
 }
 
-// ---- the suggestedOrgDetails parser ----------------------------------------------------------
+// ---- the suggestedOrgDetails parser ------------------------------------------------------------
 
-template <class S, bool InPlace, class /* Lazy: see "Parsing" below */>
+/// Parses a suggestedOrgDetails list into `d`: `Status`, and `N_name` fields of match N (known
+/// names without an index belong to match 1). The same plumbing as the reply parser, without its
+/// fast path: these lists are short.
+template <class S, bool InPlace>
+class org_details_parser : public parser_base<S, InPlace> {
+  using base = parser_base<S, InPlace>;
+  using base::begin_, base::end_, base::opt_, base::err_, base::npos;
+  using base::decode_keys, base::fail, base::count_field, base::split, base::lookup_text,
+      base::finish_unknown;
+  using list_type = basic_org_details<S>;
+  using match_type = basic_org_match<S>;
+
+ public:
+  constexpr org_details_parser(const char* b, std::size_t n, char* mb, const parse_options& opt,
+                               basic_org_details<S>& d) noexcept
+      : base(b, n, mb, opt), d_(d), table_(d.matches) {}
+
+  /// Parses; false with error() set when the list is refused.
+  [[nodiscard]] constexpr bool run() {
+    for (const char* p = begin_; p < end_;) {
+      if (*p == '&') {
+        ++p;
+        continue;
+      }
+      if (!count_field(p)) return false;
+      piece f = split(p, p);
+      if (!classify(f) || !store(f)) return false;
+    }
+    if (this->strict() && !d_.status) {
+      err_ = {response_errc::missing_org_status, 0, {}, api_code::success, {}};
+      return false;
+    }
+    table_.finish();
+    return finish_unknown(d_.unknown_fields);
+  }
+
+ private:
+  // The index prefix of f's key (a match), its level and its row.
+  [[nodiscard]] constexpr bool classify(piece& f) {
+    const index_prefix ix = parse_index<decode_keys>(f.key_begin, f.key_end, opt_.max_index);
+    if (ix.status == index_status::ok) {
+      f.x = ix.value;
+      f.name_begin = ix.after;
+    } else if (ix.status != index_status::none && this->strict()) {
+      return fail(index_error(ix.status), f.key_begin, f.key_end);
+    }
+    // else un-indexed, or (lenient) a bad index: an un-indexed field under the whole key.
+    typename base::name_buffer buf{};
+    const std::string_view name = lookup_text(f, buf);
+    f.lv = level::org_match;
+    if (f.x == 0) {
+      f.row = lookup_row<list_type>(name);
+      if (f.row != no_row) {
+        f.lv = level::org_list;
+        return true;
+      }
+    }
+    f.row = lookup_row<match_type>(name);
+    // An un-indexed name that is no known field stays at the list's level.
+    if (f.x == 0 && f.row == no_row) f.lv = level::org_list;
+    return true;
+  }
+
+  [[nodiscard]] constexpr bool store(const piece& f) {
+    if (f.lv == level::org_list) return base::store(d_, d_.unknown_fields, 0, f);
+    // Known names without an index belong to match 1.
+    const std::size_t pos = table_.entry(f.x == 0 ? 1 : f.x, opt_.max_org_matches);
+    if (pos == npos) return fail(response_errc::too_many_matches, f.key_begin, f.key_end);
+    return base::store(d_.matches[pos], d_.unknown_fields, f.x, f);
+  }
+
+  list_type& d_;
+  index_table<match_type> table_;
+};
+
+template <class S, bool InPlace, class /* Lazy: see parse_response.hpp */>
 [[nodiscard]] constexpr result<basic_org_details<S>, parse_error> parse_org_details_impl(
     const char* b, std::size_t n, char* mb, const parse_options& opt) {
-  constexpr bool decode = !InPlace;
-  constexpr std::size_t npos = static_cast<std::size_t>(-1);
-  const bool strict = opt.mode == parse_mode::strict;
   if (n > opt.max_body_size)
     return parse_error{response_errc::body_too_large, opt.max_body_size, {}, api_code::success, {}};
   basic_org_details<S> d;
-  unknown_dedup dedup;
-  const char* const end = b + n;
-  const auto fail = [b](response_errc code, const char* kb, const char* ke) {
-    return parse_error{code,
-                       static_cast<std::size_t>(kb - b),
-                       std::string_view(kb, static_cast<std::size_t>(ke - kb)),
-                       api_code::success,
-                       {}};
-  };
-  std::size_t fields = 0;
-  for (const char* p = b; p < end;) {
-    if (*p == '&') {
-      ++p;
-      continue;
-    }
-    if (++fields > opt.max_fields) return fail(response_errc::too_many_fields, p, p);
-    const char* kb = p;
-    const char* ke = find_eq_or_amp(p, end);
-    const char* vb = ke != end && *ke == '=' ? ke + 1 : ke;
-    const char* ve = find_amp(vb, end);
-    p = ve == end ? end : ve + 1;
-    if constexpr (InPlace) {
-      const auto dec = [&](const char* x, const char* e) {
-        char* m = mb + (x - b);
-        return x + form::decode_in_place(std::span<char>(m, static_cast<std::size_t>(e - x)));
-      };
-      ke = dec(kb, ke);
-      ve = dec(vb, ve);
-    }
-    const index_prefix ix = parse_index<decode>(kb, ke, opt.max_index);
-    std::uint32_t match = 0;
-    const char* nb = kb;
-    if (ix.status == index_status::ok) {
-      match = ix.value;
-      nb = ix.after;
-    } else if (ix.status != index_status::none && strict) {
-      return fail(index_error(ix.status), kb, ke);
-    }
-    const std::string_view raw_name(nb, static_cast<std::size_t>(ke - nb));
-    fid id = fid::unknown;
-    if (decode && form::needs_decoding(raw_name)) {
-      std::array<char, 32> buf{};
-      const auto r = form::decode_to(raw_name, buf);
-      if (r) id = lookup_org_name(match != 0, std::string_view(buf.data(), r.size));
-    } else {
-      id = lookup_org_name(match != 0, raw_name);
-    }
-    const S value = make_string<S>(vb, ve);
-    if (id == fid::org_status_field) {
-      if (d.status && strict) return fail(response_errc::duplicate_key, kb, ke);
-      d.status = value;
-      continue;
-    }
-    if (id == fid::unknown && match == 0) {
-      // A key with a bad index (lenient) or no index at all.
-    } else {
-      // Known names without an index belong to match 1.
-      const std::uint32_t m = match == 0 ? 1 : match;
-      auto& v = d.matches;
-      auto it = std::lower_bound(v.begin(), v.end(), m,
-                                 [](const auto& x, std::uint32_t i) { return x.index < i; });
-      if (it == v.end() || it->index != m) {
-        if (v.size() >= opt.max_org_matches) return fail(response_errc::too_many_matches, kb, ke);
-        it = v.insert(it, basic_org_match<S>{});
-        it->index = m;
-      }
-      std::optional<S>* slot = nullptr;
-      switch (id) {
-        case fid::organization_name:
-          slot = &it->organization_name;
-          break;
-        case fid::street_address:
-          slot = &it->street_address;
-          break;
-        case fid::locality_name:
-          slot = &it->locality_name;
-          break;
-        case fid::state_or_province_name:
-          slot = &it->state_or_province_name;
-          break;
-        case fid::postal_code:
-          slot = &it->postal_code;
-          break;
-        case fid::country_name:
-          slot = &it->country_name;
-          break;
-        case fid::duns_number:
-          slot = &it->duns_number;
-          break;
-        case fid::telephone_number:
-          slot = &it->telephone_number;
-          break;
-        default:
-          break;
-      }
-      if (slot != nullptr) {
-        if (slot->has_value() && strict) return fail(response_errc::duplicate_key, kb, ke);
-        *slot = value;
-        continue;
-      }
-    }
-    auto& u = d.unknown_fields;
-    const S name = make_string<S>(ix.status == index_status::ok ? nb : kb, ke);
-    const std::size_t dup = dedup.find(u, match, name, false);
-    if (dup != npos) {
-      if (strict) return fail(response_errc::duplicate_key, kb, ke);
-      u[dup].value = value;
-      continue;
-    }
-    u.push_back({match, name, value});
-  }
-  if (strict && !d.status)
-    return parse_error{response_errc::missing_org_status, 0, {}, api_code::success, {}};
-  const std::size_t dup = dedup.finish(d.unknown_fields, strict);
-  if (dup != npos) {
-    std::string_view name;
-    if constexpr (InPlace)
-      name = d.unknown_fields[dup].name;
-    else
-      name = d.unknown_fields[dup].name.encoded();
-    return fail(response_errc::duplicate_key, name.data(), name.data() + name.size());
-  }
+  org_details_parser<S, InPlace> p(b, n, mb, opt, d);
+  if (!p.run()) return p.error();
   return d;
 }
 
@@ -4760,46 +5055,78 @@ constexpr void put_decimal(Sink& s, Int v) noexcept {
   s.put(form::detail::to_decimal(v).view());
 }
 
+/// Writes `name=value` pairs into a sink: `&` before each pair but the first, then the index
+/// prefix of the pair's level (`X_`, `X_Y_` or `N_`; none for 0).
 template <class Sink>
-constexpr void put_prefix(Sink& s, std::uint32_t x, std::uint32_t y) noexcept {
-  s.put('&');
-  if (x == 0) return;
-  put_decimal(s, x);
-  s.put('_');
-  if (y == 0) return;
-  put_decimal(s, y);
-  s.put('_');
-}
+struct pair_writer {
+  Sink& sink;
+  bool first = true;
 
-template <class Sink, class S>
-constexpr void put_field(Sink& s, std::uint32_t x, std::uint32_t y, std::string_view name,
-                         const std::optional<S>& v) noexcept {
-  if (!v) return;
-  put_prefix(s, x, y);
-  s.put(name);
-  s.put('=');
-  put_text(s, *v);
-}
+  constexpr void begin(std::uint32_t x, std::uint32_t y) noexcept {
+    if (!first) sink.put('&');
+    first = false;
+    if (x == 0) return;
+    put_decimal(sink, x);
+    sink.put('_');
+    if (y == 0) return;
+    put_decimal(sink, y);
+    sink.put('_');
+  }
 
-template <class Sink>
-constexpr void put_field(Sink& s, std::uint32_t x, std::uint32_t y, std::string_view name,
-                         const std::optional<progress_status>& v) noexcept {
-  if (!v) return;
-  put_prefix(s, x, y);
-  s.put(name);
-  s.put('=');
-  put_decimal(s, to_int(*v));
-}
+  /// The known fields of `rec` that are present, in row order, at level x, y.
+  template <class Record>
+  constexpr void known(std::uint32_t x, std::uint32_t y, const Record& rec) noexcept {
+    const auto pair = [&](std::string_view name) {
+      begin(x, y);
+      sink.put(name);
+      sink.put('=');
+    };
+    // Each kind compiled only for the records that have it: the others' members are null.
+    for (const auto& row : rows_of<Record>) {
+      switch (row.kind) {
+        case value_kind::text:
+          if constexpr (has_kind<Record>(value_kind::text)) {
+            if (const auto& v = rec.*row.text; v.has_value()) {
+              pair(row.name);
+              put_text(sink, *v);
+            }
+          }
+          break;
+        case value_kind::progress:
+          if constexpr (has_kind<Record>(value_kind::progress)) {
+            if (const auto& v = rec.*row.progress; v.has_value()) {
+              pair(row.name);
+              put_decimal(sink, to_int(*v));
+            }
+          }
+          break;
+        case value_kind::number:
+          if constexpr (has_kind<Record>(value_kind::number)) {
+            if (const auto& v = rec.*row.number; v.has_value()) {
+              pair(row.name);
+              put_decimal(sink, *v);
+            }
+          }
+          break;
+        case value_kind::code:
+          if constexpr (has_kind<Record>(value_kind::code)) {
+            pair(row.name);
+            put_decimal(sink, to_int(rec.*row.code));
+          }
+          break;
+      }
+    }
+  }
 
-template <class Sink>
-constexpr void put_field(Sink& s, std::uint32_t x, std::uint32_t y, std::string_view name,
-                         const std::optional<std::int64_t>& v) noexcept {
-  if (!v) return;
-  put_prefix(s, x, y);
-  s.put(name);
-  s.put('=');
-  put_decimal(s, *v);
-}
+  /// An unknown field at level x, y.
+  template <class U>
+  constexpr void unknown(std::uint32_t x, std::uint32_t y, const U& u) noexcept {
+    begin(x, y);
+    put_text(sink, u.name);
+    sink.put('=');
+    put_text(sink, u.value);
+  }
+};
 
 /// Writes the unknown fields level by level. When the list is grouped in ascending level order
 /// and the orders and certificates are ascending too (what the parser produces), one cursor
@@ -4830,13 +5157,14 @@ class unknown_cursor {
   std::size_t i_ = 0;
 };
 
+/// Writes a reply: the top level's known fields (errorCode first) and unknown fields, then each
+/// order's, each followed by its certificates'.
 template <class Sink, class S>
 constexpr void write_response_body(Sink& s, const basic_response<S>& r) noexcept {
-  s.put("errorCode=");
-  put_decimal(s, to_int(r.error_code));
-  put_field(s, 0, 0, "errorMessage", r.error_message);
-  put_field(s, 0, 0, "errorItem", r.error_item);
-  put_field(s, 0, 0, "errorDetail", r.error_detail);
+  static_assert(rows_of<basic_response<S>>[0].kind == value_kind::code,
+                "errorCode starts the body");
+  pair_writer<Sink> w{s};
+  w.known(0, 0, r);
   bool ascending = true;
   for (std::size_t i = 0; i < r.orders.size() && ascending; ++i) {
     ascending = i == 0 || r.orders[i - 1].index < r.orders[i].index;
@@ -4845,85 +5173,35 @@ constexpr void write_response_body(Sink& s, const basic_response<S>& r) noexcept
       ascending = cs[j - 1].index < cs[j].index;
   }
   unknown_cursor<basic_unknown_field<S>> unknown(r.unknown_fields, ascending);
-  const auto put_unknown = [&s](const basic_unknown_field<S>& u) {
-    put_prefix(s, u.order, u.certificate);
-    put_text(s, u.name);
-    s.put('=');
-    put_text(s, u.value);
+  const auto put_unknown = [&w](const basic_unknown_field<S>& u) {
+    w.unknown(u.order, u.certificate, u);
   };
   unknown.each(0, put_unknown);
   for (const auto& o : r.orders) {
     const std::uint32_t x = o.index;
-    put_field(s, x, 0, "orderNumber", o.number);
-    put_field(s, x, 0, "orderDateTime", o.date_time);
-    put_field(s, x, 0, "orderStatus", o.status);
-    put_field(s, x, 0, "orderStatusReason", o.status_reason);
-    put_field(s, x, 0, "suggestedOrgDetails", o.suggested_org_details);
+    w.known(x, 0, o);
     unknown.each(static_cast<std::uint64_t>(x) << 32, put_unknown);
     for (const auto& c : o.certificates) {
-      const std::uint32_t y = c.index;
-      put_field(s, x, y, "serialNumber", c.serial_number);
-      put_field(s, x, y, "objectType", c.object_type);
-      put_field(s, x, y, "FQDN", c.fqdn);
-      put_field(s, x, y, "certificateStatus", c.status);
-      put_field(s, x, y, "certificateStatusReason", c.status_reason);
-      put_field(s, x, y, "csrStatus", c.csr_status);
-      put_field(s, x, y, "dcvStatus", c.dcv_status);
-      put_field(s, x, y, "ovCallBackStatus", c.ov_callback_status);
-      put_field(s, x, y, "organizationValidationStatus", c.organization_validation_status);
-      put_field(s, x, y, "freeDVUPStatus", c.free_dvup_status);
-      put_field(s, x, y, "evClickThroughStatus", c.ev_click_through_status);
-      unknown.each((static_cast<std::uint64_t>(x) << 32) | y, put_unknown);
+      w.known(x, c.index, c);
+      unknown.each((static_cast<std::uint64_t>(x) << 32) | c.index, put_unknown);
     }
   }
 }
 
+/// Writes a suggestedOrgDetails list: `Status` and the un-indexed unknown fields, then each
+/// match's known and unknown fields.
 template <class Sink, class S>
 constexpr void write_org_details_body(Sink& s, const basic_org_details<S>& d) noexcept {
-  // Every pair but the first starts with '&': the first one written clears `first`.
-  bool first = true;
-  const auto sep = [&] {
-    if (!first) s.put('&');
-    first = false;
-  };
-  if (d.status) {
-    sep();
-    s.put("Status=");
-    put_text(s, *d.status);
-  }
+  pair_writer<Sink> w{s};
+  w.known(0, 0, d);
   bool ascending = true;
   for (std::size_t i = 1; i < d.matches.size() && ascending; ++i)
     ascending = d.matches[i - 1].index < d.matches[i].index;
   unknown_cursor<basic_org_unknown_field<S>> unknown(d.unknown_fields, ascending);
-  const auto put_unknown = [&](const basic_org_unknown_field<S>& u) {
-    sep();
-    if (u.match != 0) {
-      put_decimal(s, u.match);
-      s.put('_');
-    }
-    put_text(s, u.name);
-    s.put('=');
-    put_text(s, u.value);
-  };
+  const auto put_unknown = [&w](const basic_org_unknown_field<S>& u) { w.unknown(u.match, 0, u); };
   unknown.each(0, put_unknown);
   for (const auto& m : d.matches) {
-    const auto put = [&](std::string_view name, const std::optional<S>& v) {
-      if (!v) return;
-      sep();
-      put_decimal(s, m.index);
-      s.put('_');
-      s.put(name);
-      s.put('=');
-      put_text(s, *v);
-    };
-    put("organizationName", m.organization_name);
-    put("streetAddress", m.street_address);
-    put("localityName", m.locality_name);
-    put("stateOrProvinceName", m.state_or_province_name);
-    put("postalCode", m.postal_code);
-    put("countryName", m.country_name);
-    put("dunsNumber", m.duns_number);
-    put("telephoneNumber", m.telephone_number);
+    w.known(m.index, 0, m);
     unknown.each(m.index, put_unknown);
   }
 }
@@ -5053,24 +5331,21 @@ template <class S>
          index_status::none;
 }
 
-/// The known field the decoded name is, for `lookup(std::string_view) -> fid`.
-template <class S, class Lookup>
-[[nodiscard]] constexpr fid known_field(const S& name, const Lookup& lookup) noexcept {
-  const std::string_view raw = raw_text(name);
+/// True when the decoded `name` is a known field of one of Records: the parsers would store it
+/// there rather than keep it as an unknown field.
+template <class... Records, class S>
+[[nodiscard]] constexpr bool is_known_name(const S& name) noexcept {
+  std::string_view text = raw_text(name);
+  // As the parsers do: a name that decodes to more than the longest known name is unknown.
+  std::array<char, max_name_size + 4> buf{};
   if constexpr (std::same_as<S, form::encoded_view>) {
-    if (form::needs_decoding(raw)) {
-      // As the parsers do: the longest known name has 28 characters.
-      std::array<char, 32> buf{};
-      const auto d = form::decode_to(raw, buf);
-      return d ? lookup(std::string_view(buf.data(), d.size)) : fid::unknown;
+    if (form::needs_decoding(text)) {
+      const auto d = form::decode_to(text, buf);
+      if (!d) return false;
+      text = std::string_view(buf.data(), d.size);
     }
   }
-  return lookup(raw);
-}
-
-template <class... T>
-[[nodiscard]] constexpr std::size_t count_present(const std::optional<T>&... v) noexcept {
-  return (std::size_t{0} + ... + (v.has_value() ? 1u : 0u));
+  return ((lookup_row<Records>(text) != no_row) || ...);
 }
 
 /// The earliest unknown field (position) repeating the level and decoded name of an earlier
@@ -5100,7 +5375,7 @@ constexpr write_check validate(const basic_response<S>& r, const parse_options& 
   using e = write_errc;
   using detail::level;
   const auto& orders = r.orders;
-  std::size_t fields = 1 + detail::count_present(r.error_message, r.error_item, r.error_detail);
+  std::size_t fields = detail::count_known(r);
   std::size_t certificates = 0;
   for (std::size_t i = 0; i < orders.size(); ++i) {
     const basic_order<S>& o = orders[i];
@@ -5108,8 +5383,7 @@ constexpr write_check validate(const basic_response<S>& r, const parse_options& 
         ec != e::ok)
       return {ec, o.index, 0};
     if (i == options.max_orders) return {e::too_many_orders, o.index, 0};
-    fields += detail::count_present(o.number, o.date_time, o.status, o.status_reason,
-                                    o.suggested_org_details);
+    fields += detail::count_known(o);
     for (std::size_t j = 0; j < o.certificates.size(); ++j) {
       const basic_certificate<S>& c = o.certificates[j];
       if (const e ec =
@@ -5117,10 +5391,7 @@ constexpr write_check validate(const basic_response<S>& r, const parse_options& 
           ec != e::ok)
         return {ec, o.index, c.index};
       if (j == options.max_certificates) return {e::too_many_certificates, o.index, c.index};
-      fields += detail::count_present(c.serial_number, c.object_type, c.fqdn, c.status,
-                                      c.status_reason, c.csr_status, c.dcv_status,
-                                      c.ov_callback_status, c.organization_validation_status,
-                                      c.free_dvup_status, c.ev_click_through_status);
+      fields += detail::count_known(c);
     }
     certificates += o.certificates.size();
   }
@@ -5155,24 +5426,19 @@ constexpr write_check validate(const basic_response<S>& r, const parse_options& 
     }
     if (lv != level::certificate && detail::starts_with_index(u.name))
       return {e::indexed_name, u.order, u.certificate, k};
-    const auto lookup = [lv](std::string_view n) { return detail::lookup_name(lv, n); };
-    if (detail::known_field(u.name, lookup) != detail::fid::unknown)
-      return {e::known_name, u.order, u.certificate, k};
+    const bool known = lv == level::top     ? detail::is_known_name<basic_response<S>>(u.name)
+                       : lv == level::order ? detail::is_known_name<basic_order<S>>(u.name)
+                                            : detail::is_known_name<basic_certificate<S>>(u.name);
+    if (known) return {e::known_name, u.order, u.certificate, k};
   }
 
   for (std::size_t i = 0; i < orders.size(); ++i) {
     const basic_order<S>& o = orders[i];
-    if (o.certificates.empty() && !has_unknown[i] &&
-        detail::count_present(o.number, o.date_time, o.status, o.status_reason,
-                              o.suggested_org_details) == 0)
+    if (o.certificates.empty() && !has_unknown[i] && detail::count_known(o) == 0)
       return {e::empty, o.index, 0};
     for (std::size_t j = 0; j < o.certificates.size(); ++j) {
       const basic_certificate<S>& c = o.certificates[j];
-      if (!has_unknown[static_cast<std::size_t>(first[i]) + j] &&
-          detail::count_present(c.serial_number, c.object_type, c.fqdn, c.status, c.status_reason,
-                                c.csr_status, c.dcv_status, c.ov_callback_status,
-                                c.organization_validation_status, c.free_dvup_status,
-                                c.ev_click_through_status) == 0)
+      if (!has_unknown[static_cast<std::size_t>(first[i]) + j] && detail::count_known(c) == 0)
         return {e::empty, o.index, c.index};
     }
   }
@@ -5194,12 +5460,8 @@ constexpr write_check validate(const basic_org_details<S>& d, const parse_option
   using e = write_errc;
   if (!d.status && options.mode == parse_mode::strict) return {e::missing_status, 0, 0};
   const auto& matches = d.matches;
-  const auto count = [](const basic_org_match<S>& m) {
-    return detail::count_present(m.organization_name, m.street_address, m.locality_name,
-                                 m.state_or_province_name, m.postal_code, m.country_name,
-                                 m.duns_number, m.telephone_number);
-  };
-  std::size_t fields = d.status ? 1 : 0;
+  const auto count = [](const basic_org_match<S>& m) { return detail::count_known(m); };
+  std::size_t fields = detail::count_known(d);
   for (std::size_t i = 0; i < matches.size(); ++i) {
     const std::uint32_t n = matches[i].index;
     if (const e ec = detail::check_index(n, i == 0 ? 0 : matches[i - 1].index, options);
@@ -5220,12 +5482,11 @@ constexpr write_check validate(const basic_org_details<S>& d, const parse_option
     } else if (detail::starts_with_index(u.name)) {
       return {e::indexed_name, 0, 0, k};
     }
-    const bool indexed = u.match != 0;
-    const auto lookup = [indexed](std::string_view n) {
-      return detail::lookup_org_name(indexed, n);
-    };
-    if (detail::known_field(u.name, lookup) != detail::fid::unknown)
-      return {e::known_name, u.match, 0, k};
+    // An un-indexed match field would go to match 1.
+    const bool known =
+        u.match != 0 ? detail::is_known_name<basic_org_match<S>>(u.name)
+                     : detail::is_known_name<basic_org_details<S>, basic_org_match<S>>(u.name);
+    if (known) return {e::known_name, u.match, 0, k};
   }
   for (std::size_t i = 0; i < matches.size(); ++i)
     if (!has_unknown[i] && count(matches[i]) == 0) return {e::empty, matches[i].index, 0};
