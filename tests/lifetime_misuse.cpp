@@ -78,6 +78,23 @@ int main() {
 #elif GDOS_MISUSE == 8
   // Misuse in a constant expression is a compile error, not a trap.
   static_assert(gdos::result<int, gdos::api_code>(1).error() == gdos::api_code::success);
+// The next ones compile (the type system cannot see them): clang warns (-Wdangling-gsl, an error
+// here with -Werror), g++ 12 does not, so they are registered for clang only.
+#elif GDOS_MISUSE == 9
+  // A string_view of a temporary, made on the way into the request.
+  gdos::request req{.login_name = "reseller",
+                    .login_password = std::string_view(load_password()),
+                    .order_number = 1};
+  n += gdos::validate(req) ? 1 : 0;
+#elif GDOS_MISUSE == 10
+  // c_str() of a temporary.
+  gdos::request req{
+      .login_name = "reseller", .login_password = load_password().c_str(), .order_number = 1};
+  n += gdos::validate(req) ? 1 : 0;
+#elif GDOS_MISUSE == 11
+  // An encoded_view of a string_view of a temporary.
+  const gdos::form::encoded_view v{std::string_view(fetch_body())};
+  n += static_cast<int>(v.size());
 #endif
   return n == 12345 ? 1 : 0;
 }

@@ -26,6 +26,18 @@
 #include <cstdio>
 #endif
 
+// Marks a class as a view of a std::string (clang's gsl::Pointer), so that clang's
+// -Wdangling-gsl (on by default) warns when one is made to outlive a temporary string, also
+// through a std::string_view or c_str() taken from it. Empty where the attribute is unknown.
+#if defined(__has_cpp_attribute)
+#if __has_cpp_attribute(gsl::Pointer)
+#define GDOS_DETAIL_VIEW_OF_STRING [[gsl::Pointer(std::string)]]
+#endif
+#endif
+#ifndef GDOS_DETAIL_VIEW_OF_STRING
+#define GDOS_DETAIL_VIEW_OF_STRING
+#endif
+
 namespace gdos {
 
 // ---- printing -------------------------------------------------------------------------------

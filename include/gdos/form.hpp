@@ -448,7 +448,7 @@ namespace detail {
 /// equals_decoded()) decode on the fly and never allocate; `os << v` prints the decoded text.
 /// For an optional one (an absent reply field), `decode_or(o.status, "")` gives the decoded
 /// text or a fallback, and `o.status == "Issued"` is false when the field is absent.
-class encoded_view {
+class GDOS_DETAIL_VIEW_OF_STRING encoded_view {
  public:
   /// An empty view.
   constexpr encoded_view() noexcept = default;
@@ -572,7 +572,7 @@ struct field {
 /// A forward range over the fields of a urlencoded body, in order, skipping empty pieces.
 /// It allocates nothing; the fields it yields point into the body and live as long as it does.
 /// The byte offset of a field is `f.name.encoded().data() - body.data()`.
-class fields_view {
+class GDOS_DETAIL_VIEW_OF_STRING fields_view {
  public:
   /// Forward iterator yielding `const field&`.
   class iterator {

@@ -167,12 +167,15 @@ enum class response_format : std::uint8_t {
 /// a `std::string_view`, and a string literal or `const char*`, and converts implicitly to
 /// `std::string_view`.
 ///
-/// What it cannot see, and stays the caller's job: a `std::string_view` (or `.c_str()`) taken
-/// from a temporary before it gets here (`.login_password = std::string_view(load_password())`),
-/// and a string that dies or is modified while the request is in use. clang's `-Wdangling-gsl`
-/// (on by default) warns for the first; g++ 12 does not. It is deliberately not printable: the
-/// request's `<<` prints the password as `***`.
-class borrowed_string {
+/// What the type system cannot see: a `std::string_view` or `c_str()` taken from a temporary on
+/// the way (`.login_password = std::string_view(load_password())`,
+/// `.login_password = load_password().c_str()`), or a view made earlier
+/// (`std::string_view pw = load_password();`). clang 19 warns for all three (`-Wdangling-gsl`,
+/// on by default: borrowed_string is marked as a view of a std::string); g++ 12 warns for none
+/// (with -O2 it happened to report the `c_str()` case as -Wuse-after-free). A string that dies or
+/// changes while the request is in use stays the caller's job on both. It is deliberately not
+/// printable: the request's `<<` prints the password as `***`.
+class GDOS_DETAIL_VIEW_OF_STRING borrowed_string {
  public:
   /// An empty string.
   constexpr borrowed_string() noexcept = default;
