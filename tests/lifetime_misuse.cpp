@@ -47,6 +47,8 @@ int main() {
   std::string copy = body;
   n += gdos::parse_response_in_place(std::span<char>(copy)) ? 1 : 0;
   static_assert(gdos::result<int, gdos::api_code>(1).value() == 1);
+  const gdos::reply kept = *gdos::parse_reply(fetch_body());
+  n += static_cast<int>(kept.body().size());
 #elif GDOS_MISUSE == 1
   // The password is a temporary: the request would send freed memory.
   gdos::request req{.login_name = "reseller", .login_password = load_password(), .order_number = 1};
@@ -78,6 +80,10 @@ int main() {
 #elif GDOS_MISUSE == 8
   // Misuse in a constant expression is a compile error, not a trap.
   static_assert(gdos::result<int, gdos::api_code>(1).error() == gdos::api_code::success);
+#elif GDOS_MISUSE == 12
+  // The body of a temporary reply: the view outlives the only owner of the body.
+  const std::string_view b = (*gdos::parse_reply(fetch_body())).body();
+  n += static_cast<int>(b.size());
 // The next ones compile (the type system cannot see them): clang warns (-Wdangling-gsl, an error
 // here with -Werror), g++ 12 does not, so they are registered for clang only.
 #elif GDOS_MISUSE == 9

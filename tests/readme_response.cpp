@@ -65,13 +65,29 @@ TEST_CASE("README: errors are values") {
 TEST_CASE("README: suggestedOrgDetails") {
   auto reply = gdos::parse_response(
       "errorCode=0&1_suggestedOrgDetails=Status%3DFound%261_organizationName%3DA%2B%2526%2BB");
-  std::string list = reply->orders[0].suggested_org_details->decode();  // decoded once, yours
-  gdos::result<gdos::org_details, gdos::parse_error> org = gdos::parse_org_details(list);
+  auto org = gdos::org_details_of(reply->orders[0]);  // owns its text; empty if the field is absent
   // org->status_kind() == gdos::org_status::found
-  // org->matches[0].organization_name->decode() == "A & B"
+  // org->matches[0].organization_name == "A & B"
 
   CHECK(org->status_kind() == gdos::org_status::found);
-  CHECK(org->matches[0].organization_name->decode() == "A & B");
+  CHECK(org->matches[0].organization_name == "A & B");
+
+  // The zero-copy form, from a list kept alive by the caller.
+  std::string list = decode_or(reply->orders[0].suggested_org_details, "");
+  const auto view = gdos::parse_org_details(list);
+  CHECK(*view == org->get());
+}
+
+namespace readme {
+gdos::reply load(std::string body) {  // from a file, a queue, your own HTTP client...
+  return gdos::parse_reply(std::move(body)).value_or(gdos::reply{});
+}
+}  // namespace readme
+
+TEST_CASE("README: keeping a reply") {
+  const gdos::reply r = readme::load("errorCode=0&1_orderNumber=7250060&1_orderStatus=Pending");
+  CHECK(r.orders[0].status == "Pending");
+  CHECK(readme::load("<html>").orders.empty());
 }
 
 TEST_CASE("README: writing a reply") {

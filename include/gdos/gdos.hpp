@@ -9,6 +9,7 @@
 #include <gdos/config.hpp>
 #include <gdos/form.hpp>
 #include <gdos/progress.hpp>
+#include <gdos/reply.hpp>
 #include <gdos/request.hpp>
 #include <gdos/response.hpp>
 #include <gdos/retry.hpp>

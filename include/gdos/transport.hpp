@@ -17,7 +17,7 @@
 ///    body is a reply format gdos recognises but does not read, such as the legacy newline
 ///    format: then that is what is reported), a body parse_response() refuses, an errorCode
 ///    other than 0. Each is a call_error carrying what was seen (call_errc says which);
-/// 4. return a `reply` that owns the body and the parsed response viewing it.
+/// 4. return a gdos::reply (reply.hpp) that owns the body and the parsed response viewing it.
 ///
 /// **Transport failures** are values, not exceptions: a transport that could not connect,
 /// failed TLS verification or timed out returns http_response::transport_failure(code, text),
@@ -45,6 +45,7 @@
 #include <gdos/common.hpp>
 #include <gdos/config.hpp>
 #include <gdos/form.hpp>
+#include <gdos/reply.hpp>
 #include <gdos/request.hpp>
 #include <gdos/response.hpp>
 
@@ -333,42 +334,6 @@ struct call_options {
   bool allow_plain_http = false;
 };
 
-namespace detail {
-struct reply_access;
-}  // namespace detail
-
-/// A successful reply: the parsed response together with the body its views point into.
-///
-/// A reply *is* a gdos::response (`r->orders`, `r->unknown_fields`) that also owns its body:
-/// the body lives on the heap behind a `shared_ptr<const std::string>`, so moving or copying a
-/// reply never moves the bytes, and views taken from a reply stay valid as long as that reply
-/// (or a copy sharing the body) lives. Do not keep views, or a sliced copy of the response,
-/// beyond that.
-class reply : public response {
- public:
-  /// An empty reply (no body, no orders).
-  reply() = default;
-
-  /// The parsed response (this object); its strings view body().
-  [[nodiscard]] const response& get() const noexcept GDOS_LIFETIMEBOUND { return *this; }
-  /// The raw body, as received. Valid as long as this reply or a copy of it.
-  [[nodiscard]] std::string_view body() const noexcept GDOS_LIFETIMEBOUND {
-    return body_ ? std::string_view(*body_) : std::string_view();
-  }
-  /// The HTTP status of the reply (200).
-  [[nodiscard]] int http_status() const noexcept { return status_; }
-  /// The Content-Type received.
-  [[nodiscard]] const std::string& content_type() const noexcept GDOS_LIFETIMEBOUND {
-    return content_type_;
-  }
-
- private:
-  friend struct detail::reply_access;
-  std::shared_ptr<const std::string> body_;
-  int status_ = 0;
-  std::string content_type_;
-};
-
 // =============================================================================================
 // The call
 // =============================================================================================
@@ -641,23 +606,6 @@ inline std::string call_error::message() const {
   }
   return out;
 }
-
-namespace detail {
-
-/// Fills a reply; the one place that touches its private members.
-struct reply_access {
-  static reply make(std::shared_ptr<const std::string> body, response&& parsed, int status,
-                    std::string content_type) {
-    reply r;
-    static_cast<response&>(r) = std::move(parsed);
-    r.body_ = std::move(body);  // the parsed views point into *body, which does not move
-    r.status_ = status;
-    r.content_type_ = std::move(content_type);
-    return r;
-  }
-};
-
-}  // namespace detail
 
 namespace detail {
 
