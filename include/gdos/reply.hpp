@@ -47,9 +47,9 @@ struct reply_access;
 /// The body lives on the heap behind a `shared_ptr<const std::string>`, so moving or copying a
 /// reply never moves the bytes, and views taken from a reply stay valid as long as that reply
 /// (or a copy sharing the body) lives. Return a reply, not a response, from a function:
-/// `gdos::reply load() { return *gdos::parse_reply(fetch()); }`. The accessors that return views
-/// are refused on a temporary reply (`parse_reply(...)->body()` does not compile), whose body
-/// may die with it.
+/// `gdos::reply load() { return gdos::parse_reply(fetch()).value_or(gdos::reply{}); }`. The
+/// accessors that return views are refused on a temporary reply (`(*parse_reply(b)).body()` does
+/// not compile), whose body may die with it.
 ///
 /// From get_detailed_order_status() it also carries the HTTP status and Content-Type; from
 /// parse_reply() they are 0 and empty.
@@ -61,13 +61,13 @@ class reply : public response {
   /// The parsed response (this object); its strings view body().
   [[nodiscard]] const response& get() const& noexcept GDOS_LIFETIMEBOUND { return *this; }
   /// Refused: the response would view the body of a temporary reply.
-  const response& get() const&& = delete;
+  [[nodiscard]] const response& get() const&& = delete;
   /// The raw body, as received. Valid as long as this reply or a copy of it.
   [[nodiscard]] std::string_view body() const& noexcept GDOS_LIFETIMEBOUND {
     return body_ ? std::string_view(*body_) : std::string_view();
   }
   /// Refused: the view would dangle with a temporary reply.
-  std::string_view body() const&& = delete;
+  [[nodiscard]] std::string_view body() const&& = delete;
   /// The HTTP status of the reply (200), or 0 for a reply from parse_reply().
   [[nodiscard]] int http_status() const noexcept { return status_; }
   /// The Content-Type received, or empty for a reply from parse_reply().
@@ -94,14 +94,14 @@ class owned_org_details : public org_details {
   /// The parsed list (this object); its strings view list().
   [[nodiscard]] const org_details& get() const& noexcept GDOS_LIFETIMEBOUND { return *this; }
   /// Refused: the list would view the text of a temporary.
-  const org_details& get() const&& = delete;
+  [[nodiscard]] const org_details& get() const&& = delete;
   /// The list, decoded once (the text parse_org_details() reads). Valid as long as this object
   /// or a copy of it.
   [[nodiscard]] std::string_view list() const& noexcept GDOS_LIFETIMEBOUND {
     return list_ ? std::string_view(*list_) : std::string_view();
   }
   /// Refused: the view would dangle with a temporary.
-  std::string_view list() const&& = delete;
+  [[nodiscard]] std::string_view list() const&& = delete;
 
  private:
   friend struct detail::reply_access;
