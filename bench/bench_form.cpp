@@ -519,6 +519,49 @@ void bench_decode_values(benchmark::State& state, body_data& b) {
   report(state, b, before);
 }
 
+#if GDOS_DETAIL_X86_KERNELS
+// decode_values with each decoding kernel this CPU runs, chosen by hand rather than at run time
+// (gdos::detail::simd, not API): what each kernel, SSE2 included, does on the same values.
+constexpr const char* kernel_case(gdos::detail::simd::isa k) {
+  switch (k) {
+    case gdos::detail::simd::isa::portable:
+      return "decode_values_kernel/words";
+    case gdos::detail::simd::isa::sse2:
+      return "decode_values_kernel/sse2";
+    case gdos::detail::simd::isa::avx2:
+      return "decode_values_kernel/avx2";
+    case gdos::detail::simd::isa::avx512:
+      return "decode_values_kernel/avx512";
+  }
+  return "?";
+}
+
+template <gdos::detail::simd::isa K>
+void bench_decode_kernel(benchmark::State& state, body_data& b) {
+  const auto decode = [&b]() -> const char* {
+    char* out = b.buffer.data();
+    for (const std::string_view v : b.ref.raw_values)
+      out = gdos::detail::simd::decode_as(K, v.data(), v.data() + v.size(), out);
+    return out;
+  };
+  if (!checked(state, kernel_case(K), b, [&]() -> std::string {
+        const char* end = decode();
+        if (std::string_view(b.buffer.data(), static_cast<std::size_t>(end - b.buffer.data())) ==
+            b.ref.decoded_values)
+          return {};
+        return std::string(kernel_case(K)) + " on " + b.label + ": differs from the reference";
+      }))
+    return;
+  const std::uint64_t before = gdos_bench::allocation_count();
+  for (auto _ : state) {
+    const char* end = decode();
+    benchmark::DoNotOptimize(end);
+    benchmark::ClobberMemory();
+  }
+  report(state, b, before);
+}
+#endif
+
 void bench_fields(benchmark::State& state, body_data& b) {
   if (!checked(state, "gdos_fields", b, [&]() -> std::string {
         std::size_t n = 0;
@@ -571,6 +614,15 @@ void add(const char* name, bench_fn fn, body_data& b) {
     add(naive_std::name, bench_decode<naive_std>, b);
     add("floor_memcpy_values", bench_memcpy_values, b);
     add("decode_values", bench_decode_values, b);
+#if GDOS_DETAIL_X86_KERNELS
+    namespace simd = gdos::detail::simd;
+    add(kernel_case(simd::isa::portable), bench_decode_kernel<simd::isa::portable>, b);
+    add(kernel_case(simd::isa::sse2), bench_decode_kernel<simd::isa::sse2>, b);
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt"))
+      add(kernel_case(simd::isa::avx2), bench_decode_kernel<simd::isa::avx2>, b);
+    if (simd::best_isa() == simd::isa::avx512)
+      add(kernel_case(simd::isa::avx512), bench_decode_kernel<simd::isa::avx512>, b);
+#endif
   }
   return true;
 }();

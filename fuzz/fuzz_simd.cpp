@@ -96,9 +96,22 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   FUZZ_CHECK(static_cast<std::size_t>(simd::find_special(b, e) - b) == first_special);
   FUZZ_CHECK(static_cast<std::size_t>(simd::find_malformed(b, e) - b) == first_malformed);
   check_decoder(in, want, simd::decode_sse2);
-  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt"))
+  check_decoder(in, want, [](const char* p, const char* e, char* d) {
+    return simd::decode_as(simd::isa::sse2, p, e, d);
+  });
+  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt")) {
     check_decoder(in, want, simd::decode_avx2);
-  if (simd::best_isa() == simd::isa::avx512) check_decoder(in, want, simd::decode_avx512);
+    check_decoder(in, want, [](const char* p, const char* e, char* d) {
+      return simd::decode_as(simd::isa::avx2, p, e, d);
+    });
+  }
+  if (simd::best_isa() == simd::isa::avx512) {
+    check_decoder(in, want, simd::decode_avx512);
+    check_decoder(in, want, [](const char* p, const char* e, char* d) {
+      return simd::decode_as(simd::isa::avx512, p, e, d);
+    });
+  }
+  check_decoder(in, want, simd::decode);
 #endif
   return 0;
 }
