@@ -767,14 +767,13 @@ GDOS_DETAIL_ALWAYS_INLINE void scan_masks(const char* p, const char* end, Fn&& f
 // of at most 16 bytes ends before p + 16, where the next block starts. The last bytes are
 // written exactly (masked stores, or decode_words()).
 
-/// Decodes from p at d eight bytes at a time until p reaches `stop` (or passes it: words and
-/// escapes may run past it, never past end): a word without '%' or '+' is copied whole, the
+/// Decodes [p, end) at d eight bytes at a time: a word without '%' or '+' is copied whole, the
 /// bytes before a special one singly. Exact, and safe in place (each word is read before the
-/// output, which is never ahead of the input, reaches it). Returns where it stopped.
-[[nodiscard]] GDOS_DETAIL_ALWAYS_INLINE const char* decode_words(const char* p, const char* stop,
-                                                                 const char* end,
-                                                                 char*& d) noexcept {
-  while (p < stop && end - p >= 8) {
+/// output, which is never ahead of the input, reaches it). The short texts, and the last bytes
+/// of the SSE2 and AVX2 kernels.
+[[nodiscard]] GDOS_DETAIL_ALWAYS_INLINE char* decode_words(const char* p, const char* end,
+                                                           char* d) noexcept {
+  while (end - p >= 8) {
     const std::uint64_t w = load64(p);
     const std::uint64_t pct = w ^ 0x2525252525252525ULL;
     const std::uint64_t plus = w ^ 0x2B2B2B2B2B2B2B2BULL;
@@ -783,36 +782,42 @@ GDOS_DETAIL_ALWAYS_INLINE void scan_masks(const char* p, const char* end, Fn&& f
                             ((plus - 0x0101010101010101ULL) & ~plus & 0x8080808080808080ULL);
     if (m == 0) {
       store64(d, w);
-      p += 8;
       d += 8;
+      p += 8;
       continue;
     }
-    const auto k = static_cast<std::size_t>(std::countr_zero(m) >> 3);
-    for (std::size_t i = 0; i < k; ++i) d[i] = p[i];
-    p += k;
+    const int k = std::countr_zero(m) >> 3;
+    for (int i = 0; i < k; ++i) d[i] = p[i];
     d += k;
-    p += decode_one(p, end, d++);
+    p += k;
+    if (*p == '+') {
+      *d++ = ' ';
+      ++p;
+    } else if (end - p >= 3 && (hex_nibble(p[1]) | hex_nibble(p[2])) >= 0) {
+      *d++ = static_cast<char>((hex_nibble(p[1]) << 4) | hex_nibble(p[2]));
+      p += 3;
+    } else {
+      *d++ = '%';
+      ++p;
+    }
   }
-  while (p < stop) p += decode_one(p, end, d++);
-  return p;
+  while (p != end) p += decode_one(p, end, d++);
+  return d;
 }
 
-/// The SSE2 kernel: 16-byte blocks without '%' or '+' are copied whole, the others (and the
-/// last bytes) decoded eight bytes at a time by decode_words(): SSE2 has no byte shuffle to
-/// pack a decoded block with, and a text shorter than a vector gains nothing from vectors.
+/// The SSE2 kernel: 16-byte blocks copied whole up to the first '%' or '+', the rest decoded
+/// eight bytes at a time by decode_words(). SSE2 has no byte shuffle to pack a decoded block
+/// with, and going back and forth between vectors and words on escaped text cost more than
+/// staying with words.
 [[nodiscard]] inline char* decode_sse2(const char* p, const char* end, char* d) noexcept {
   while (end - p >= 16) {
     const v16 v0 = load16(p);
-    if (specials(v0) == 0) {
-      store16(d, v0);
-      p += 16;
-      d += 16;
-    } else {
-      p = decode_words(p, p + 16, end, d);
-    }
+    if (specials(v0) != 0) break;
+    store16(d, v0);
+    p += 16;
+    d += 16;
   }
-  (void)decode_words(p, end, end, d);
-  return d;
+  return decode_words(p, end, d);
 }
 
 /// A decoded block packed with pshufb: its bytes in the low `low_count` bytes of the first half
@@ -840,12 +845,85 @@ struct packed_block {
           low_count + static_cast<std::size_t>(std::popcount(hi))};
 }
 
-/// The AVX2 kernel: while at least 48 bytes remain, blocks decoded whole in vectors and packed
-/// with pshufb (SSSE3, which every AVX2 CPU has); the rest by the SSE2 kernel.
+// 32-byte vectors for the AVX2 kernel; 32-byte blocks halve the work per byte of the 16-byte
+// blocks on long escaped texts (a suggestedOrgDetails value).
+using v32 = char __attribute__((vector_size(32)));
+using u32 = unsigned char __attribute__((vector_size(32)));
+using q32 = std::uint64_t __attribute__((vector_size(32)));
+
+/// A 32-byte block decoded and packed: 8-byte groups, each holding the kept bytes of 8 input
+/// bytes at its start, `count[i]` of them.
+struct packed_block32 {
+  q32 packed;
+  std::array<unsigned, 4> count;
+};
+
+[[gnu::target("avx2,popcnt")]] [[nodiscard]] GDOS_DETAIL_ALWAYS_INLINE packed_block32
+pack_block32(v32 v0, v32 v1, v32 v2, unsigned& carry) noexcept {
+  const u32 u1 = reinterpret_cast<u32>(v1);
+  const u32 u2 = reinterpret_cast<u32>(v2);
+  // Each byte's value as a hex digit and whether it is one, as hex_digits().
+  const u32 d1 = u1 - static_cast<unsigned char>('0');
+  const u32 l1 = (u1 | static_cast<unsigned char>(0x20)) - static_cast<unsigned char>('a');
+  const u32 d2 = u2 - static_cast<unsigned char>('0');
+  const u32 l2 = (u2 | static_cast<unsigned char>(0x20)) - static_cast<unsigned char>('a');
+  const v32 ok = reinterpret_cast<v32>(((d1 <= 9) | (l1 <= 5)) & ((d2 <= 9) | (l2 <= 5)));
+  // A digit's `l` is above 0xC0 and a letter's `d` above 16: the smaller is the value.
+  const u32 h1 = d1 < l1 + 10 ? d1 : l1 + 10;
+  const u32 h2 = d2 < l2 + 10 ? d2 : l2 + 10;
+  const v32 esc = (v0 == '%') & ok;
+  const v32 plus = v0 == '+';
+  const v32 byte = reinterpret_cast<v32>(((h1 << 4) & static_cast<unsigned char>(0xF0)) | h2);
+  v32 out = (v0 & ~plus) | (plus & ' ');
+  out = (out & ~esc) | (byte & esc);
+  // An escape at i removes bytes i+1 and i+2; those past byte 31 are the next block's.
+  const std::uint64_t e = static_cast<unsigned>(__builtin_ia32_pmovmskb256(esc));
+  const std::uint64_t removed = (e << 1) | (e << 2) | carry;
+  carry = static_cast<unsigned>(removed >> 32);
+  const auto keep = static_cast<unsigned>(~removed);
+  const std::array<unsigned, 4> k = {keep & 0xFFu, (keep >> 8) & 0xFFu, (keep >> 16) & 0xFFu,
+                                     keep >> 24};
+  // pshufb indexes within each 16-byte lane: the second group of each lane starts at 8.
+  const q32 control{pack_table[k[0]], pack_table[k[1]] + 0x0808080808080808ULL, pack_table[k[2]],
+                    pack_table[k[3]] + 0x0808080808080808ULL};
+  const v32 packed = __builtin_ia32_pshufb256(out, reinterpret_cast<v32>(control));
+  return {reinterpret_cast<q32>(packed),
+          {static_cast<unsigned>(std::popcount(k[0])), static_cast<unsigned>(std::popcount(k[1])),
+           static_cast<unsigned>(std::popcount(k[2])), static_cast<unsigned>(std::popcount(k[3]))}};
+}
+
+/// The AVX2 kernel: while at least 96 bytes remain, 32-byte blocks decoded whole in vectors
+/// and packed with pshufb, stored as four 8-byte groups one after the other; then 16-byte
+/// blocks while 48 remain; the rest by the SSE2 kernel.
 [[gnu::target("avx2,popcnt")]] [[nodiscard]] inline char* decode_avx2(const char* p,
                                                                       const char* end,
                                                                       char* d) noexcept {
   unsigned carry = 0;  // bit i: byte i of this block belongs to the last block's escape
+  while (end - p >= 96) {
+    v32 v0;
+    std::memcpy(&v0, p, 32);
+    if ((static_cast<unsigned>(__builtin_ia32_pmovmskb256((v0 == '%') | (v0 == '+'))) | carry) ==
+        0) {
+      std::memcpy(d, &v0, 32);
+      p += 32;
+      d += 32;
+      continue;
+    }
+    v32 v1;
+    v32 v2;
+    std::memcpy(&v1, p + 1, 32);
+    std::memcpy(&v2, p + 2, 32);
+    const packed_block32 b = pack_block32(v0, v1, v2, carry);
+    store64(d, b.packed[0]);
+    d += b.count[0];
+    store64(d, b.packed[1]);
+    d += b.count[1];
+    store64(d, b.packed[2]);
+    d += b.count[2];
+    store64(d, b.packed[3]);
+    d += b.count[3];
+    p += 32;
+  }
   while (end - p >= 48) {
     const v16 v0 = load16(p);
     if ((specials(v0) | carry) == 0) {
@@ -1059,15 +1137,24 @@ load_avx512_constants() noexcept {
   return decode_sse2(p, end, d);
 }
 
-/// Decodes [p, end) at d with the best kernel of this CPU. Texts shorter than 16 bytes (most
-/// names and values of a reply) are decoded right here, eight bytes at a time: a call and the
-/// set-up of a vector kernel cost more than they save on them (about 20% on the bench bodies).
-[[nodiscard]] inline char* decode(const char* p, const char* end, char* d) noexcept {
-  if (end - p < 16) {
-    (void)decode_words(p, end, end, d);
-    return d;
+/// Decodes [p, end) at d as decode() does with kernel k (one this CPU runs; `portable` means
+/// words only). Short texts (most names and values of a reply) are decoded eight bytes at a
+/// time (decode_words(), inline): under 16 bytes for every kernel, and under 64 for SSE2 and
+/// AVX2, whose vectors do not pay for their set-up and a call on them (AVX-512's masked loads
+/// and stores do, from 16 bytes on).
+[[nodiscard]] GDOS_DETAIL_ALWAYS_INLINE char* decode_as(isa k, const char* p, const char* end,
+                                                        char* d) noexcept {
+  if (k != isa::portable && end - p >= 16) {
+    if (k == isa::avx512) return decode_avx512(p, end, d);
+    if (end - p >= 64) return k == isa::avx2 ? decode_avx2(p, end, d) : decode_sse2(p, end, d);
   }
-  return decode_with(best_isa(), p, end, d);
+  return decode_words(p, end, d);
+}
+
+/// Decodes [p, end) at d with the best kernel of this CPU (see decode_as()).
+[[nodiscard]] inline char* decode(const char* p, const char* end, char* d) noexcept {
+  if (end - p < 16) return decode_words(p, end, d);
+  return decode_as(best_isa(), p, end, d);
 }
 
 }  // namespace gdos::detail::simd
