@@ -14,6 +14,7 @@
 #pragma once
 
 #include <gdos/config.hpp>
+#include <gdos/detail/decimal.hpp>
 
 #include <concepts>
 #include <cstdint>
@@ -55,18 +56,7 @@ namespace detail {
 /// Writes `v` in decimal to `os` (no allocation, no `<charconv>`).
 template <class Stream>
 void print_decimal(Stream& os, std::int64_t v) {
-  char buf[24];
-  char* end = buf + sizeof buf;
-  char* p = end;
-  // Negation in unsigned arithmetic, so that INT64_MIN prints too.
-  std::uint64_t u =
-      v < 0 ? std::uint64_t{0} - static_cast<std::uint64_t>(v) : static_cast<std::uint64_t>(v);
-  do {
-    *--p = static_cast<char>('0' + u % 10);
-    u /= 10;
-  } while (u != 0);
-  if (v < 0) *--p = '-';
-  os << std::string_view(p, static_cast<std::size_t>(end - p));
+  os << to_decimal(v).view();
 }
 
 template <class T>

@@ -19,6 +19,7 @@
 
 #include <gdos/common.hpp>
 #include <gdos/config.hpp>
+#include <gdos/detail/decimal.hpp>
 #include <gdos/detail/simd.hpp>
 
 #include <algorithm>
@@ -304,7 +305,8 @@ constexpr char* encode_unchecked(std::string_view plain, char* dest) noexcept {
                                                std::span<char> dest) noexcept {
   const std::size_t n = encoded_size(plain);
   if (n > dest.size()) return {n, false};
-  encode_unchecked(plain, dest.data());
+  [[maybe_unused]] const char* end = encode_unchecked(plain, dest.data());
+  GDOS_ASSERT(end == dest.data() + n);  // encode_unchecked's precondition held
   return {n, true};
 }
 
@@ -312,7 +314,8 @@ constexpr char* encode_unchecked(std::string_view plain, char* dest) noexcept {
 constexpr void encode_append(std::string& out, std::string_view plain) {
   const std::size_t old = out.size();
   out.resize(old + encoded_size(plain));
-  encode_unchecked(plain, out.data() + old);
+  [[maybe_unused]] const char* end = encode_unchecked(plain, out.data() + old);
+  GDOS_ASSERT(end == out.data() + out.size());
 }
 
 /// The encoding of `plain` as a new string.
@@ -374,7 +377,8 @@ constexpr char* decode_unchecked(std::string_view encoded, char* dest) noexcept 
     return {static_cast<std::size_t>(decode_unchecked(encoded, dest.data()) - dest.data()), true};
   const std::size_t n = decoded_size(encoded);
   if (n > dest.size()) return {n, false};
-  decode_unchecked(encoded, dest.data());
+  [[maybe_unused]] const char* end = decode_unchecked(encoded, dest.data());
+  GDOS_ASSERT(end == dest.data() + n);  // decode_unchecked's precondition held
   return {n, true};
 }
 
@@ -382,7 +386,8 @@ constexpr char* decode_unchecked(std::string_view encoded, char* dest) noexcept 
 constexpr void decode_append(std::string& out, std::string_view encoded) {
   const std::size_t old = out.size();
   out.resize(old + decoded_size(encoded));
-  decode_unchecked(encoded, out.data() + old);
+  [[maybe_unused]] const char* end = decode_unchecked(encoded, out.data() + old);
+  GDOS_ASSERT(end == out.data() + out.size());
 }
 
 /// The decoding of `encoded` as a new string.
@@ -421,6 +426,7 @@ namespace detail {
 
 /// Reads one decoded byte from [p, end), advancing p. p must be != end.
 [[nodiscard]] constexpr char next_decoded(const char*& p, const char* end) noexcept {
+  GDOS_ASSERT(p != end);
   const char c = *p;
   if (c == '+') {
     ++p;
@@ -682,42 +688,9 @@ fields_view fields(String&& body) = delete;
 
 /// Integers a writer formats in decimal: every integer type but bool and the character types.
 template <class T>
-concept decimal_integer =
-    std::integral<T> && !std::same_as<std::remove_cv_t<T>, bool> &&
-    !std::same_as<std::remove_cv_t<T>, char> && !std::same_as<std::remove_cv_t<T>, wchar_t> &&
-    !std::same_as<std::remove_cv_t<T>, char8_t> && !std::same_as<std::remove_cv_t<T>, char16_t> &&
-    !std::same_as<std::remove_cv_t<T>, char32_t>;
+concept decimal_integer = gdos::detail::decimal_integer<T>;
 
 namespace detail {
-
-/// Decimal digits of v, written backwards from `end`; returns the first digit. Needs 20 bytes.
-template <decimal_integer T>
-constexpr char* format_decimal(T v, char* end) noexcept {
-  using U = std::make_unsigned_t<T>;
-  const bool neg = v < 0;
-  U u = neg ? static_cast<U>(U(0) - static_cast<U>(v)) : static_cast<U>(v);
-  do {
-    *--end = static_cast<char>('0' + u % 10);
-    u = static_cast<U>(u / 10);
-  } while (u != 0);
-  if (neg) *--end = '-';
-  return end;
-}
-
-struct decimal {
-  std::array<char, 24> buf{};
-  std::size_t first = 24;
-  [[nodiscard]] constexpr std::string_view view() const noexcept {
-    return {buf.data() + first, buf.size() - first};
-  }
-};
-
-template <decimal_integer T>
-[[nodiscard]] constexpr decimal to_decimal(T v) noexcept {
-  decimal d;
-  d.first = static_cast<std::size_t>(format_decimal(v, d.buf.data() + d.buf.size()) - d.buf.data());
-  return d;
-}
 
 /// Size of `[&]name=value` once encoded; names and values are encoded only when `encode`.
 [[nodiscard]] constexpr std::size_t pair_size(bool sep, std::string_view name,
@@ -758,7 +731,7 @@ class buffer_writer {
   /// Appends `name=value` with the integer in decimal.
   template <decimal_integer T>
   constexpr buffer_writer& add(std::string_view name, T value) noexcept {
-    return put(name, detail::to_decimal(value).view(), true);
+    return put(name, gdos::detail::to_decimal(value).view(), true);
   }
   /// Appends `name=value`, both already encoded, copied as they are.
   constexpr buffer_writer& add_encoded(std::string_view name, std::string_view value) noexcept {
@@ -807,7 +780,7 @@ class string_writer {
   /// Appends `name=value` with the integer in decimal.
   template <decimal_integer T>
   constexpr string_writer& add(std::string_view name, T value) {
-    return put(name, detail::to_decimal(value).view(), true);
+    return put(name, gdos::detail::to_decimal(value).view(), true);
   }
   /// Appends `name=value`, both already encoded, copied as they are.
   constexpr string_writer& add_encoded(std::string_view name, std::string_view value) {
@@ -842,6 +815,7 @@ struct utf8_step {
 /// One step of the WHATWG UTF-8 decoder at p (p != end): a valid sequence, or the maximal
 /// invalid subpart that becomes one U+FFFD.
 [[nodiscard]] constexpr utf8_step utf8_next(const char* p, const char* end) noexcept {
+  GDOS_ASSERT(p != end);
   const auto b = static_cast<unsigned char>(*p);
   if (b < 0x80) return {1, true};
   unsigned need = 0;

@@ -37,6 +37,8 @@
 
 #include <gdos/common.hpp>
 #include <gdos/config.hpp>
+#include <gdos/detail/ascii.hpp>
+#include <gdos/detail/decimal.hpp>
 #include <gdos/form.hpp>
 
 #include <array>
@@ -461,30 +463,6 @@ struct encode_result {
 
 namespace detail {
 
-[[nodiscard]] constexpr std::size_t decimal_digits(std::uint64_t v) noexcept {
-  // Four digits per division: the divisions form a dependency chain that dominates otherwise.
-  std::size_t n = 1;
-  for (;;) {
-    if (v < 10) return n;
-    if (v < 100) return n + 1;
-    if (v < 1000) return n + 2;
-    if (v < 10000) return n + 3;
-    v /= 10000;
-    n += 4;
-  }
-}
-
-/// Writes v in decimal at p, returns one past the end.
-constexpr char* write_decimal(std::uint64_t v, char* p) noexcept {
-  const std::size_t n = decimal_digits(v);
-  char* end = p + n;
-  do {
-    *--end = static_cast<char>('0' + v % 10);
-    v /= 10;
-  } while (v != 0);
-  return p + n;
-}
-
 constexpr char* write_literal(std::string_view s, char* p) noexcept {
   std::char_traits<char>::copy(p, s.data(), s.size());  // memcpy at run time
   return p + s.size();
@@ -510,11 +488,11 @@ constexpr char* write_request(const request& r, char* p) noexcept {
   p = form::detail::encode_with_slack(r.login_password, p);
   if (r.order_number) {
     p = write_literal(k_order_number, p);
-    p = write_decimal(static_cast<std::uint64_t>(*r.order_number), p);
+    p = write_decimal(*r.order_number, p);
   }
   if (r.certificate_id) {
     p = write_literal(k_certificate_id, p);
-    p = write_decimal(static_cast<std::uint64_t>(*r.certificate_id), p);
+    p = write_decimal(*r.certificate_id, p);
   }
   p = write_literal(k_query_type, p);
   *p++ = static_cast<char>('0' + static_cast<int>(r.query_type));
@@ -552,12 +530,9 @@ constexpr char* write_request(const request& r, char* p) noexcept {
   std::size_t n = detail::k_login_name.size() + form::encoded_size(r.login_name) +
                   detail::k_login_password.size() + form::encoded_size(r.login_password) +
                   detail::k_query_type.size() + 1;
-  if (r.order_number)
-    n += detail::k_order_number.size() +
-         detail::decimal_digits(static_cast<std::uint64_t>(*r.order_number));
+  if (r.order_number) n += detail::k_order_number.size() + detail::decimal_size(*r.order_number);
   if (r.certificate_id)
-    n += detail::k_certificate_id.size() +
-         detail::decimal_digits(static_cast<std::uint64_t>(*r.certificate_id));
+    n += detail::k_certificate_id.size() + detail::decimal_size(*r.certificate_id);
   if (r.show_validity_period != yes_no::unset) n += detail::k_show_validity_period.size() + 1;
   if (r.response_format != response_format::omitted) n += detail::k_response_format.size() + 1;
   if (!r.sid.empty()) n += detail::k_sid.size() + form::encoded_size(r.sid);
@@ -574,11 +549,13 @@ constexpr char* write_request(const request& r, char* p) noexcept {
   // case of a reused buffer of a few hundred bytes.
   if (dest.size() >= detail::max_encoded_size(r)) {
     const char* end = detail::write_request(r, dest.data());
+    GDOS_ASSERT(static_cast<std::size_t>(end - dest.data()) == encoded_size(r));
     return {static_cast<std::size_t>(end - dest.data()), request_errc::ok, {}};
   }
   const std::size_t n = encoded_size(r);
   if (n > dest.size()) return {n, request_errc::buffer_too_small, {}};
-  detail::write_request(r, dest.data());
+  [[maybe_unused]] const char* end = detail::write_request(r, dest.data());
+  GDOS_ASSERT(end == dest.data() + n);  // write_request's precondition held
   return {n, request_errc::ok, {}};
 }
 
@@ -612,15 +589,7 @@ void print_encoded(Stream& os, std::string_view plain) {
 
 template <class Stream>
 void print_integer(Stream& os, std::int64_t v) {
-  std::array<char, 24> buf{};
-  const bool neg = v < 0;
-  // Negation in unsigned arithmetic, so that INT64_MIN prints too.
-  const std::uint64_t u =
-      neg ? std::uint64_t{0} - static_cast<std::uint64_t>(v) : static_cast<std::uint64_t>(v);
-  char* p = buf.data();
-  if (neg) *p++ = '-';
-  p = write_decimal(u, p);
-  os << std::string_view(buf.data(), static_cast<std::size_t>(p - buf.data()));
+  os << to_decimal(v).view();
 }
 
 }  // namespace detail
@@ -771,10 +740,7 @@ inline constexpr std::string_view k_error_message = "&errorMessage=";
 /// Size in bytes of the reply body error_reply_to() writes for `e`.
 [[nodiscard]] constexpr std::size_t error_reply_size(const api_error& e) noexcept {
   const detail::message_parts m = detail::message_of(e);
-  const std::int32_t code = to_int(e.code);
-  const std::uint64_t magnitude = code < 0 ? std::uint64_t{0} - static_cast<std::uint64_t>(code)
-                                           : static_cast<std::uint64_t>(code);
-  return detail::k_error_code.size() + (code < 0 ? 1 : 0) + detail::decimal_digits(magnitude) +
+  return detail::k_error_code.size() + detail::decimal_size(to_int(e.code)) +
          detail::k_error_message.size() + form::encoded_size(m.prefix) +
          form::encoded_size(m.argument) + form::encoded_size(m.suffix);
 }
@@ -787,12 +753,8 @@ inline constexpr std::string_view k_error_message = "&errorMessage=";
   const std::size_t n = error_reply_size(e);
   if (n > dest.size()) return {n, false};
   const detail::message_parts m = detail::message_of(e);
-  const std::int32_t code = to_int(e.code);
   char* p = detail::write_literal(detail::k_error_code, dest.data());
-  if (code < 0) *p++ = '-';
-  p = detail::write_decimal(code < 0 ? std::uint64_t{0} - static_cast<std::uint64_t>(code)
-                                     : static_cast<std::uint64_t>(code),
-                            p);
+  p = detail::write_decimal(to_int(e.code), p);
   p = detail::write_literal(detail::k_error_message, p);
   p = form::encode_unchecked(m.prefix, p);
   p = form::encode_unchecked(m.argument, p);
@@ -888,17 +850,6 @@ inline constexpr std::array<std::string_view, 8> field_names = {
     "queryType", "showValidityPeriod", "responseFormat", "SID"};
 inline constexpr std::size_t longest_field_name = 18;  // showValidityPeriod
 
-[[nodiscard]] constexpr char ascii_lower(char c) noexcept {
-  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
-[[nodiscard]] constexpr bool iequals(std::string_view a, std::string_view b) noexcept {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
-  return true;
-}
-
 /// A value decoded into a fixed buffer, or `fits == false` when it decodes to more than N bytes.
 template <std::size_t N>
 struct small_decoded {
@@ -925,22 +876,17 @@ constexpr void decode_small(form::encoded_view v, small_decoded<N>& out) noexcep
   decode_small(name, d);
   if (!d.fits) return -1;
   for (std::size_t i = 0; i < field_names.size(); ++i)
-    if (iequals(d.text, field_names[i])) return static_cast<int>(i);
+    if (iequals_ascii(d.text, field_names[i])) return static_cast<int>(i);
   return -1;
 }
 
-/// Digits only (after decoding), 1..max_digits of them. Nineteen digits always fit in 64 bits.
-[[nodiscard]] constexpr std::optional<std::uint64_t> parse_digits(form::encoded_view v,
-                                                                  std::size_t max_digits) noexcept {
+/// parse_digits() of the decoded text of `v`: digits only, 1..max_digits of them.
+[[nodiscard]] constexpr std::optional<std::uint64_t> decoded_digits(
+    form::encoded_view v, std::size_t max_digits) noexcept {
   small_decoded<19> d;
   decode_small(v, d);
-  if (!d.fits || d.text.empty() || d.text.size() > max_digits) return std::nullopt;
-  std::uint64_t x = 0;
-  for (char c : d.text) {
-    if (c < '0' || c > '9') return std::nullopt;
-    x = x * 10 + static_cast<std::uint64_t>(c - '0');
-  }
-  return x;
+  if (!d.fits) return std::nullopt;
+  return parse_digits(d.text, max_digits);
 }
 
 /// True when `v` decodes to at most `max_chars` characters. A character takes at most 4 bytes,
@@ -1004,19 +950,19 @@ template <std::size_t MaxChars>
         has_password = true;
         break;
       case request_field::order_number: {
-        const auto n = detail::parse_digits(f.value, 19);
+        const auto n = detail::decoded_digits(f.value, 19);
         if (!n || *n == 0 || *n > 9'223'372'036'854'775'807u) return invalid;
         out.order_number = static_cast<std::int64_t>(*n);
         break;
       }
       case request_field::certificate_id: {
-        const auto n = detail::parse_digits(f.value, max_certificate_id_digits);
+        const auto n = detail::decoded_digits(f.value, max_certificate_id_digits);
         if (!n || *n == 0) return invalid;
         out.certificate_id = static_cast<std::int64_t>(*n);
         break;
       }
       case request_field::query_type: {
-        const auto n = detail::parse_digits(f.value, 19);
+        const auto n = detail::decoded_digits(f.value, 19);
         if (!n || *n > 2) return invalid;
         out.query_type = static_cast<gdos::query_type>(*n);
         break;
@@ -1030,7 +976,7 @@ template <std::size_t MaxChars>
           return invalid;
         break;
       case request_field::response_format: {
-        const auto n = detail::parse_digits(f.value, 19);
+        const auto n = detail::decoded_digits(f.value, 19);
         if (!n || *n > 2) return invalid;
         out.response_format = static_cast<gdos::response_format>(*n);
         break;

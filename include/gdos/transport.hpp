@@ -44,6 +44,7 @@
 
 #include <gdos/common.hpp>
 #include <gdos/config.hpp>
+#include <gdos/detail/ascii.hpp>
 #include <gdos/form.hpp>
 #include <gdos/reply.hpp>
 #include <gdos/request.hpp>
@@ -532,13 +533,6 @@ inline constexpr std::size_t partial_echo_min = 4;
 inline void wipe(std::string& s) noexcept {
   volatile char* p = s.data();
   for (std::size_t i = 0; i < s.size(); ++i) p[i] = '\0';
-}
-
-inline void append_printable(std::string& out, std::string_view text) {
-  for (char ch : text) {
-    const auto c = static_cast<unsigned char>(ch);
-    out.push_back(c >= 0x20 && c < 0x7f ? ch : '?');
-  }
 }
 
 }  // namespace detail

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <gdos/config.hpp>
+#include <gdos/detail/decimal.hpp>
 #include <gdos/detail/reply_fields.hpp>
 #include <gdos/form.hpp>
 #include <gdos/response_model.hpp>
@@ -141,31 +142,26 @@ template <class Record>
 [[nodiscard]] GDOS_DETAIL_ALWAYS_INLINE constexpr row_id match_row(const char* q, const char* end,
                                                                    const char*& vb) noexcept {
   GDOS_ASSERT(q != end);
+  // clang-format off
   switch (*q) {
-    GDOS_DETAIL_LETTER('A')
-    GDOS_DETAIL_LETTER('B')
-    GDOS_DETAIL_LETTER('C') GDOS_DETAIL_LETTER('D') GDOS_DETAIL_LETTER('E') GDOS_DETAIL_LETTER(
-        'F') GDOS_DETAIL_LETTER('G') GDOS_DETAIL_LETTER('H') GDOS_DETAIL_LETTER('I')
-        GDOS_DETAIL_LETTER('J') GDOS_DETAIL_LETTER('K') GDOS_DETAIL_LETTER('L') GDOS_DETAIL_LETTER(
-            'M') GDOS_DETAIL_LETTER('N') GDOS_DETAIL_LETTER('O') GDOS_DETAIL_LETTER('P')
-            GDOS_DETAIL_LETTER('Q') GDOS_DETAIL_LETTER('R') GDOS_DETAIL_LETTER(
-                'S') GDOS_DETAIL_LETTER('T') GDOS_DETAIL_LETTER('U') GDOS_DETAIL_LETTER('V')
-                GDOS_DETAIL_LETTER('W') GDOS_DETAIL_LETTER('X') GDOS_DETAIL_LETTER(
-                    'Y') GDOS_DETAIL_LETTER('Z') GDOS_DETAIL_LETTER('a') GDOS_DETAIL_LETTER('b')
-                    GDOS_DETAIL_LETTER('c') GDOS_DETAIL_LETTER('d') GDOS_DETAIL_LETTER('e')
-                        GDOS_DETAIL_LETTER('f') GDOS_DETAIL_LETTER('g') GDOS_DETAIL_LETTER('h')
-                            GDOS_DETAIL_LETTER('i') GDOS_DETAIL_LETTER('j') GDOS_DETAIL_LETTER('k')
-                                GDOS_DETAIL_LETTER('l') GDOS_DETAIL_LETTER('m')
-                                    GDOS_DETAIL_LETTER('n') GDOS_DETAIL_LETTER('o')
-                                        GDOS_DETAIL_LETTER('p') GDOS_DETAIL_LETTER('q')
-                                            GDOS_DETAIL_LETTER('r') GDOS_DETAIL_LETTER('s')
-                                                GDOS_DETAIL_LETTER('t') GDOS_DETAIL_LETTER('u')
-                                                    GDOS_DETAIL_LETTER('v') GDOS_DETAIL_LETTER('w')
-                                                        GDOS_DETAIL_LETTER('x')
-                                                            GDOS_DETAIL_LETTER('y')
-                                                                GDOS_DETAIL_LETTER('z') default
-        : return no_row;
+    GDOS_DETAIL_LETTER('A') GDOS_DETAIL_LETTER('B') GDOS_DETAIL_LETTER('C') GDOS_DETAIL_LETTER('D')
+    GDOS_DETAIL_LETTER('E') GDOS_DETAIL_LETTER('F') GDOS_DETAIL_LETTER('G') GDOS_DETAIL_LETTER('H')
+    GDOS_DETAIL_LETTER('I') GDOS_DETAIL_LETTER('J') GDOS_DETAIL_LETTER('K') GDOS_DETAIL_LETTER('L')
+    GDOS_DETAIL_LETTER('M') GDOS_DETAIL_LETTER('N') GDOS_DETAIL_LETTER('O') GDOS_DETAIL_LETTER('P')
+    GDOS_DETAIL_LETTER('Q') GDOS_DETAIL_LETTER('R') GDOS_DETAIL_LETTER('S') GDOS_DETAIL_LETTER('T')
+    GDOS_DETAIL_LETTER('U') GDOS_DETAIL_LETTER('V') GDOS_DETAIL_LETTER('W') GDOS_DETAIL_LETTER('X')
+    GDOS_DETAIL_LETTER('Y') GDOS_DETAIL_LETTER('Z')
+    GDOS_DETAIL_LETTER('a') GDOS_DETAIL_LETTER('b') GDOS_DETAIL_LETTER('c') GDOS_DETAIL_LETTER('d')
+    GDOS_DETAIL_LETTER('e') GDOS_DETAIL_LETTER('f') GDOS_DETAIL_LETTER('g') GDOS_DETAIL_LETTER('h')
+    GDOS_DETAIL_LETTER('i') GDOS_DETAIL_LETTER('j') GDOS_DETAIL_LETTER('k') GDOS_DETAIL_LETTER('l')
+    GDOS_DETAIL_LETTER('m') GDOS_DETAIL_LETTER('n') GDOS_DETAIL_LETTER('o') GDOS_DETAIL_LETTER('p')
+    GDOS_DETAIL_LETTER('q') GDOS_DETAIL_LETTER('r') GDOS_DETAIL_LETTER('s') GDOS_DETAIL_LETTER('t')
+    GDOS_DETAIL_LETTER('u') GDOS_DETAIL_LETTER('v') GDOS_DETAIL_LETTER('w') GDOS_DETAIL_LETTER('x')
+    GDOS_DETAIL_LETTER('y') GDOS_DETAIL_LETTER('z')
+    default:
+      return no_row;
   }
+  // clang-format on
 }
 #undef GDOS_DETAIL_LETTER
 
@@ -212,6 +208,7 @@ GDOS_DETAIL_COLD [[nodiscard]] constexpr row_id lookup_name(level lv, std::strin
 /// The byte at p, decoded when Decode (`+` and `%XX`); `len` gets the raw length (1 or 3).
 template <bool Decode>
 [[nodiscard]] constexpr char byte_at(const char* p, const char* end, std::size_t& len) noexcept {
+  GDOS_ASSERT(p != end);
   if constexpr (Decode) {
     if (*p == '+') {
       len = 1;
@@ -307,35 +304,6 @@ template <bool Decode>
   return response_errc::ok;
 }
 
-/// Parses `-?[0-9]+` (plain text) into a 64-bit integer, rejecting overflow and anything else.
-/// (One function for both widths: each instantiation is code a calling unit compiles.)
-[[nodiscard]] constexpr bool parse_decimal(std::string_view s, std::int64_t& out) noexcept {
-  std::size_t i = 0;
-  const bool neg = !s.empty() && s[0] == '-';
-  if (neg) ++i;
-  if (i == s.size()) return false;
-  const std::uint64_t limit = neg ? std::uint64_t{1} << 63 : (std::uint64_t{1} << 63) - 1;
-  std::uint64_t v = 0;
-  for (; i < s.size(); ++i) {
-    const auto d = static_cast<unsigned>(static_cast<unsigned char>(s[i]) - '0');
-    if (d > 9) return false;
-    if (v > (limit - d) / 10u) return false;
-    v = v * 10u + d;
-  }
-  out = neg ? static_cast<std::int64_t>(std::uint64_t{0} - v) : static_cast<std::int64_t>(v);
-  return true;
-}
-
-/// parse_decimal() into a 32-bit integer.
-[[nodiscard]] constexpr bool parse_decimal(std::string_view s, std::int32_t& out) noexcept {
-  std::int64_t v = 0;
-  if (!parse_decimal(s, v) || v < std::numeric_limits<std::int32_t>::min() ||
-      v > std::numeric_limits<std::int32_t>::max())
-    return false;
-  out = static_cast<std::int32_t>(v);
-  return true;
-}
-
 /// parse_decimal() of the decoded text of `raw` (an integer sent escaped: rare).
 GDOS_DETAIL_COLD [[nodiscard]] constexpr bool parse_decoded_integer(std::string_view raw,
                                                                     std::int64_t& out) noexcept {
@@ -382,6 +350,7 @@ template <class S>
 [[nodiscard]] GDOS_DETAIL_ALWAYS_INLINE constexpr bool read_index(const char*& q, const char* end,
                                                                   std::uint32_t max_index,
                                                                   std::uint32_t& out) noexcept {
+  GDOS_ASSERT(q != end && *q >= '1' && *q <= '9');
   std::uint32_t v = static_cast<std::uint32_t>(*q - '0');
   ++q;
   if (q != end && *q == '_') {

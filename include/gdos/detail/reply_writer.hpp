@@ -4,6 +4,7 @@
 #pragma once
 
 #include <gdos/config.hpp>
+#include <gdos/detail/decimal.hpp>
 #include <gdos/detail/reply_fields.hpp>
 #include <gdos/detail/reply_scan.hpp>
 #include <gdos/form.hpp>
@@ -75,7 +76,7 @@ constexpr void put_text(Sink& s, const form::encoded_view& v) noexcept {
 
 template <class Sink, class Int>
 constexpr void put_decimal(Sink& s, Int v) noexcept {
-  s.put(form::detail::to_decimal(v).view());
+  s.put(to_decimal(v).view());
 }
 
 /// Writes `name=value` pairs into a sink: `&` before each pair but the first, then the index
@@ -237,6 +238,7 @@ template <class Body>
   if (n.n > dest.size()) return {n.n, false};
   ptr_sink w{dest.data()};
   body(w);
+  GDOS_ASSERT(w.p == dest.data() + n.n);  // the sizing pass and the writing pass agree
   return {n.n, true};
 }
 
@@ -247,6 +249,7 @@ template <class Body>
   std::string out(n.n, '\0');
   ptr_sink w{out.data()};
   body(w);
+  GDOS_ASSERT(w.p == out.data() + out.size());
   return out;
 }
 

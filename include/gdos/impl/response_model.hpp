@@ -3,6 +3,8 @@
 /// unknown-field iterator, date parsing and lookups. Included at the end of that header.
 #pragma once
 
+#include <gdos/detail/ascii.hpp>
+#include <gdos/detail/decimal.hpp>
 #include <gdos/detail/reply_fields.hpp>
 #include <gdos/response_model.hpp>
 
@@ -126,30 +128,22 @@ constexpr std::string_view to_string(response_errc e) noexcept {
 
 inline std::string parse_error::message() const {
   std::string out(to_string(code));
-  const auto append_text = [&out](std::string_view text) {
-    const std::size_t n = std::min<std::size_t>(text.size(), 64);
-    for (std::size_t i = 0; i < n; ++i) {
-      const auto c = static_cast<unsigned char>(text[i]);
-      out.push_back(c >= 0x20 && c < 0x7f ? static_cast<char>(c) : '?');
-    }
-    if (n < text.size()) out += "...";
-  };
   if (code == response_errc::legacy_format) {
     out += ": errorCode ";
-    out += std::to_string(to_int(legacy_code));
+    out += detail::to_decimal(to_int(legacy_code)).view();
     out += ", \"";
-    append_text(legacy_message);
+    detail::append_printable(out, legacy_message, 64);
     out += '"';
     return out;
   }
   if (!key.empty()) {
     out += ": '";
-    append_text(key);
+    detail::append_printable(out, key, 64);
     out += '\'';
   }
   if (code != response_errc::ok) {
     out += " at byte ";
-    out += std::to_string(offset);
+    out += detail::to_decimal(offset).view();
   }
   return out;
 }
@@ -370,14 +364,11 @@ constexpr bool unknown_fields_view<U>::empty() const noexcept {
 constexpr std::optional<std::chrono::local_seconds> parse_date_time(
     std::string_view text) noexcept {
   if (text.size() != 16 && text.size() != 19) return std::nullopt;
+  // Each part is a fixed number of digits at a fixed place.
   const auto num = [&text](std::size_t pos, std::size_t len, int& out) {
-    int v = 0;
-    for (std::size_t i = pos; i < pos + len; ++i) {
-      if (text[i] < '0' || text[i] > '9') return false;
-      v = v * 10 + (text[i] - '0');
-    }
-    out = v;
-    return true;
+    const detail::digits_read d = detail::read_digits(text.substr(pos, len));
+    out = static_cast<int>(d.value);
+    return d.ok();
   };
   int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0;
   if (!num(0, 4, y) || text[4] != '-' || !num(5, 2, mo) || text[7] != '-' || !num(8, 2, d) ||
