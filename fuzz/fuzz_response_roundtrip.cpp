@@ -8,8 +8,8 @@
 //
 // When the first byte is odd the reply is wild instead: any indices (0, repeated, unsorted),
 // orders and certificates without fields, unknown fields of any level with any name, and small
-// limits. Then validate() must be exact: it says ok if and only if the strict parser gives the
-// reply (and the nested list) back; when it says ok, so must the lenient parser.
+// limits. Then check_round_trip() must be exact: it says ok if and only if the strict parser gives
+// the reply (and the nested list) back; when it says ok, so must the lenient parser.
 #include <gdos/response.hpp>
 
 #include <cstddef>
@@ -148,13 +148,13 @@ struct builder {
   }
 };
 
-/// Parses `text` strictly and leniently with `o`: validate() must be exact in strict mode,
-/// and its ok a promise in lenient mode. Returns whether validate() said ok.
+/// Parses `text` strictly and leniently with `o`: check_round_trip() must be exact in strict
+/// mode, and its ok a promise in lenient mode. Returns whether check_round_trip() said ok.
 template <class R, class Parse>
-bool check_validate(const R& built, const std::string& text, gdos::parse_options o,
-                    const Parse& parse) {
+bool check_round_trip_is_exact(const R& built, const std::string& text, gdos::parse_options o,
+                               const Parse& parse) {
   o.mode = gdos::parse_mode::strict;
-  const gdos::write_check v = gdos::validate(built, o);
+  const gdos::round_trip_check v = gdos::check_round_trip(built, o);
   const auto strict = parse(text, o);
   FUZZ_CHECK(bool(v) == (strict.has_value() && *strict == built));
   if (!v) return false;
@@ -231,8 +231,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   };
   bool nested_ok = true;
   for (const auto& [x, d] : nested)
-    nested_ok &= check_validate(d, gdos::write_org_details(d), options, parse_list);
-  if (!check_validate(r, body, options, parse_reply) || !nested_ok) {
+    nested_ok &= check_round_trip_is_exact(d, gdos::write_org_details(d), options, parse_list);
+  if (!check_round_trip_is_exact(r, body, options, parse_reply) || !nested_ok) {
     FUZZ_CHECK(b.wild);  // a tame reply is always valid
     return 0;
   }

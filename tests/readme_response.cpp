@@ -116,14 +116,14 @@ TEST_CASE("README: writing a reply") {
   CHECK(*gdos::parse_response(body) == reply);
 
   reply.unknown_fields.push_back({.order = 1, .name = "orderStatus", .value = "Valid"});
-  gdos::write_check check = gdos::validate(reply);
-  // !check: check.ec == gdos::write_errc::known_name (it would come back as o.status),
-  //         check.x == 1, check.unknown_field == 1
+  gdos::round_trip_check check = gdos::check_round_trip(reply);
+  // !check: check.code == gdos::round_trip_errc::known_name (it would come back as o.status),
+  //         check.order == 1, check.unknown_index == 1
 
   CHECK(!check);
-  CHECK(check.ec == gdos::write_errc::known_name);
-  CHECK(check.x == 1);
-  CHECK(check.unknown_field == 1);
+  CHECK(check.code == gdos::round_trip_errc::known_name);
+  CHECK(check.order == 1);
+  CHECK(check.unknown_index == 1);
   const auto back = gdos::parse_response(gdos::write_response(reply));  // orderStatus twice
   CHECK(back.error().code == gdos::response_errc::duplicate_key);
 }

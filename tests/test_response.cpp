@@ -226,7 +226,13 @@ TEST_CASE("errors give the offending key and its byte offset, with a readable me
   REQUIRE(!r);
   CHECK(r.error().message() ==
         "value does not parse as its field's type: '1_1_csrStatus' at byte 12");
-  CHECK(gdos::to_string(response_errc::duplicate_key) == "duplicate key");
+  CHECK(gdos::to_string(response_errc::duplicate_key) == "duplicate_key");
+  CHECK(gdos::message(response_errc::duplicate_key) == "duplicate key");
+  for (int i = 0; i <= static_cast<int>(response_errc::buffer_too_small); ++i) {
+    CHECK(gdos::to_string(static_cast<response_errc>(i)) != "unknown");
+    CHECK(gdos::message(static_cast<response_errc>(i)) != "unknown response error");
+  }
+  CHECK(gdos::to_string(static_cast<response_errc>(200)) == "unknown");
   const auto h = gdos::parse_response("\x01\x02<html>");
   REQUIRE(!h);
   CHECK(h.error().code == response_errc::not_urlencoded);
@@ -1374,12 +1380,23 @@ TEST_CASE("every known name round-trips through the matcher, its table row and t
   CHECK_BOTH_WAYS(tables::org_rows_agree);
 }
 
-// ---- validate(): what the writer takes for granted ----------------------------------------------
+// ---- check_round_trip(): what the writer takes for granted --------------------------------------
 
 namespace {
 
-using gdos::write_check;
-using gdos::write_errc;
+using gdos::round_trip_check;
+using gdos::round_trip_errc;
+
+// The check_round_trip() results the tests expect: a rule broken in a reply (at order x,
+// certificate y) or in a suggestedOrgDetails list (at match n), about unknown field k.
+constexpr round_trip_check in_reply(round_trip_errc e, std::uint32_t x, std::uint32_t y,
+                                    std::size_t k = round_trip_check::npos) {
+  return {.code = e, .order = x, .certificate = y, .unknown_index = k};
+}
+constexpr round_trip_check in_list(round_trip_errc e, std::uint32_t n,
+                                   std::size_t k = round_trip_check::npos) {
+  return {.code = e, .match = n, .unknown_index = k};
+}
 
 // parse(write(r), options) == r, for a reply or a suggestedOrgDetails list of at most 1 KB.
 template <class R>
@@ -1398,10 +1415,10 @@ constexpr bool round_trips(const R& r, const gdos::parse_options& options = {}) 
   }
 }
 
-// validate() gives `want`, and the reply round-trips exactly when `want` is ok.
+// check_round_trip() gives `want`, and the reply round-trips exactly when `want` is ok.
 template <class R>
-constexpr bool validates_as(const R& r, write_check want, const gdos::parse_options& o = {}) {
-  return gdos::validate(r, o) == want && round_trips(r, o) == bool(want);
+constexpr bool checks_as(const R& r, round_trip_check want, const gdos::parse_options& o = {}) {
+  return gdos::check_round_trip(r, o) == want && round_trips(r, o) == bool(want);
 }
 
 constexpr gdos::decoded_response two_orders() {
@@ -1419,38 +1436,38 @@ constexpr gdos::decoded_response two_orders() {
   return r;
 }
 
-constexpr bool validate_orders_and_certificates() {
-  constexpr auto npos = write_check::npos;
+constexpr bool round_trip_orders_and_certificates() {
+  constexpr auto npos = round_trip_check::npos;
   auto r = two_orders();
-  bool ok = validates_as(r, {});
+  bool ok = checks_as(r, {});
   r.orders[1].index = 1;
-  ok = ok && validates_as(r, {write_errc::not_ascending, 1, 0, npos});
+  ok = ok && checks_as(r, in_reply(round_trip_errc::not_ascending, 1, 0, npos));
   r.orders[1].index = 0;
-  ok = ok && validates_as(r, {write_errc::index_zero, 0, 0, npos});
+  ok = ok && checks_as(r, in_reply(round_trip_errc::index_zero, 0, 0, npos));
   r.orders[1].index = 2000000;
-  ok = ok && validates_as(r, {write_errc::index_too_large, 2000000, 0, npos});
+  ok = ok && checks_as(r, in_reply(round_trip_errc::index_too_large, 2000000, 0, npos));
   r = two_orders();
   r.orders[0].certificates[1].index = 1;
-  ok = ok && validates_as(r, {write_errc::not_ascending, 1, 1, npos});
+  ok = ok && checks_as(r, in_reply(round_trip_errc::not_ascending, 1, 1, npos));
   r = two_orders();
   gdos::parse_options few;
   few.max_orders = 1;
-  ok = ok && validates_as(r, {write_errc::too_many_orders, 7, 0, npos}, few);
+  ok = ok && checks_as(r, in_reply(round_trip_errc::too_many_orders, 7, 0, npos), few);
   few = {};
   few.max_certificates = 1;
-  ok = ok && validates_as(r, {write_errc::too_many_certificates, 1, 3, npos}, few);
+  ok = ok && checks_as(r, in_reply(round_trip_errc::too_many_certificates, 1, 3, npos), few);
   // An order with nothing but certificates is written; one with nothing at all is not.
   r.orders[0].status.reset();
-  ok = ok && validates_as(r, {});
+  ok = ok && checks_as(r, {});
   r.orders[1].number.reset();
-  ok = ok && validates_as(r, {write_errc::empty, 7, 0, npos});
+  ok = ok && checks_as(r, in_reply(round_trip_errc::empty, 7, 0, npos));
   r.unknown_fields.push_back({7, 0, "slId", "1"});  // an unknown field is a field
-  ok = ok && validates_as(r, {});
+  ok = ok && checks_as(r, {});
   r.orders[0].certificates[0].fqdn.reset();
-  return ok && validates_as(r, {write_errc::empty, 1, 1, npos});
+  return ok && checks_as(r, in_reply(round_trip_errc::empty, 1, 1, npos));
 }
 
-constexpr bool validate_unknown_fields() {
+constexpr bool round_trip_unknown_fields() {
   auto r = two_orders();
   const auto with = [&r](gdos::decoded_unknown_field u) {
     auto copy = r;
@@ -1458,46 +1475,51 @@ constexpr bool validate_unknown_fields() {
     copy.unknown_fields.push_back(u);
     return copy;
   };
-  bool ok = validates_as(with({7, 0, "upsTrackingID", "1Z"}), {});
-  ok = ok && validates_as(with({1, 3, "1_x", "y"}), {});  // no level below a certificate
-  ok = ok && validates_as(with({2, 0, "x", "y"}), {write_errc::orphan_field, 2, 0, 1});
-  ok = ok && validates_as(with({1, 2, "x", "y"}), {write_errc::orphan_field, 1, 2, 1});
-  ok = ok && validates_as(with({0, 1, "x", "y"}), {write_errc::orphan_field, 0, 1, 1});
+  bool ok = checks_as(with({7, 0, "upsTrackingID", "1Z"}), {});
+  ok = ok && checks_as(with({1, 3, "1_x", "y"}), {});  // no level below a certificate
+  ok = ok && checks_as(with({2, 0, "x", "y"}), in_reply(round_trip_errc::orphan_field, 2, 0, 1));
+  ok = ok && checks_as(with({1, 2, "x", "y"}), in_reply(round_trip_errc::orphan_field, 1, 2, 1));
+  ok = ok && checks_as(with({0, 1, "x", "y"}), in_reply(round_trip_errc::orphan_field, 0, 1, 1));
   // Names the parser would read an index in, valid or not.
-  ok = ok && validates_as(with({0, 0, "7_x", "y"}), {write_errc::indexed_name, 0, 0, 1});
-  ok = ok && validates_as(with({0, 0, "0_x", "y"}), {write_errc::indexed_name, 0, 0, 1});
-  ok = ok && validates_as(with({0, 0, "+1_x", "y"}), {write_errc::indexed_name, 0, 0, 1});
-  ok = ok && validates_as(with({7, 0, "3_x", "y"}), {write_errc::indexed_name, 7, 0, 1});
-  ok = ok && validates_as(with({7, 0, "-3_x", "y"}), {write_errc::indexed_name, 7, 0, 1});
-  ok = ok && validates_as(with({0, 0, " 1_x", "y"}), {});  // written `+1_x`: a space, no sign
-  ok = ok && validates_as(with({0, 0, "1x_", "y"}), {});
+  ok = ok && checks_as(with({0, 0, "7_x", "y"}), in_reply(round_trip_errc::indexed_name, 0, 0, 1));
+  ok = ok && checks_as(with({0, 0, "0_x", "y"}), in_reply(round_trip_errc::indexed_name, 0, 0, 1));
+  ok = ok && checks_as(with({0, 0, "+1_x", "y"}), in_reply(round_trip_errc::indexed_name, 0, 0, 1));
+  ok = ok && checks_as(with({7, 0, "3_x", "y"}), in_reply(round_trip_errc::indexed_name, 7, 0, 1));
+  ok = ok && checks_as(with({7, 0, "-3_x", "y"}), in_reply(round_trip_errc::indexed_name, 7, 0, 1));
+  ok = ok && checks_as(with({0, 0, " 1_x", "y"}), {});  // written `+1_x`: a space, no sign
+  ok = ok && checks_as(with({0, 0, "1x_", "y"}), {});
   // Known names of the field's own level only.
-  ok = ok && validates_as(with({0, 0, "errorItem", "y"}), {write_errc::known_name, 0, 0, 1});
-  ok = ok && validates_as(with({7, 0, "orderStatus", "y"}), {write_errc::known_name, 7, 0, 1});
-  ok = ok && validates_as(with({1, 3, "dcvStatus", "1"}), {write_errc::known_name, 1, 3, 1});
-  ok = ok && validates_as(with({0, 0, "orderStatus", "y"}), {});
-  ok = ok && validates_as(with({1, 3, "orderStatus", "y"}), {});
-  ok = ok && validates_as(with({7, 0, "errorCode", "y"}), {});
+  ok = ok &&
+       checks_as(with({0, 0, "errorItem", "y"}), in_reply(round_trip_errc::known_name, 0, 0, 1));
+  ok = ok &&
+       checks_as(with({7, 0, "orderStatus", "y"}), in_reply(round_trip_errc::known_name, 7, 0, 1));
+  ok = ok &&
+       checks_as(with({1, 3, "dcvStatus", "1"}), in_reply(round_trip_errc::known_name, 1, 3, 1));
+  ok = ok && checks_as(with({0, 0, "orderStatus", "y"}), {});
+  ok = ok && checks_as(with({1, 3, "orderStatus", "y"}), {});
+  ok = ok && checks_as(with({7, 0, "errorCode", "y"}), {});
   // Duplicates: the second of two at one level, names compared as text.
   auto d = with({7, 0, "x", "1"});
   d.unknown_fields.push_back({0, 0, "x", "2"});
   d.unknown_fields.push_back({7, 0, "x", "3"});
   d.unknown_fields.push_back({0, 0, "apiVersion", "4"});
-  ok = ok && validates_as(d, {write_errc::duplicate_name, 7, 0, 3});
+  ok = ok && checks_as(d, in_reply(round_trip_errc::duplicate_name, 7, 0, 3));
   d.unknown_fields.pop_back();
   d.unknown_fields.pop_back();
-  ok = ok && validates_as(d, {});
+  ok = ok && checks_as(d, {});
   // Limits on the whole text: fields (errorCode, 4 known, 3 unknown) and bytes.
   gdos::parse_options o;
   o.max_fields = 7;
-  ok = ok && validates_as(d, {write_errc::too_many_fields, 0, 0, write_check::npos}, o);
+  ok = ok &&
+       checks_as(d, in_reply(round_trip_errc::too_many_fields, 0, 0, round_trip_check::npos), o);
   o.max_fields = 8;
-  ok = ok && validates_as(d, {}, o);
+  ok = ok && checks_as(d, {}, o);
   o.max_body_size = gdos::write_response(d, std::span<char>{}).size - 1;
-  return ok && validates_as(d, {write_errc::body_too_large, 0, 0, write_check::npos}, o);
+  return ok &&
+         checks_as(d, in_reply(round_trip_errc::body_too_large, 0, 0, round_trip_check::npos), o);
 }
 
-constexpr bool validate_encoded_names_as_decoded() {
+constexpr bool round_trip_encoded_names_as_decoded() {
   // encoded_view names are judged by their decoded text, as the parser reads them.
   gdos::response r;
   r.orders.emplace_back().index = 1;
@@ -1507,15 +1529,15 @@ constexpr bool validate_encoded_names_as_decoded() {
     copy.unknown_fields.push_back({1, 0, form::encoded_view(name), form::encoded_view("v")});
     return copy;
   };
-  return validates_as(with("%31_x"), {write_errc::indexed_name, 1, 0, 0}) &&
-         validates_as(with("%2B1_x"), {write_errc::indexed_name, 1, 0, 0}) &&
-         validates_as(with("+1_x"), {}) &&  // a space, then 1_x
-         validates_as(with("order%53tatus"), {write_errc::known_name, 1, 0, 0}) &&
-         validates_as(with("order%2553tatus"), {});
+  return checks_as(with("%31_x"), in_reply(round_trip_errc::indexed_name, 1, 0, 0)) &&
+         checks_as(with("%2B1_x"), in_reply(round_trip_errc::indexed_name, 1, 0, 0)) &&
+         checks_as(with("+1_x"), {}) &&  // a space, then 1_x
+         checks_as(with("order%53tatus"), in_reply(round_trip_errc::known_name, 1, 0, 0)) &&
+         checks_as(with("order%2553tatus"), {});
 }
 
-constexpr bool validate_org_details() {
-  constexpr auto npos = write_check::npos;
+constexpr bool round_trip_org_details() {
+  constexpr auto npos = round_trip_check::npos;
   gdos::decoded_org_details d;
   d.status = "Found";
   d.matches.resize(2);
@@ -1523,64 +1545,72 @@ constexpr bool validate_org_details() {
   d.matches[0].organization_name = "A&B";
   d.matches[1].index = 4;
   d.matches[1].country_name = "GB";
-  bool ok = validates_as(d, {});
+  bool ok = checks_as(d, {});
   auto bad = d;
   bad.status.reset();
-  ok = ok && validates_as(bad, {write_errc::missing_status, 0, 0, npos});
+  ok = ok && checks_as(bad, in_list(round_trip_errc::missing_status, 0, npos));
   gdos::parse_options lenient;
   lenient.mode = parse_mode::lenient;
-  ok = ok && validates_as(bad, {}, lenient);
+  ok = ok && checks_as(bad, {}, lenient);
   bad = d;
   bad.matches[1].index = 1;
-  ok = ok && validates_as(bad, {write_errc::not_ascending, 1, 0, npos});
+  ok = ok && checks_as(bad, in_list(round_trip_errc::not_ascending, 1, npos));
   bad.matches[1].index = 0;
-  ok = ok && validates_as(bad, {write_errc::index_zero, 0, 0, npos});
+  ok = ok && checks_as(bad, in_list(round_trip_errc::index_zero, 0, npos));
   gdos::parse_options one;
   one.max_org_matches = 1;
-  ok = ok && validates_as(d, {write_errc::too_many_matches, 4, 0, npos}, one);
+  ok = ok && checks_as(d, in_list(round_trip_errc::too_many_matches, 4, npos), one);
   bad = d;
   bad.matches[1].country_name.reset();
-  ok = ok && validates_as(bad, {write_errc::empty, 4, 0, npos});
+  ok = ok && checks_as(bad, in_list(round_trip_errc::empty, 4, npos));
   bad.unknown_fields.push_back({4, "x", "1"});
-  ok = ok && validates_as(bad, {});
+  ok = ok && checks_as(bad, {});
   const auto with = [&d](gdos::basic_org_unknown_field<std::string_view> u) {
     auto copy = d;
     copy.unknown_fields.push_back(u);
     return copy;
   };
-  ok = ok && validates_as(with({2, "x", "1"}), {write_errc::orphan_field, 2, 0, 0});
-  ok = ok && validates_as(with({0, "2_x", "1"}), {write_errc::indexed_name, 0, 0, 0});
-  ok = ok && validates_as(with({4, "2_x", "1"}), {});
+  ok = ok && checks_as(with({2, "x", "1"}), in_list(round_trip_errc::orphan_field, 2, 0));
+  ok = ok && checks_as(with({0, "2_x", "1"}), in_list(round_trip_errc::indexed_name, 0, 0));
+  ok = ok && checks_as(with({4, "2_x", "1"}), {});
   // Un-indexed match fields go to match 1; Status is un-indexed only.
-  ok = ok && validates_as(with({0, "postalCode", "1"}), {write_errc::known_name, 0, 0, 0});
-  ok = ok && validates_as(with({0, "Status", "1"}), {write_errc::known_name, 0, 0, 0});
-  ok = ok && validates_as(with({4, "postalCode", "1"}), {write_errc::known_name, 4, 0, 0});
-  ok = ok && validates_as(with({4, "Status", "1"}), {});
+  ok = ok && checks_as(with({0, "postalCode", "1"}), in_list(round_trip_errc::known_name, 0, 0));
+  ok = ok && checks_as(with({0, "Status", "1"}), in_list(round_trip_errc::known_name, 0, 0));
+  ok = ok && checks_as(with({4, "postalCode", "1"}), in_list(round_trip_errc::known_name, 4, 0));
+  ok = ok && checks_as(with({4, "Status", "1"}), {});
   auto dup = with({4, "x", "1"});
   dup.unknown_fields.push_back({4, "x", "2"});
-  return ok && validates_as(dup, {write_errc::duplicate_name, 4, 0, 1});
+  return ok && checks_as(dup, in_list(round_trip_errc::duplicate_name, 4, 1));
 }
 
 }  // namespace
 
-TEST_CASE("validate() finds what would not round-trip: indices, limits and empty entries") {
-  CHECK_BOTH_WAYS(validate_orders_and_certificates);
+TEST_CASE("check_round_trip finds what would not round-trip: indices, limits and empty entries") {
+  CHECK_BOTH_WAYS(round_trip_orders_and_certificates);
 }
 
-TEST_CASE("validate() finds unknown fields that would come back elsewhere, or not at all") {
-  CHECK_BOTH_WAYS(validate_unknown_fields);
-  CHECK_BOTH_WAYS(validate_encoded_names_as_decoded);
+TEST_CASE("check_round_trip finds unknown fields that would come back elsewhere, or not at all") {
+  CHECK_BOTH_WAYS(round_trip_unknown_fields);
+  CHECK_BOTH_WAYS(round_trip_encoded_names_as_decoded);
 }
 
-TEST_CASE("validate() of a suggestedOrgDetails list") { CHECK_BOTH_WAYS(validate_org_details); }
-
-TEST_CASE("every write_errc has a description") {
-  for (int i = 0; i <= static_cast<int>(write_errc::body_too_large); ++i)
-    CHECK(gdos::to_string(static_cast<write_errc>(i)) != "unknown write error");
-  CHECK(gdos::to_string(static_cast<write_errc>(200)) == "unknown write error");
+TEST_CASE("check_round_trip of a suggestedOrgDetails list") {
+  CHECK_BOTH_WAYS(round_trip_org_details);
 }
 
-// ---- validate() is exact: ok if and only if the strict parser gives the reply back -------------
+TEST_CASE("every round_trip_errc has an identifier and a description") {
+  for (int i = 0; i <= static_cast<int>(round_trip_errc::body_too_large); ++i) {
+    CHECK(gdos::to_string(static_cast<round_trip_errc>(i)) != "unknown");
+    CHECK(gdos::message(static_cast<round_trip_errc>(i)) != "unknown round-trip error");
+  }
+  CHECK(gdos::to_string(round_trip_errc::known_name) == "known_name");
+  CHECK(gdos::message(round_trip_errc::known_name) ==
+        "unknown field named like a known field of its level");
+  CHECK(gdos::to_string(static_cast<round_trip_errc>(200)) == "unknown");
+  CHECK(gdos::message(static_cast<round_trip_errc>(200)) == "unknown round-trip error");
+}
+
+// ---- check_round_trip is exact: ok if and only if the strict parser gives the reply back --------
 
 namespace {
 
@@ -1691,7 +1721,7 @@ bool round_trips_through(const R& r, const std::string& text, const gdos::parse_
 
 }  // namespace
 
-TEST_CASE("validate() is exact: a reply is ok exactly when the strict parser gives it back") {
+TEST_CASE("check_round_trip is exact: a reply is ok exactly when the strict parser gives it back") {
   wild_generator g(1103);
   const auto parse = [](std::string_view t, const gdos::parse_options& o) {
     return gdos::parse_response(t, o);
@@ -1701,22 +1731,23 @@ TEST_CASE("validate() is exact: a reply is ok exactly when the strict parser giv
     const gdos::decoded_response r = g.reply();
     gdos::parse_options o = g.options();
     const std::string body = gdos::write_response(r);
-    const write_check v = gdos::validate(r, o);
-    INFO(body, " : ", gdos::to_string(v.ec));
+    const round_trip_check v = gdos::check_round_trip(r, o);
+    INFO(body, " : ", gdos::to_string(v.code));
     REQUIRE(bool(v) == round_trips_through(r, body, o, parse));
-    ++seen.at(static_cast<std::size_t>(v.ec));
+    ++seen.at(static_cast<std::size_t>(v.code));
     o.mode = parse_mode::lenient;
     if (v) REQUIRE(round_trips_through(r, body, o, parse));
   }
   // Every answer that applies to a reply came up, ok often enough to mean something.
   CHECK(seen[0] > 2000);
-  for (const write_errc e : {write_errc::too_many_matches, write_errc::missing_status})
+  for (const round_trip_errc e :
+       {round_trip_errc::too_many_matches, round_trip_errc::missing_status})
     seen.at(static_cast<std::size_t>(e)) = 1;
-  for (std::size_t e = 0; e <= static_cast<std::size_t>(write_errc::body_too_large); ++e)
-    CHECK_MESSAGE(seen.at(e) > 0, gdos::to_string(static_cast<write_errc>(e)));
+  for (std::size_t e = 0; e <= static_cast<std::size_t>(round_trip_errc::body_too_large); ++e)
+    CHECK_MESSAGE(seen.at(e) > 0, gdos::to_string(static_cast<round_trip_errc>(e)));
 }
 
-TEST_CASE("validate() of a suggestedOrgDetails list is exact too") {
+TEST_CASE("check_round_trip of a suggestedOrgDetails list is exact too") {
   wild_generator g(2207);
   const auto parse = [](std::string_view t, const gdos::parse_options& o) {
     return gdos::parse_org_details(t, o);
@@ -1726,18 +1757,19 @@ TEST_CASE("validate() of a suggestedOrgDetails list is exact too") {
     const gdos::decoded_org_details d = g.org_details();
     gdos::parse_options o = g.options();
     const std::string list = gdos::write_org_details(d);
-    const write_check v = gdos::validate(d, o);
-    INFO(list, " : ", gdos::to_string(v.ec));
+    const round_trip_check v = gdos::check_round_trip(d, o);
+    INFO(list, " : ", gdos::to_string(v.code));
     REQUIRE(bool(v) == round_trips_through(d, list, o, parse));
-    ++seen.at(static_cast<std::size_t>(v.ec));
+    ++seen.at(static_cast<std::size_t>(v.code));
     o.mode = parse_mode::lenient;
     if (v) REQUIRE(round_trips_through(d, list, o, parse));
   }
   CHECK(seen[0] > 2000);
-  for (const write_errc e : {write_errc::too_many_orders, write_errc::too_many_certificates})
+  for (const round_trip_errc e :
+       {round_trip_errc::too_many_orders, round_trip_errc::too_many_certificates})
     seen.at(static_cast<std::size_t>(e)) = 1;
-  for (std::size_t e = 0; e <= static_cast<std::size_t>(write_errc::body_too_large); ++e)
-    CHECK_MESSAGE(seen.at(e) > 0, gdos::to_string(static_cast<write_errc>(e)));
+  for (std::size_t e = 0; e <= static_cast<std::size_t>(round_trip_errc::body_too_large); ++e)
+    CHECK_MESSAGE(seen.at(e) > 0, gdos::to_string(static_cast<round_trip_errc>(e)));
 }
 
 // ---- the benchmark bodies

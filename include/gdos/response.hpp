@@ -17,8 +17,8 @@
 ///
 /// Nothing is dropped: fields this version does not know (later API versions add `slId`,
 /// `validityPeriodStart`, `upsTrackingID`, ...) are kept, in order, with the order and
-/// certificate they belong to, and write_response() writes them back. validate() says whether
-/// a reply built by hand will read back as written.
+/// certificate they belong to, and write_response() writes them back. check_round_trip() says
+/// whether a reply built by hand will read back as written.
 ///
 /// `X_suggestedOrgDetails` holds a second url-encoded list inside its value (so it is encoded
 /// twice on the wire). parse_org_details() parses it on demand from the value decoded once.

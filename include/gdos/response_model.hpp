@@ -123,8 +123,13 @@ enum class response_errc : std::uint8_t {
   buffer_too_small,       ///< The caller's buffer cannot hold the decoded value.
 };
 
-/// A short English description of `e`.
+/// The identifier of `e` ("duplicate_key", "legacy_format", ...), or "unknown" for a value it
+/// does not name.
 [[nodiscard]] constexpr std::string_view to_string(response_errc e) noexcept;
+
+/// A short English description of `e` ("duplicate key", "HTML page instead of a url-encoded
+/// reply", ...), which parse_error::message() starts with.
+[[nodiscard]] constexpr std::string_view message(response_errc e) noexcept;
 
 /// A refused reply: what, where, and which key.
 struct parse_error {
@@ -144,8 +149,8 @@ struct parse_error {
   /// Member-wise equality (the views compare as text).
   friend constexpr bool operator==(const parse_error&, const parse_error&) = default;
 
-  /// A one-line English message: the description, the key (non-printable bytes shown as `?`,
-  /// at most 64 of them) and the offset; for legacy_format, the code and message.
+  /// A one-line English message: message(code), the key (non-printable bytes shown as `?`, at
+  /// most 64 of them) and the offset; for legacy_format, the code and message.
   [[nodiscard]] std::string message() const;
 };
 

@@ -9,7 +9,7 @@
 ///
 /// `parse_response(write_response(r)) == r` holds for every reply the parsers return. A reply
 /// built by hand can break it (an unknown field named like a known one would come back as that
-/// field); validate() says whether it holds, and if not, which rule breaks where.
+/// field); check_round_trip() says whether it holds, and if not, which rule breaks where.
 #pragma once
 
 #include <gdos/common.hpp>
@@ -38,8 +38,8 @@ namespace gdos {
 /// that look like them: orders and certificates with ascending unique indices (1 to
 /// max_index), each with at least one field; unknown fields that belong to existing orders and
 /// certificates, whose names are not known names of their level, and, at the top and order
-/// level, do not start with an index prefix (`digits_`). validate() checks a reply built by
-/// hand against these rules and the parser's limits, and says which rule it breaks where.
+/// level, do not start with an index prefix (`digits_`). check_round_trip() checks a reply built
+/// by hand against these rules and the parser's limits, and says which rule it breaks where.
 template <response_string S>
 [[nodiscard]] constexpr form::write_result write_response(const basic_response<S>& r,
                                                           std::span<char> dest) noexcept;
@@ -60,17 +60,19 @@ template <response_string S>
 template <response_string S>
 [[nodiscard]] constexpr std::string write_org_details(const basic_org_details<S>& d);
 
-/// An error reply: `errorCode=code&errorMessage=message[&errorItem=item]`, ready for
-/// write_response(). The views must outlive the result.
+/// An error reply (`errorCode=code&errorMessage=message[&errorItem=item]`), as a
+/// decoded_response ready for write_response(): for tests and mocks that need any error reply.
+/// A server answering a refused request writes Comodo's exact messages with error_reply()
+/// (request.hpp) instead. The views must outlive the result.
 [[nodiscard]] constexpr decoded_response make_error_response(
     api_code code, std::string_view message GDOS_LIFETIMEBOUND,
     std::optional<std::string_view> item = std::nullopt) noexcept;
 
-// ---- checking a reply before writing it ----------------------------------------------------
+// ---- checking that a reply reads back as written -------------------------------------------
 
-/// The first reason validate() finds why write_response() (or write_org_details()) would not
-/// give back, once parsed with the same options, what it was given.
-enum class write_errc : std::uint8_t {
+/// The first reason check_round_trip() finds why write_response() (or write_org_details())
+/// would not give back, once parsed with the same options, what it was given.
+enum class round_trip_errc : std::uint8_t {
   /// Nothing: the text written parses back to an equal reply.
   ok = 0,
   /// An order, certificate or match index is 0 (indices start at 1).
@@ -108,33 +110,39 @@ enum class write_errc : std::uint8_t {
   body_too_large,
 };
 
-/// A short English description of `e`.
-[[nodiscard]] constexpr std::string_view to_string(write_errc e) noexcept;
+/// The identifier of `e` ("known_name", "not_ascending", ...), or "unknown" for a value it
+/// does not name.
+[[nodiscard]] constexpr std::string_view to_string(round_trip_errc e) noexcept;
 
-/// Outcome of validate(): the first problem found, and where.
-struct write_check {
-  /// Marks "no unknown field concerned" in `unknown_field`.
+/// A short English description of `e` ("unknown field named like a known field of its level").
+[[nodiscard]] constexpr std::string_view message(round_trip_errc e) noexcept;
+
+/// Outcome of check_round_trip(): the first rule broken, and where. For a reply, `order` and
+/// `certificate` say which order and certificate (0: none, or the level above); for a
+/// suggestedOrgDetails list, `match` says which match.
+struct round_trip_check {
+  /// Marks "no unknown field concerned" in `unknown_index`.
   static constexpr std::size_t npos = static_cast<std::size_t>(-1);
 
-  write_errc ec = write_errc::ok;  ///< What is wrong; write_errc::ok when nothing is.
-  /// The order (X) concerned, or the match (N) in a suggestedOrgDetails list; 0 for none.
-  std::uint32_t x = 0;
-  std::uint32_t y = 0;  ///< The certificate (Y) of order `x` concerned; 0 for none.
+  round_trip_errc code = round_trip_errc::ok;  ///< What is wrong; ok when nothing is.
+  std::uint32_t order = 0;                     ///< The order (X) concerned; 0 for none.
+  std::uint32_t certificate = 0;  ///< The certificate (Y) of `order` concerned; 0 for none.
+  std::uint32_t match = 0;        ///< The match (N) of a suggestedOrgDetails list; 0 for none.
   /// Position in `unknown_fields` of the unknown field concerned; npos when none is.
-  std::size_t unknown_field = npos;
+  std::size_t unknown_index = npos;
 
   /// True when the reply can be written and read back.
-  constexpr explicit operator bool() const noexcept { return ec == write_errc::ok; }
+  constexpr explicit operator bool() const noexcept { return code == round_trip_errc::ok; }
   /// Member-wise equality.
-  friend constexpr bool operator==(const write_check&, const write_check&) = default;
+  friend constexpr bool operator==(const round_trip_check&, const round_trip_check&) = default;
 };
 
 /// Checks that write_response(r) parses back, with the same options, to a reply equal to `r`:
 /// what the writer takes for granted in a reply built by hand. In strict mode (the default) the
 /// answer is exact: `parse_response(write_response(r), options)` succeeds and equals `r` exactly
-/// when validate() says ok; in lenient mode an ok is still a promise.
+/// when check_round_trip() says ok; in lenient mode an ok is still a promise.
 ///
-/// The rules, checked in this order, the first broken one reported (see write_errc):
+/// The rules, checked in this order, the first broken one reported (see round_trip_errc):
 /// 1. orders, then each order's certificates: indices 1 to max_index, strictly ascending, at
 ///    most max_orders orders and max_certificates certificates per order;
 /// 2. each unknown field, in list order: its order and certificate exist (0 for the levels
@@ -146,13 +154,13 @@ struct write_check {
 ///
 /// Allocates a little scratch memory for rules 3 and 4; only std::bad_alloc can escape.
 template <response_string S>
-[[nodiscard]] constexpr write_check validate(const basic_response<S>& r,
-                                             const parse_options& options = {});
+[[nodiscard]] constexpr round_trip_check check_round_trip(const basic_response<S>& r,
+                                                          const parse_options& options = {});
 
 /// Checks that write_org_details(d) parses back, with parse_org_details() and the same
-/// options, to a list equal to `d`; exact in strict mode, as validate() of a reply is.
+/// options, to a list equal to `d`; exact in strict mode, as for a reply.
 ///
-/// The rules, checked in this order, the first broken one reported (see write_errc):
+/// The rules, checked in this order, the first broken one reported (see round_trip_errc):
 /// 1. strict: `Status` is there;
 /// 2. matches: indices 1 to max_index, strictly ascending, at most max_org_matches;
 /// 3. each unknown field, in list order: its match exists (0: un-indexed); an un-indexed name
@@ -164,8 +172,8 @@ template <response_string S>
 ///
 /// Allocates a little scratch memory for rules 4 and 5; only std::bad_alloc can escape.
 template <response_string S>
-[[nodiscard]] constexpr write_check validate(const basic_org_details<S>& d,
-                                             const parse_options& options = {});
+[[nodiscard]] constexpr round_trip_check check_round_trip(const basic_org_details<S>& d,
+                                                          const parse_options& options = {});
 
 }  // namespace gdos
 

@@ -85,8 +85,8 @@ const json& array(const json& j, const std::string& path, const char* key) {
 }
 
 // The validity and extra fields travel as unknown fields of the certificate, so each name must
-// read back as one: not a known certificate field, not one twice. gdos::validate() knows the
-// rules; it is asked about a reply holding only them.
+// read back as one: not a known certificate field, not one twice. gdos::check_round_trip()
+// knows the rules; it is asked about a reply holding only them.
 void check_unknown_fields(const certificate& c, const std::string& path) {
   gdos::decoded_response probe;
   gdos::decoded_order& o = probe.orders.emplace_back();
@@ -102,8 +102,8 @@ void check_unknown_fields(const certificate& c, const std::string& path) {
   add("validity", c.validity);
   add("extra", c.extra);
   if (probe.unknown_fields.empty()) return;
-  const gdos::write_check v = gdos::validate(probe);
-  if (!v) fail(where.at(v.unknown_field), std::string(gdos::to_string(v.ec)));
+  const gdos::round_trip_check v = gdos::check_round_trip(probe);
+  if (!v) fail(where.at(v.unknown_index), std::string(gdos::message(v.code)));
 }
 
 certificate parse_certificate(const json& j, const std::string& path) {

@@ -83,6 +83,55 @@ constexpr std::string_view to_string(response_errc e) noexcept {
     case ok:
       return "ok";
     case body_too_large:
+      return "body_too_large";
+    case empty_body:
+      return "empty_body";
+    case legacy_format:
+      return "legacy_format";
+    case html_body:
+      return "html_body";
+    case not_urlencoded:
+      return "not_urlencoded";
+    case missing_error_code:
+      return "missing_error_code";
+    case invalid_error_code:
+      return "invalid_error_code";
+    case invalid_value:
+      return "invalid_value";
+    case duplicate_key:
+      return "duplicate_key";
+    case index_zero:
+      return "index_zero";
+    case index_signed:
+      return "index_signed";
+    case index_leading_zero:
+      return "index_leading_zero";
+    case index_overflow:
+      return "index_overflow";
+    case index_too_large:
+      return "index_too_large";
+    case too_many_fields:
+      return "too_many_fields";
+    case too_many_orders:
+      return "too_many_orders";
+    case too_many_certificates:
+      return "too_many_certificates";
+    case too_many_matches:
+      return "too_many_matches";
+    case missing_org_status:
+      return "missing_org_status";
+    case buffer_too_small:
+      return "buffer_too_small";
+  }
+  return "unknown";
+}
+
+constexpr std::string_view message(response_errc e) noexcept {
+  using enum response_errc;
+  switch (e) {
+    case ok:
+      return "ok";
+    case body_too_large:
       return "body larger than the configured maximum";
     case empty_body:
       return "empty body";
@@ -127,7 +176,7 @@ constexpr std::string_view to_string(response_errc e) noexcept {
 }
 
 inline std::string parse_error::message() const {
-  std::string out(to_string(code));
+  std::string out(gdos::message(code));
   if (code == response_errc::legacy_format) {
     out += ": errorCode ";
     out += detail::to_decimal(to_int(legacy_code)).view();

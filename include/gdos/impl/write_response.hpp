@@ -53,8 +53,45 @@ constexpr decoded_response make_error_response(api_code code, std::string_view m
   return r;
 }
 
-constexpr std::string_view to_string(write_errc e) noexcept {
-  using enum write_errc;
+constexpr std::string_view to_string(round_trip_errc e) noexcept {
+  using enum round_trip_errc;
+  switch (e) {
+    case ok:
+      return "ok";
+    case index_zero:
+      return "index_zero";
+    case index_too_large:
+      return "index_too_large";
+    case not_ascending:
+      return "not_ascending";
+    case too_many_orders:
+      return "too_many_orders";
+    case too_many_certificates:
+      return "too_many_certificates";
+    case too_many_matches:
+      return "too_many_matches";
+    case orphan_field:
+      return "orphan_field";
+    case indexed_name:
+      return "indexed_name";
+    case known_name:
+      return "known_name";
+    case empty:
+      return "empty";
+    case duplicate_name:
+      return "duplicate_name";
+    case missing_status:
+      return "missing_status";
+    case too_many_fields:
+      return "too_many_fields";
+    case body_too_large:
+      return "body_too_large";
+  }
+  return "unknown";
+}
+
+constexpr std::string_view message(round_trip_errc e) noexcept {
+  using enum round_trip_errc;
   switch (e) {
     case ok:
       return "ok";
@@ -87,18 +124,18 @@ constexpr std::string_view to_string(write_errc e) noexcept {
     case body_too_large:
       return "text larger than the configured maximum body size";
   }
-  return "unknown write error";
+  return "unknown round-trip error";
 }
 
 namespace detail {
 
 /// The rules of one index: 1 to max_index, above the one before it (prev 0: the first).
-[[nodiscard]] constexpr write_errc check_index(std::uint32_t i, std::uint32_t prev,
-                                               const parse_options& opt) noexcept {
-  if (i == 0) return write_errc::index_zero;
-  if (i > opt.max_index) return write_errc::index_too_large;
-  if (i <= prev) return write_errc::not_ascending;
-  return write_errc::ok;
+[[nodiscard]] constexpr round_trip_errc check_index(std::uint32_t i, std::uint32_t prev,
+                                                    const parse_options& opt) noexcept {
+  if (i == 0) return round_trip_errc::index_zero;
+  if (i > opt.max_index) return round_trip_errc::index_too_large;
+  if (i <= prev) return round_trip_errc::not_ascending;
+  return round_trip_errc::ok;
 }
 
 /// True when the decoded name starts with `[+-]?digits_` (any value): the parsers would read an
@@ -148,136 +185,221 @@ template <class U>
   return first;
 }
 
-}  // namespace detail
+// ---- the rules, one function each, in the order check_round_trip() applies them ---------------
+//
+// The unknown-field rules look each field up by its level (a binary search of orders,
+// certificates or matches) and then sort the list once by level and name for duplicates; the
+// writer's passes walk the list level by level.
 
-template <response_string S>
-constexpr write_check validate(const basic_response<S>& r, const parse_options& options) {
-  using e = write_errc;
-  using detail::level;
-  const auto& orders = r.orders;
-  std::size_t fields = detail::count_known(r);
-  std::size_t certificates = 0;
-  for (std::size_t i = 0; i < orders.size(); ++i) {
-    const basic_order<S>& o = orders[i];
-    if (const e ec = detail::check_index(o.index, i == 0 ? 0 : orders[i - 1].index, options);
-        ec != e::ok)
-      return {ec, o.index, 0};
-    if (i == options.max_orders) return {e::too_many_orders, o.index, 0};
-    fields += detail::count_known(o);
-    for (std::size_t j = 0; j < o.certificates.size(); ++j) {
-      const basic_certificate<S>& c = o.certificates[j];
-      if (const e ec =
-              detail::check_index(c.index, j == 0 ? 0 : o.certificates[j - 1].index, options);
-          ec != e::ok)
-        return {ec, o.index, c.index};
-      if (j == options.max_certificates) return {e::too_many_certificates, o.index, c.index};
-      fields += detail::count_known(c);
-    }
-    certificates += o.certificates.size();
+constexpr round_trip_check in_reply(round_trip_errc e, std::uint32_t x, std::uint32_t y,
+                                    std::size_t k = round_trip_check::npos) noexcept {
+  return {.code = e, .order = x, .certificate = y, .match = 0, .unknown_index = k};
+}
+
+constexpr round_trip_check in_list(round_trip_errc e, std::uint32_t n,
+                                   std::size_t k = round_trip_check::npos) noexcept {
+  return {.code = e, .order = 0, .certificate = 0, .match = n, .unknown_index = k};
+}
+
+/// Which orders and certificates of a reply have an unknown field: one flag per order (its
+/// position), then one per certificate, order by order.
+class reply_flags {
+ public:
+  template <class S>
+  constexpr explicit reply_flags(const basic_response<S>& r) : first_(r.orders.size()) {
+    std::size_t at = r.orders.size();
+    for (std::size_t i = 0; i < r.orders.size(); at += r.orders[i++].certificates.size())
+      first_[i] = at;
+    scratch(at).swap(flags_);
+  }
+  constexpr void set_order(std::size_t op) noexcept { flags_[op] = 1; }
+  constexpr void set_certificate(std::size_t op, std::size_t cp) noexcept {
+    flags_[static_cast<std::size_t>(first_[op]) + cp] = 1;
+  }
+  [[nodiscard]] constexpr bool order(std::size_t op) const noexcept { return flags_[op] != 0; }
+  [[nodiscard]] constexpr bool certificate(std::size_t op, std::size_t cp) const noexcept {
+    return flags_[static_cast<std::size_t>(first_[op]) + cp] != 0;
   }
 
-  // One flag per order (its position) and per certificate (after the orders, order by order):
-  // set when an unknown field belongs to it. `first` holds where each order's certificates
-  // start among the flags.
-  detail::scratch has_unknown(orders.size() + certificates);
-  detail::scratch first(orders.size());
-  for (std::size_t i = 0, at = orders.size(); i < orders.size();
-       at += orders[i++].certificates.size())
-    first[i] = at;
+ private:
+  scratch first_;
+  scratch flags_;
+};
+
+/// Rule 1 of a reply: indices and counts of orders and certificates. Adds the known fields to
+/// `fields`.
+template <class S>
+[[nodiscard]] constexpr round_trip_check reply_indices(const basic_response<S>& r,
+                                                       const parse_options& options,
+                                                       std::size_t& fields) noexcept {
+  using e = round_trip_errc;
+  const auto& orders = r.orders;
+  fields += count_known(r);
+  for (std::size_t i = 0; i < orders.size(); ++i) {
+    const basic_order<S>& o = orders[i];
+    if (const e c = check_index(o.index, i == 0 ? 0 : orders[i - 1].index, options); c != e::ok)
+      return in_reply(c, o.index, 0);
+    if (i == options.max_orders) return in_reply(e::too_many_orders, o.index, 0);
+    fields += count_known(o);
+    for (std::size_t j = 0; j < o.certificates.size(); ++j) {
+      const basic_certificate<S>& c = o.certificates[j];
+      if (const e ce = check_index(c.index, j == 0 ? 0 : o.certificates[j - 1].index, options);
+          ce != e::ok)
+        return in_reply(ce, o.index, c.index);
+      if (j == options.max_certificates)
+        return in_reply(e::too_many_certificates, o.index, c.index);
+      fields += count_known(c);
+    }
+  }
+  return {};
+}
+
+/// Rule 2 of a reply: each unknown field belongs to an existing order and certificate, is not
+/// read as an index prefix, and is not named like a known field of its level. Flags the orders
+/// and certificates that have one.
+template <class S>
+[[nodiscard]] constexpr round_trip_check reply_unknown_fields(const basic_response<S>& r,
+                                                              reply_flags& has_unknown) noexcept {
+  using e = round_trip_errc;
   for (std::size_t k = 0; k < r.unknown_fields.size(); ++k) {
     const basic_unknown_field<S>& u = r.unknown_fields[k];
     level lv = level::top;
     if (u.order != 0) {
       const basic_order<S>* o = r.find_order(u.order);
-      if (o == nullptr) return {e::orphan_field, u.order, u.certificate, k};
-      const auto op = static_cast<std::size_t>(o - orders.data());
+      if (o == nullptr) return in_reply(e::orphan_field, u.order, u.certificate, k);
+      const auto op = static_cast<std::size_t>(o - r.orders.data());
       lv = level::order;
-      std::size_t flag = op;
-      if (u.certificate != 0) {
+      if (u.certificate == 0) {
+        has_unknown.set_order(op);
+      } else {
         const basic_certificate<S>* c = o->find_certificate(u.certificate);
-        if (c == nullptr) return {e::orphan_field, u.order, u.certificate, k};
+        if (c == nullptr) return in_reply(e::orphan_field, u.order, u.certificate, k);
         lv = level::certificate;
-        flag = static_cast<std::size_t>(first[op]) +
-               static_cast<std::size_t>(c - o->certificates.data());
+        has_unknown.set_certificate(op, static_cast<std::size_t>(c - o->certificates.data()));
       }
-      has_unknown[flag] = 1;
     } else if (u.certificate != 0) {
-      return {e::orphan_field, 0, u.certificate, k};
+      return in_reply(e::orphan_field, 0, u.certificate, k);
     }
-    if (lv != level::certificate && detail::starts_with_index(u.name))
-      return {e::indexed_name, u.order, u.certificate, k};
-    const bool known = lv == level::top     ? detail::is_known_name<basic_response<S>>(u.name)
-                       : lv == level::order ? detail::is_known_name<basic_order<S>>(u.name)
-                                            : detail::is_known_name<basic_certificate<S>>(u.name);
-    if (known) return {e::known_name, u.order, u.certificate, k};
+    if (lv != level::certificate && starts_with_index(u.name))
+      return in_reply(e::indexed_name, u.order, u.certificate, k);
+    const bool known = lv == level::top     ? is_known_name<basic_response<S>>(u.name)
+                       : lv == level::order ? is_known_name<basic_order<S>>(u.name)
+                                            : is_known_name<basic_certificate<S>>(u.name);
+    if (known) return in_reply(e::known_name, u.order, u.certificate, k);
   }
-
-  for (std::size_t i = 0; i < orders.size(); ++i) {
-    const basic_order<S>& o = orders[i];
-    if (o.certificates.empty() && !has_unknown[i] && detail::count_known(o) == 0)
-      return {e::empty, o.index, 0};
-    for (std::size_t j = 0; j < o.certificates.size(); ++j) {
-      const basic_certificate<S>& c = o.certificates[j];
-      if (!has_unknown[static_cast<std::size_t>(first[i]) + j] && detail::count_known(c) == 0)
-        return {e::empty, o.index, c.index};
-    }
-  }
-
-  if (const std::size_t k = detail::first_duplicate(r.unknown_fields); k != write_check::npos) {
-    const basic_unknown_field<S>& u = r.unknown_fields[k];
-    return {e::duplicate_name, u.order, u.certificate, k};
-  }
-  fields += r.unknown_fields.size();
-  if (fields > options.max_fields) return {e::too_many_fields, 0, 0};
-  detail::size_sink size;
-  detail::write_response_body(size, r);
-  if (size.n > options.max_body_size) return {e::body_too_large, 0, 0};
   return {};
 }
 
-template <response_string S>
-constexpr write_check validate(const basic_org_details<S>& d, const parse_options& options) {
-  using e = write_errc;
-  if (!d.status && options.mode == parse_mode::strict) return {e::missing_status, 0, 0};
-  const auto& matches = d.matches;
-  const auto count = [](const basic_org_match<S>& m) { return detail::count_known(m); };
-  std::size_t fields = detail::count_known(d);
-  for (std::size_t i = 0; i < matches.size(); ++i) {
-    const std::uint32_t n = matches[i].index;
-    if (const e ec = detail::check_index(n, i == 0 ? 0 : matches[i - 1].index, options);
-        ec != e::ok)
-      return {ec, n, 0};
-    if (i == options.max_org_matches) return {e::too_many_matches, n, 0};
-    fields += count(matches[i]);
+/// Rule 3 of a reply: each order and certificate has a field, known or unknown.
+template <class S>
+[[nodiscard]] constexpr round_trip_check reply_entries(const basic_response<S>& r,
+                                                       const reply_flags& has_unknown) noexcept {
+  for (std::size_t i = 0; i < r.orders.size(); ++i) {
+    const basic_order<S>& o = r.orders[i];
+    if (o.certificates.empty() && !has_unknown.order(i) && count_known(o) == 0)
+      return in_reply(round_trip_errc::empty, o.index, 0);
+    for (std::size_t j = 0; j < o.certificates.size(); ++j)
+      if (!has_unknown.certificate(i, j) && count_known(o.certificates[j]) == 0)
+        return in_reply(round_trip_errc::empty, o.index, o.certificates[j].index);
   }
-  detail::scratch has_unknown(matches.size());
+  return {};
+}
+
+/// The last rule of both: at most max_fields fields, and at most max_body_size bytes, which
+/// `body` (a writer body, as detail::write_to takes) would write.
+template <class Body>
+[[nodiscard]] constexpr round_trip_errc check_limits(std::size_t fields, const Body& body,
+                                                     const parse_options& options) noexcept {
+  if (fields > options.max_fields) return round_trip_errc::too_many_fields;
+  size_sink size;
+  body(size);
+  if (size.n > options.max_body_size) return round_trip_errc::body_too_large;
+  return round_trip_errc::ok;
+}
+
+/// Rule 1 of a suggestedOrgDetails list: `Status` in strict mode; the matches' indices and count.
+/// Adds the known fields to `fields`.
+template <class S>
+[[nodiscard]] constexpr round_trip_check list_matches(const basic_org_details<S>& d,
+                                                      const parse_options& options,
+                                                      std::size_t& fields) noexcept {
+  using e = round_trip_errc;
+  if (!d.status && options.mode == parse_mode::strict) return in_list(e::missing_status, 0);
+  fields += count_known(d);
+  for (std::size_t i = 0; i < d.matches.size(); ++i) {
+    const std::uint32_t n = d.matches[i].index;
+    if (const e c = check_index(n, i == 0 ? 0 : d.matches[i - 1].index, options); c != e::ok)
+      return in_list(c, n);
+    if (i == options.max_org_matches) return in_list(e::too_many_matches, n);
+    fields += count_known(d.matches[i]);
+  }
+  return {};
+}
+
+/// Rule 2 of a list: each unknown field belongs to an existing match (or none), an un-indexed
+/// one is not read as an index prefix, and none is named like a known field it would become.
+/// Flags the matches that have one.
+template <class S>
+[[nodiscard]] constexpr round_trip_check list_unknown_fields(const basic_org_details<S>& d,
+                                                             scratch& has_unknown) noexcept {
+  using e = round_trip_errc;
+  const auto& matches = d.matches;
   for (std::size_t k = 0; k < d.unknown_fields.size(); ++k) {
     const basic_org_unknown_field<S>& u = d.unknown_fields[k];
     if (u.match != 0) {
       const auto it = std::lower_bound(
           matches.begin(), matches.end(), u.match,
           [](const basic_org_match<S>& m, std::uint32_t i) { return m.index < i; });
-      if (it == matches.end() || it->index != u.match) return {e::orphan_field, u.match, 0, k};
+      if (it == matches.end() || it->index != u.match) return in_list(e::orphan_field, u.match, k);
       has_unknown[static_cast<std::size_t>(it - matches.begin())] = 1;
-    } else if (detail::starts_with_index(u.name)) {
-      return {e::indexed_name, 0, 0, k};
+    } else if (starts_with_index(u.name)) {
+      return in_list(e::indexed_name, 0, k);
     }
     // An un-indexed match field would go to match 1.
-    const bool known =
-        u.match != 0 ? detail::is_known_name<basic_org_match<S>>(u.name)
-                     : detail::is_known_name<basic_org_details<S>, basic_org_match<S>>(u.name);
-    if (known) return {e::known_name, u.match, 0, k};
+    const bool known = u.match != 0
+                           ? is_known_name<basic_org_match<S>>(u.name)
+                           : is_known_name<basic_org_details<S>, basic_org_match<S>>(u.name);
+    if (known) return in_list(e::known_name, u.match, k);
   }
-  for (std::size_t i = 0; i < matches.size(); ++i)
-    if (!has_unknown[i] && count(matches[i]) == 0) return {e::empty, matches[i].index, 0};
-  if (const std::size_t k = detail::first_duplicate(d.unknown_fields); k != write_check::npos)
-    return {e::duplicate_name, d.unknown_fields[k].match, 0, k};
-  fields += d.unknown_fields.size();
-  if (fields > options.max_fields) return {e::too_many_fields, 0, 0};
-  detail::size_sink size;
-  detail::write_org_details_body(size, d);
-  if (size.n > options.max_body_size) return {e::body_too_large, 0, 0};
   return {};
+}
+
+}  // namespace detail
+
+template <response_string S>
+constexpr round_trip_check check_round_trip(const basic_response<S>& r,
+                                            const parse_options& options) {
+  std::size_t fields = 0;
+  if (const auto c = detail::reply_indices(r, options, fields); !c) return c;
+  detail::reply_flags has_unknown(r);
+  if (const auto c = detail::reply_unknown_fields(r, has_unknown); !c) return c;
+  if (const auto c = detail::reply_entries(r, has_unknown); !c) return c;
+  if (const std::size_t k = detail::first_duplicate(r.unknown_fields);
+      k != round_trip_check::npos) {
+    const basic_unknown_field<S>& u = r.unknown_fields[k];
+    return detail::in_reply(round_trip_errc::duplicate_name, u.order, u.certificate, k);
+  }
+  const auto body = [&r](auto& sink) { detail::write_response_body(sink, r); };
+  return detail::in_reply(detail::check_limits(fields + r.unknown_fields.size(), body, options), 0,
+                          0);
+}
+
+template <response_string S>
+constexpr round_trip_check check_round_trip(const basic_org_details<S>& d,
+                                            const parse_options& options) {
+  std::size_t fields = 0;
+  if (const auto c = detail::list_matches(d, options, fields); !c) return c;
+  detail::scratch has_unknown(d.matches.size());
+  if (const auto c = detail::list_unknown_fields(d, has_unknown); !c) return c;
+  // Rule 4: each match has a field, known or unknown.
+  for (std::size_t i = 0; i < d.matches.size(); ++i)
+    if (!has_unknown[i] && detail::count_known(d.matches[i]) == 0)
+      return detail::in_list(round_trip_errc::empty, d.matches[i].index);
+  // Rule 5: no two unknown fields of one match share a name.
+  if (const std::size_t k = detail::first_duplicate(d.unknown_fields); k != round_trip_check::npos)
+    return detail::in_list(round_trip_errc::duplicate_name, d.unknown_fields[k].match, k);
+  const auto body = [&d](auto& sink) { detail::write_org_details_body(sink, d); };
+  return detail::in_list(detail::check_limits(fields + d.unknown_fields.size(), body, options), 0);
 }
 
 }  // namespace gdos

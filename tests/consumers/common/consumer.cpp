@@ -77,13 +77,14 @@ void check_response() {
   const auto refused = gdos::parse_response("-16\nPermission denied!");
   expect(!refused.has_value(), "parse_response refuses a reply that is not url-encoded");
 
-  expect(static_cast<bool>(gdos::validate(*reply)), "validate accepts a parsed reply");
+  expect(static_cast<bool>(gdos::check_round_trip(*reply)),
+         "check_round_trip accepts a parsed reply");
   expect(gdos::write_response(*reply) == sample_reply.substr(0, sample_reply.size() - 1),
          "write_response writes it back (without the trailing newline)");
   gdos::decoded_response built;
   built.unknown_fields.push_back({.order = 2, .name = "x", .value = "y"});
-  expect(gdos::validate(built).ec == gdos::write_errc::orphan_field,
-         "validate finds an unknown field of an order that is not there");
+  expect(gdos::check_round_trip(built).code == gdos::round_trip_errc::orphan_field,
+         "check_round_trip finds an unknown field of an order that is not there");
 }
 
 }  // namespace
