@@ -130,6 +130,160 @@ namespace gdos::detail {
 #define GDOS_DETAIL_SSE2 0
 #endif
 // ---- end gdos/config.hpp ----
+// ---- begin gdos/detail/decimal.hpp ----
+/// @file detail/decimal.hpp
+/// @brief The one decimal writer and the one decimal reader of every layer (form's writers, the
+/// request encoder and parser, the reply parser and writer, printing), constexpr and without
+/// `<charconv>`.
+
+#include <array>
+#include <concepts>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <string_view>
+#include <type_traits>
+
+namespace gdos::detail {
+
+// ---- writing ----------------------------------------------------------------------------------
+
+/// Integers written in decimal: every integer type but bool and the character types.
+template <class T>
+concept decimal_integer =
+    std::integral<T> && !std::same_as<std::remove_cv_t<T>, bool> &&
+    !std::same_as<std::remove_cv_t<T>, char> && !std::same_as<std::remove_cv_t<T>, wchar_t> &&
+    !std::same_as<std::remove_cv_t<T>, char8_t> && !std::same_as<std::remove_cv_t<T>, char16_t> &&
+    !std::same_as<std::remove_cv_t<T>, char32_t>;
+
+/// |v| as an unsigned 64-bit integer (INT64_MIN included).
+template <decimal_integer T>
+[[nodiscard]] constexpr std::uint64_t magnitude(T v) noexcept {
+  if constexpr (std::is_signed_v<T>) {
+    if (v < 0) return std::uint64_t{0} - static_cast<std::uint64_t>(v);
+  }
+  return static_cast<std::uint64_t>(v);
+}
+
+/// Number of decimal digits of v (1 for 0).
+[[nodiscard]] constexpr std::size_t decimal_digits(std::uint64_t v) noexcept {
+  // Four digits per division: the divisions form a dependency chain that dominates otherwise.
+  std::size_t n = 1;
+  for (;;) {
+    if (v < 10) return n;
+    if (v < 100) return n + 1;
+    if (v < 1000) return n + 2;
+    if (v < 10000) return n + 3;
+    v /= 10000;
+    n += 4;
+  }
+}
+
+/// Bytes of the decimal form of v, its '-' included (at most 20).
+template <decimal_integer T>
+[[nodiscard]] constexpr std::size_t decimal_size(T v) noexcept {
+  std::size_t sign = 0;
+  if constexpr (std::is_signed_v<T>) sign = v < 0 ? 1 : 0;
+  return sign + decimal_digits(magnitude(v));
+}
+
+/// Writes v in decimal at p, which must hold decimal_size(v) bytes; returns one past the end.
+template <decimal_integer T>
+constexpr char* write_decimal(T v, char* p) noexcept {
+  if constexpr (std::is_signed_v<T>) {
+    if (v < 0) *p++ = '-';
+  }
+  std::uint64_t u = magnitude(v);
+  char* const end = p + decimal_digits(u);
+  char* q = end;
+  do {
+    *--q = static_cast<char>('0' + u % 10);
+    u /= 10;
+  } while (u != 0);
+  GDOS_ASSERT(q == p);
+  return end;
+}
+
+/// The decimal form of an integer in a small buffer; view() lives as long as the object.
+struct decimal_text {
+  std::array<char, 20> buf{};
+  std::size_t size = 0;
+  [[nodiscard]] constexpr std::string_view view() const noexcept { return {buf.data(), size}; }
+};
+
+/// v in decimal (`-42`), for writers that copy it where it goes.
+template <decimal_integer T>
+[[nodiscard]] constexpr decimal_text to_decimal(T v) noexcept {
+  decimal_text d;
+  d.size = static_cast<std::size_t>(write_decimal(v, d.buf.data()) - d.buf.data());
+  return d;
+}
+
+// ---- reading ----------------------------------------------------------------------------------
+
+/// The digits of a text that should be nothing but digits.
+struct digits_read {
+  std::uint64_t value = 0;  // meaningful when ok() and !overflow
+  std::size_t count = 0;    // digits read (leading zeros included)
+  bool all_digits = false;  // the text is non-empty and every byte is 0-9
+  bool overflow = false;    // the value does not fit 64 bits
+  [[nodiscard]] constexpr bool ok() const noexcept { return all_digits && !overflow; }
+};
+
+/// Reads `s` as unsigned decimal digits. The one integer reader: the others below are rules on
+/// top of it.
+[[nodiscard]] constexpr digits_read read_digits(std::string_view s) noexcept {
+  digits_read r;
+  r.all_digits = !s.empty();
+  for (const char c : s) {
+    const auto d = static_cast<unsigned>(static_cast<unsigned char>(c) - '0');
+    if (d > 9) {
+      r.all_digits = false;
+      return r;
+    }
+    if (r.value > (std::numeric_limits<std::uint64_t>::max() - d) / 10u) r.overflow = true;
+    r.value = r.value * 10u + d;
+    ++r.count;
+  }
+  return r;
+}
+
+/// Parses `-?[0-9]+` (any number of leading zeros) into a 64-bit integer, rejecting overflow
+/// and anything else. (One function for both widths: each instantiation is code a calling unit
+/// compiles.)
+[[nodiscard]] constexpr bool parse_decimal(std::string_view s, std::int64_t& out) noexcept {
+  const bool neg = !s.empty() && s[0] == '-';
+  const digits_read d = read_digits(neg ? s.substr(1) : s);
+  const std::uint64_t limit = neg ? std::uint64_t{1} << 63 : (std::uint64_t{1} << 63) - 1;
+  if (!d.ok() || d.value > limit) return false;
+  out = neg ? static_cast<std::int64_t>(std::uint64_t{0} - d.value)
+            : static_cast<std::int64_t>(d.value);
+  return true;
+}
+
+/// parse_decimal() into a 32-bit integer.
+[[nodiscard]] constexpr bool parse_decimal(std::string_view s, std::int32_t& out) noexcept {
+  std::int64_t v = 0;
+  if (!parse_decimal(s, v) || v < std::numeric_limits<std::int32_t>::min() ||
+      v > std::numeric_limits<std::int32_t>::max())
+    return false;
+  out = static_cast<std::int32_t>(v);
+  return true;
+}
+
+/// Digits only (no sign), 1 to `max_digits` of them (at most 19, so that any fits 64 bits),
+/// leading zeros counted as digits.
+[[nodiscard]] constexpr std::optional<std::uint64_t> parse_digits(std::string_view s,
+                                                                  std::size_t max_digits) noexcept {
+  GDOS_ASSERT(max_digits <= 19);
+  const digits_read d = read_digits(s);
+  if (!d.ok() || d.count > max_digits) return std::nullopt;
+  return d.value;
+}
+
+}  // namespace gdos::detail
+// ---- end gdos/detail/decimal.hpp ----
 
 #include <concepts>
 #include <cstdint>
@@ -171,18 +325,7 @@ namespace detail {
 /// Writes `v` in decimal to `os` (no allocation, no `<charconv>`).
 template <class Stream>
 void print_decimal(Stream& os, std::int64_t v) {
-  char buf[24];
-  char* end = buf + sizeof buf;
-  char* p = end;
-  // Negation in unsigned arithmetic, so that INT64_MIN prints too.
-  std::uint64_t u =
-      v < 0 ? std::uint64_t{0} - static_cast<std::uint64_t>(v) : static_cast<std::uint64_t>(v);
-  do {
-    *--p = static_cast<char>('0' + u % 10);
-    u /= 10;
-  } while (u != 0);
-  if (v < 0) *--p = '-';
-  os << std::string_view(p, static_cast<std::size_t>(end - p));
+  os << to_decimal(v).view();
 }
 
 template <class T>
@@ -1445,7 +1588,8 @@ constexpr char* encode_unchecked(std::string_view plain, char* dest) noexcept {
                                                std::span<char> dest) noexcept {
   const std::size_t n = encoded_size(plain);
   if (n > dest.size()) return {n, false};
-  encode_unchecked(plain, dest.data());
+  [[maybe_unused]] const char* end = encode_unchecked(plain, dest.data());
+  GDOS_ASSERT(end == dest.data() + n);  // encode_unchecked's precondition held
   return {n, true};
 }
 
@@ -1453,7 +1597,8 @@ constexpr char* encode_unchecked(std::string_view plain, char* dest) noexcept {
 constexpr void encode_append(std::string& out, std::string_view plain) {
   const std::size_t old = out.size();
   out.resize(old + encoded_size(plain));
-  encode_unchecked(plain, out.data() + old);
+  [[maybe_unused]] const char* end = encode_unchecked(plain, out.data() + old);
+  GDOS_ASSERT(end == out.data() + out.size());
 }
 
 /// The encoding of `plain` as a new string.
@@ -1515,7 +1660,8 @@ constexpr char* decode_unchecked(std::string_view encoded, char* dest) noexcept 
     return {static_cast<std::size_t>(decode_unchecked(encoded, dest.data()) - dest.data()), true};
   const std::size_t n = decoded_size(encoded);
   if (n > dest.size()) return {n, false};
-  decode_unchecked(encoded, dest.data());
+  [[maybe_unused]] const char* end = decode_unchecked(encoded, dest.data());
+  GDOS_ASSERT(end == dest.data() + n);  // decode_unchecked's precondition held
   return {n, true};
 }
 
@@ -1523,7 +1669,8 @@ constexpr char* decode_unchecked(std::string_view encoded, char* dest) noexcept 
 constexpr void decode_append(std::string& out, std::string_view encoded) {
   const std::size_t old = out.size();
   out.resize(old + decoded_size(encoded));
-  decode_unchecked(encoded, out.data() + old);
+  [[maybe_unused]] const char* end = decode_unchecked(encoded, out.data() + old);
+  GDOS_ASSERT(end == out.data() + out.size());
 }
 
 /// The decoding of `encoded` as a new string.
@@ -1562,6 +1709,7 @@ namespace detail {
 
 /// Reads one decoded byte from [p, end), advancing p. p must be != end.
 [[nodiscard]] constexpr char next_decoded(const char*& p, const char* end) noexcept {
+  GDOS_ASSERT(p != end);
   const char c = *p;
   if (c == '+') {
     ++p;
@@ -1823,42 +1971,9 @@ fields_view fields(String&& body) = delete;
 
 /// Integers a writer formats in decimal: every integer type but bool and the character types.
 template <class T>
-concept decimal_integer =
-    std::integral<T> && !std::same_as<std::remove_cv_t<T>, bool> &&
-    !std::same_as<std::remove_cv_t<T>, char> && !std::same_as<std::remove_cv_t<T>, wchar_t> &&
-    !std::same_as<std::remove_cv_t<T>, char8_t> && !std::same_as<std::remove_cv_t<T>, char16_t> &&
-    !std::same_as<std::remove_cv_t<T>, char32_t>;
+concept decimal_integer = gdos::detail::decimal_integer<T>;
 
 namespace detail {
-
-/// Decimal digits of v, written backwards from `end`; returns the first digit. Needs 20 bytes.
-template <decimal_integer T>
-constexpr char* format_decimal(T v, char* end) noexcept {
-  using U = std::make_unsigned_t<T>;
-  const bool neg = v < 0;
-  U u = neg ? static_cast<U>(U(0) - static_cast<U>(v)) : static_cast<U>(v);
-  do {
-    *--end = static_cast<char>('0' + u % 10);
-    u = static_cast<U>(u / 10);
-  } while (u != 0);
-  if (neg) *--end = '-';
-  return end;
-}
-
-struct decimal {
-  std::array<char, 24> buf{};
-  std::size_t first = 24;
-  [[nodiscard]] constexpr std::string_view view() const noexcept {
-    return {buf.data() + first, buf.size() - first};
-  }
-};
-
-template <decimal_integer T>
-[[nodiscard]] constexpr decimal to_decimal(T v) noexcept {
-  decimal d;
-  d.first = static_cast<std::size_t>(format_decimal(v, d.buf.data() + d.buf.size()) - d.buf.data());
-  return d;
-}
 
 /// Size of `[&]name=value` once encoded; names and values are encoded only when `encode`.
 [[nodiscard]] constexpr std::size_t pair_size(bool sep, std::string_view name,
@@ -1899,7 +2014,7 @@ class buffer_writer {
   /// Appends `name=value` with the integer in decimal.
   template <decimal_integer T>
   constexpr buffer_writer& add(std::string_view name, T value) noexcept {
-    return put(name, detail::to_decimal(value).view(), true);
+    return put(name, gdos::detail::to_decimal(value).view(), true);
   }
   /// Appends `name=value`, both already encoded, copied as they are.
   constexpr buffer_writer& add_encoded(std::string_view name, std::string_view value) noexcept {
@@ -1948,7 +2063,7 @@ class string_writer {
   /// Appends `name=value` with the integer in decimal.
   template <decimal_integer T>
   constexpr string_writer& add(std::string_view name, T value) {
-    return put(name, detail::to_decimal(value).view(), true);
+    return put(name, gdos::detail::to_decimal(value).view(), true);
   }
   /// Appends `name=value`, both already encoded, copied as they are.
   constexpr string_writer& add_encoded(std::string_view name, std::string_view value) {
@@ -1983,6 +2098,7 @@ struct utf8_step {
 /// One step of the WHATWG UTF-8 decoder at p (p != end): a valid sequence, or the maximal
 /// invalid subpart that becomes one U+FFFD.
 [[nodiscard]] constexpr utf8_step utf8_next(const char* p, const char* end) noexcept {
+  GDOS_ASSERT(p != end);
   const auto b = static_cast<unsigned char>(*p);
   if (b < 0x80) return {1, true};
   unsigned need = 0;
@@ -2110,8 +2226,8 @@ struct utf8_step {
 ///
 /// Nothing is dropped: fields this version does not know (later API versions add `slId`,
 /// `validityPeriodStart`, `upsTrackingID`, ...) are kept, in order, with the order and
-/// certificate they belong to, and write_response() writes them back. validate() says whether
-/// a reply built by hand will read back as written.
+/// certificate they belong to, and write_response() writes them back. check_round_trip() says
+/// whether a reply built by hand will read back as written.
 ///
 /// `X_suggestedOrgDetails` holds a second url-encoded list inside its value (so it is encoded
 /// twice on the wire). parse_org_details() parses it on demand from the value decoded once.
@@ -2271,8 +2387,13 @@ enum class response_errc : std::uint8_t {
   buffer_too_small,       ///< The caller's buffer cannot hold the decoded value.
 };
 
-/// A short English description of `e`.
+/// The identifier of `e` ("duplicate_key", "legacy_format", ...), or "unknown" for a value it
+/// does not name.
 [[nodiscard]] constexpr std::string_view to_string(response_errc e) noexcept;
+
+/// A short English description of `e` ("duplicate key", "HTML page instead of a url-encoded
+/// reply", ...), which parse_error::message() starts with.
+[[nodiscard]] constexpr std::string_view message(response_errc e) noexcept;
 
 /// A refused reply: what, where, and which key.
 struct parse_error {
@@ -2292,8 +2413,8 @@ struct parse_error {
   /// Member-wise equality (the views compare as text).
   friend constexpr bool operator==(const parse_error&, const parse_error&) = default;
 
-  /// A one-line English message: the description, the key (non-printable bytes shown as `?`,
-  /// at most 64 of them) and the offset; for legacy_format, the code and message.
+  /// A one-line English message: message(code), the key (non-printable bytes shown as `?`, at
+  /// most 64 of them) and the offset; for legacy_format, the code and message.
   [[nodiscard]] std::string message() const;
 };
 
@@ -2542,6 +2663,45 @@ using decoded_org_match = basic_org_match<std::string_view>;
 /// @brief The bodies of gdos/response_model.hpp: equality, the names of the enumerators, the
 /// unknown-field iterator, date parsing and lookups. Included at the end of that header.
 
+// ---- begin gdos/detail/ascii.hpp ----
+/// @file detail/ascii.hpp
+/// @brief ASCII helpers more than one layer needs: case folding for names matched
+/// case-insensitively, and printable copies of untrusted text for messages.
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace gdos::detail {
+
+/// `c` with A-Z lowered; every other byte as it is.
+[[nodiscard]] constexpr char ascii_lower(char c) noexcept {
+  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+/// True when `a` and `b` are equal but for the case of ASCII letters.
+[[nodiscard]] constexpr bool iequals_ascii(std::string_view a, std::string_view b) noexcept {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
+  return true;
+}
+
+/// Appends `text` to `out` for a one-line message: bytes outside printable ASCII as `?`, at most
+/// `max` of them, then `...` when it was longer. Untrusted text (a key from a reply, a server's
+/// message) cannot then add a line, a terminal escape or an unbounded length to a message.
+inline void append_printable(std::string& out, std::string_view text,
+                             std::size_t max = std::string_view::npos) {
+  const std::size_t n = text.size() < max ? text.size() : max;
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    out.push_back(c >= 0x20 && c < 0x7f ? static_cast<char>(c) : '?');
+  }
+  if (n < text.size()) out += "...";
+}
+
+}  // namespace gdos::detail
+// ---- end gdos/detail/ascii.hpp ----
 // ---- begin gdos/detail/reply_fields.hpp ----
 /// @file detail/reply_fields.hpp
 /// @brief The known fields of a reply and of a suggestedOrgDetails list: one table per level
@@ -2927,6 +3087,55 @@ constexpr std::string_view to_string(response_errc e) noexcept {
     case ok:
       return "ok";
     case body_too_large:
+      return "body_too_large";
+    case empty_body:
+      return "empty_body";
+    case legacy_format:
+      return "legacy_format";
+    case html_body:
+      return "html_body";
+    case not_urlencoded:
+      return "not_urlencoded";
+    case missing_error_code:
+      return "missing_error_code";
+    case invalid_error_code:
+      return "invalid_error_code";
+    case invalid_value:
+      return "invalid_value";
+    case duplicate_key:
+      return "duplicate_key";
+    case index_zero:
+      return "index_zero";
+    case index_signed:
+      return "index_signed";
+    case index_leading_zero:
+      return "index_leading_zero";
+    case index_overflow:
+      return "index_overflow";
+    case index_too_large:
+      return "index_too_large";
+    case too_many_fields:
+      return "too_many_fields";
+    case too_many_orders:
+      return "too_many_orders";
+    case too_many_certificates:
+      return "too_many_certificates";
+    case too_many_matches:
+      return "too_many_matches";
+    case missing_org_status:
+      return "missing_org_status";
+    case buffer_too_small:
+      return "buffer_too_small";
+  }
+  return "unknown";
+}
+
+constexpr std::string_view message(response_errc e) noexcept {
+  using enum response_errc;
+  switch (e) {
+    case ok:
+      return "ok";
+    case body_too_large:
       return "body larger than the configured maximum";
     case empty_body:
       return "empty body";
@@ -2971,31 +3180,23 @@ constexpr std::string_view to_string(response_errc e) noexcept {
 }
 
 inline std::string parse_error::message() const {
-  std::string out(to_string(code));
-  const auto append_text = [&out](std::string_view text) {
-    const std::size_t n = std::min<std::size_t>(text.size(), 64);
-    for (std::size_t i = 0; i < n; ++i) {
-      const auto c = static_cast<unsigned char>(text[i]);
-      out.push_back(c >= 0x20 && c < 0x7f ? static_cast<char>(c) : '?');
-    }
-    if (n < text.size()) out += "...";
-  };
+  std::string out(gdos::message(code));
   if (code == response_errc::legacy_format) {
     out += ": errorCode ";
-    out += std::to_string(to_int(legacy_code));
+    out += detail::to_decimal(to_int(legacy_code)).view();
     out += ", \"";
-    append_text(legacy_message);
+    detail::append_printable(out, legacy_message, 64);
     out += '"';
     return out;
   }
   if (!key.empty()) {
     out += ": '";
-    append_text(key);
+    detail::append_printable(out, key, 64);
     out += '\'';
   }
   if (code != response_errc::ok) {
     out += " at byte ";
-    out += std::to_string(offset);
+    out += detail::to_decimal(offset).view();
   }
   return out;
 }
@@ -3216,14 +3417,11 @@ constexpr bool unknown_fields_view<U>::empty() const noexcept {
 constexpr std::optional<std::chrono::local_seconds> parse_date_time(
     std::string_view text) noexcept {
   if (text.size() != 16 && text.size() != 19) return std::nullopt;
+  // Each part is a fixed number of digits at a fixed place.
   const auto num = [&text](std::size_t pos, std::size_t len, int& out) {
-    int v = 0;
-    for (std::size_t i = pos; i < pos + len; ++i) {
-      if (text[i] < '0' || text[i] > '9') return false;
-      v = v * 10 + (text[i] - '0');
-    }
-    out = v;
-    return true;
+    const detail::digits_read d = detail::read_digits(text.substr(pos, len));
+    out = static_cast<int>(d.value);
+    return d.ok();
   };
   int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0;
   if (!num(0, 4, y) || text[4] != '-' || !num(5, 2, mo) || text[7] != '-' || !num(8, 2, d) ||
@@ -3540,31 +3738,26 @@ template <class Record>
 [[nodiscard]] GDOS_DETAIL_ALWAYS_INLINE constexpr row_id match_row(const char* q, const char* end,
                                                                    const char*& vb) noexcept {
   GDOS_ASSERT(q != end);
+  // clang-format off
   switch (*q) {
-    GDOS_DETAIL_LETTER('A')
-    GDOS_DETAIL_LETTER('B')
-    GDOS_DETAIL_LETTER('C') GDOS_DETAIL_LETTER('D') GDOS_DETAIL_LETTER('E') GDOS_DETAIL_LETTER(
-        'F') GDOS_DETAIL_LETTER('G') GDOS_DETAIL_LETTER('H') GDOS_DETAIL_LETTER('I')
-        GDOS_DETAIL_LETTER('J') GDOS_DETAIL_LETTER('K') GDOS_DETAIL_LETTER('L') GDOS_DETAIL_LETTER(
-            'M') GDOS_DETAIL_LETTER('N') GDOS_DETAIL_LETTER('O') GDOS_DETAIL_LETTER('P')
-            GDOS_DETAIL_LETTER('Q') GDOS_DETAIL_LETTER('R') GDOS_DETAIL_LETTER(
-                'S') GDOS_DETAIL_LETTER('T') GDOS_DETAIL_LETTER('U') GDOS_DETAIL_LETTER('V')
-                GDOS_DETAIL_LETTER('W') GDOS_DETAIL_LETTER('X') GDOS_DETAIL_LETTER(
-                    'Y') GDOS_DETAIL_LETTER('Z') GDOS_DETAIL_LETTER('a') GDOS_DETAIL_LETTER('b')
-                    GDOS_DETAIL_LETTER('c') GDOS_DETAIL_LETTER('d') GDOS_DETAIL_LETTER('e')
-                        GDOS_DETAIL_LETTER('f') GDOS_DETAIL_LETTER('g') GDOS_DETAIL_LETTER('h')
-                            GDOS_DETAIL_LETTER('i') GDOS_DETAIL_LETTER('j') GDOS_DETAIL_LETTER('k')
-                                GDOS_DETAIL_LETTER('l') GDOS_DETAIL_LETTER('m')
-                                    GDOS_DETAIL_LETTER('n') GDOS_DETAIL_LETTER('o')
-                                        GDOS_DETAIL_LETTER('p') GDOS_DETAIL_LETTER('q')
-                                            GDOS_DETAIL_LETTER('r') GDOS_DETAIL_LETTER('s')
-                                                GDOS_DETAIL_LETTER('t') GDOS_DETAIL_LETTER('u')
-                                                    GDOS_DETAIL_LETTER('v') GDOS_DETAIL_LETTER('w')
-                                                        GDOS_DETAIL_LETTER('x')
-                                                            GDOS_DETAIL_LETTER('y')
-                                                                GDOS_DETAIL_LETTER('z') default
-        : return no_row;
+    GDOS_DETAIL_LETTER('A') GDOS_DETAIL_LETTER('B') GDOS_DETAIL_LETTER('C') GDOS_DETAIL_LETTER('D')
+    GDOS_DETAIL_LETTER('E') GDOS_DETAIL_LETTER('F') GDOS_DETAIL_LETTER('G') GDOS_DETAIL_LETTER('H')
+    GDOS_DETAIL_LETTER('I') GDOS_DETAIL_LETTER('J') GDOS_DETAIL_LETTER('K') GDOS_DETAIL_LETTER('L')
+    GDOS_DETAIL_LETTER('M') GDOS_DETAIL_LETTER('N') GDOS_DETAIL_LETTER('O') GDOS_DETAIL_LETTER('P')
+    GDOS_DETAIL_LETTER('Q') GDOS_DETAIL_LETTER('R') GDOS_DETAIL_LETTER('S') GDOS_DETAIL_LETTER('T')
+    GDOS_DETAIL_LETTER('U') GDOS_DETAIL_LETTER('V') GDOS_DETAIL_LETTER('W') GDOS_DETAIL_LETTER('X')
+    GDOS_DETAIL_LETTER('Y') GDOS_DETAIL_LETTER('Z')
+    GDOS_DETAIL_LETTER('a') GDOS_DETAIL_LETTER('b') GDOS_DETAIL_LETTER('c') GDOS_DETAIL_LETTER('d')
+    GDOS_DETAIL_LETTER('e') GDOS_DETAIL_LETTER('f') GDOS_DETAIL_LETTER('g') GDOS_DETAIL_LETTER('h')
+    GDOS_DETAIL_LETTER('i') GDOS_DETAIL_LETTER('j') GDOS_DETAIL_LETTER('k') GDOS_DETAIL_LETTER('l')
+    GDOS_DETAIL_LETTER('m') GDOS_DETAIL_LETTER('n') GDOS_DETAIL_LETTER('o') GDOS_DETAIL_LETTER('p')
+    GDOS_DETAIL_LETTER('q') GDOS_DETAIL_LETTER('r') GDOS_DETAIL_LETTER('s') GDOS_DETAIL_LETTER('t')
+    GDOS_DETAIL_LETTER('u') GDOS_DETAIL_LETTER('v') GDOS_DETAIL_LETTER('w') GDOS_DETAIL_LETTER('x')
+    GDOS_DETAIL_LETTER('y') GDOS_DETAIL_LETTER('z')
+    default:
+      return no_row;
   }
+  // clang-format on
 }
 #undef GDOS_DETAIL_LETTER
 
@@ -3611,6 +3804,7 @@ GDOS_DETAIL_COLD [[nodiscard]] constexpr row_id lookup_name(level lv, std::strin
 /// The byte at p, decoded when Decode (`+` and `%XX`); `len` gets the raw length (1 or 3).
 template <bool Decode>
 [[nodiscard]] constexpr char byte_at(const char* p, const char* end, std::size_t& len) noexcept {
+  GDOS_ASSERT(p != end);
   if constexpr (Decode) {
     if (*p == '+') {
       len = 1;
@@ -3706,35 +3900,6 @@ template <bool Decode>
   return response_errc::ok;
 }
 
-/// Parses `-?[0-9]+` (plain text) into a 64-bit integer, rejecting overflow and anything else.
-/// (One function for both widths: each instantiation is code a calling unit compiles.)
-[[nodiscard]] constexpr bool parse_decimal(std::string_view s, std::int64_t& out) noexcept {
-  std::size_t i = 0;
-  const bool neg = !s.empty() && s[0] == '-';
-  if (neg) ++i;
-  if (i == s.size()) return false;
-  const std::uint64_t limit = neg ? std::uint64_t{1} << 63 : (std::uint64_t{1} << 63) - 1;
-  std::uint64_t v = 0;
-  for (; i < s.size(); ++i) {
-    const auto d = static_cast<unsigned>(static_cast<unsigned char>(s[i]) - '0');
-    if (d > 9) return false;
-    if (v > (limit - d) / 10u) return false;
-    v = v * 10u + d;
-  }
-  out = neg ? static_cast<std::int64_t>(std::uint64_t{0} - v) : static_cast<std::int64_t>(v);
-  return true;
-}
-
-/// parse_decimal() into a 32-bit integer.
-[[nodiscard]] constexpr bool parse_decimal(std::string_view s, std::int32_t& out) noexcept {
-  std::int64_t v = 0;
-  if (!parse_decimal(s, v) || v < std::numeric_limits<std::int32_t>::min() ||
-      v > std::numeric_limits<std::int32_t>::max())
-    return false;
-  out = static_cast<std::int32_t>(v);
-  return true;
-}
-
 /// parse_decimal() of the decoded text of `raw` (an integer sent escaped: rare).
 GDOS_DETAIL_COLD [[nodiscard]] constexpr bool parse_decoded_integer(std::string_view raw,
                                                                     std::int64_t& out) noexcept {
@@ -3781,6 +3946,7 @@ template <class S>
 [[nodiscard]] GDOS_DETAIL_ALWAYS_INLINE constexpr bool read_index(const char*& q, const char* end,
                                                                   std::uint32_t max_index,
                                                                   std::uint32_t& out) noexcept {
+  GDOS_ASSERT(q != end && *q >= '1' && *q <= '9');
   std::uint32_t v = static_cast<std::uint32_t>(*q - '0');
   ++q;
   if (q != end && *q == '_') {
@@ -4920,7 +5086,7 @@ constexpr result<decoded_org_details, parse_error> parse_org_details_in_place(
 ///
 /// `parse_response(write_response(r)) == r` holds for every reply the parsers return. A reply
 /// built by hand can break it (an unknown field named like a known one would come back as that
-/// field); validate() says whether it holds, and if not, which rule breaks where.
+/// field); check_round_trip() says whether it holds, and if not, which rule breaks where.
 
 #include <cstddef>
 #include <cstdint>
@@ -4943,8 +5109,8 @@ namespace gdos {
 /// that look like them: orders and certificates with ascending unique indices (1 to
 /// max_index), each with at least one field; unknown fields that belong to existing orders and
 /// certificates, whose names are not known names of their level, and, at the top and order
-/// level, do not start with an index prefix (`digits_`). validate() checks a reply built by
-/// hand against these rules and the parser's limits, and says which rule it breaks where.
+/// level, do not start with an index prefix (`digits_`). check_round_trip() checks a reply built
+/// by hand against these rules and the parser's limits, and says which rule it breaks where.
 template <response_string S>
 [[nodiscard]] constexpr form::write_result write_response(const basic_response<S>& r,
                                                           std::span<char> dest) noexcept;
@@ -4965,17 +5131,19 @@ template <response_string S>
 template <response_string S>
 [[nodiscard]] constexpr std::string write_org_details(const basic_org_details<S>& d);
 
-/// An error reply: `errorCode=code&errorMessage=message[&errorItem=item]`, ready for
-/// write_response(). The views must outlive the result.
+/// An error reply (`errorCode=code&errorMessage=message[&errorItem=item]`), as a
+/// decoded_response ready for write_response(): for tests and mocks that need any error reply.
+/// A server answering a refused request writes Comodo's exact messages with error_reply()
+/// (request.hpp) instead. The views must outlive the result.
 [[nodiscard]] constexpr decoded_response make_error_response(
     api_code code, std::string_view message GDOS_LIFETIMEBOUND,
     std::optional<std::string_view> item = std::nullopt) noexcept;
 
-// ---- checking a reply before writing it ----------------------------------------------------
+// ---- checking that a reply reads back as written -------------------------------------------
 
-/// The first reason validate() finds why write_response() (or write_org_details()) would not
-/// give back, once parsed with the same options, what it was given.
-enum class write_errc : std::uint8_t {
+/// The first reason check_round_trip() finds why write_response() (or write_org_details())
+/// would not give back, once parsed with the same options, what it was given.
+enum class round_trip_errc : std::uint8_t {
   /// Nothing: the text written parses back to an equal reply.
   ok = 0,
   /// An order, certificate or match index is 0 (indices start at 1).
@@ -5013,33 +5181,39 @@ enum class write_errc : std::uint8_t {
   body_too_large,
 };
 
-/// A short English description of `e`.
-[[nodiscard]] constexpr std::string_view to_string(write_errc e) noexcept;
+/// The identifier of `e` ("known_name", "not_ascending", ...), or "unknown" for a value it
+/// does not name.
+[[nodiscard]] constexpr std::string_view to_string(round_trip_errc e) noexcept;
 
-/// Outcome of validate(): the first problem found, and where.
-struct write_check {
-  /// Marks "no unknown field concerned" in `unknown_field`.
+/// A short English description of `e` ("unknown field named like a known field of its level").
+[[nodiscard]] constexpr std::string_view message(round_trip_errc e) noexcept;
+
+/// Outcome of check_round_trip(): the first rule broken, and where. For a reply, `order` and
+/// `certificate` say which order and certificate (0: none, or the level above); for a
+/// suggestedOrgDetails list, `match` says which match.
+struct round_trip_check {
+  /// Marks "no unknown field concerned" in `unknown_index`.
   static constexpr std::size_t npos = static_cast<std::size_t>(-1);
 
-  write_errc ec = write_errc::ok;  ///< What is wrong; write_errc::ok when nothing is.
-  /// The order (X) concerned, or the match (N) in a suggestedOrgDetails list; 0 for none.
-  std::uint32_t x = 0;
-  std::uint32_t y = 0;  ///< The certificate (Y) of order `x` concerned; 0 for none.
+  round_trip_errc code = round_trip_errc::ok;  ///< What is wrong; ok when nothing is.
+  std::uint32_t order = 0;                     ///< The order (X) concerned; 0 for none.
+  std::uint32_t certificate = 0;  ///< The certificate (Y) of `order` concerned; 0 for none.
+  std::uint32_t match = 0;        ///< The match (N) of a suggestedOrgDetails list; 0 for none.
   /// Position in `unknown_fields` of the unknown field concerned; npos when none is.
-  std::size_t unknown_field = npos;
+  std::size_t unknown_index = npos;
 
   /// True when the reply can be written and read back.
-  constexpr explicit operator bool() const noexcept { return ec == write_errc::ok; }
+  constexpr explicit operator bool() const noexcept { return code == round_trip_errc::ok; }
   /// Member-wise equality.
-  friend constexpr bool operator==(const write_check&, const write_check&) = default;
+  friend constexpr bool operator==(const round_trip_check&, const round_trip_check&) = default;
 };
 
 /// Checks that write_response(r) parses back, with the same options, to a reply equal to `r`:
 /// what the writer takes for granted in a reply built by hand. In strict mode (the default) the
 /// answer is exact: `parse_response(write_response(r), options)` succeeds and equals `r` exactly
-/// when validate() says ok; in lenient mode an ok is still a promise.
+/// when check_round_trip() says ok; in lenient mode an ok is still a promise.
 ///
-/// The rules, checked in this order, the first broken one reported (see write_errc):
+/// The rules, checked in this order, the first broken one reported (see round_trip_errc):
 /// 1. orders, then each order's certificates: indices 1 to max_index, strictly ascending, at
 ///    most max_orders orders and max_certificates certificates per order;
 /// 2. each unknown field, in list order: its order and certificate exist (0 for the levels
@@ -5051,13 +5225,13 @@ struct write_check {
 ///
 /// Allocates a little scratch memory for rules 3 and 4; only std::bad_alloc can escape.
 template <response_string S>
-[[nodiscard]] constexpr write_check validate(const basic_response<S>& r,
-                                             const parse_options& options = {});
+[[nodiscard]] constexpr round_trip_check check_round_trip(const basic_response<S>& r,
+                                                          const parse_options& options = {});
 
 /// Checks that write_org_details(d) parses back, with parse_org_details() and the same
-/// options, to a list equal to `d`; exact in strict mode, as validate() of a reply is.
+/// options, to a list equal to `d`; exact in strict mode, as for a reply.
 ///
-/// The rules, checked in this order, the first broken one reported (see write_errc):
+/// The rules, checked in this order, the first broken one reported (see round_trip_errc):
 /// 1. strict: `Status` is there;
 /// 2. matches: indices 1 to max_index, strictly ascending, at most max_org_matches;
 /// 3. each unknown field, in list order: its match exists (0: un-indexed); an un-indexed name
@@ -5069,8 +5243,8 @@ template <response_string S>
 ///
 /// Allocates a little scratch memory for rules 4 and 5; only std::bad_alloc can escape.
 template <response_string S>
-[[nodiscard]] constexpr write_check validate(const basic_org_details<S>& d,
-                                             const parse_options& options = {});
+[[nodiscard]] constexpr round_trip_check check_round_trip(const basic_org_details<S>& d,
+                                                          const parse_options& options = {});
 
 }  // namespace gdos
 
@@ -5151,7 +5325,7 @@ constexpr void put_text(Sink& s, const form::encoded_view& v) noexcept {
 
 template <class Sink, class Int>
 constexpr void put_decimal(Sink& s, Int v) noexcept {
-  s.put(form::detail::to_decimal(v).view());
+  s.put(to_decimal(v).view());
 }
 
 /// Writes `name=value` pairs into a sink: `&` before each pair but the first, then the index
@@ -5313,6 +5487,7 @@ template <class Body>
   if (n.n > dest.size()) return {n.n, false};
   ptr_sink w{dest.data()};
   body(w);
+  GDOS_ASSERT(w.p == dest.data() + n.n);  // the sizing pass and the writing pass agree
   return {n.n, true};
 }
 
@@ -5323,6 +5498,7 @@ template <class Body>
   std::string out(n.n, '\0');
   ptr_sink w{out.data()};
   body(w);
+  GDOS_ASSERT(w.p == out.data() + out.size());
   return out;
 }
 
@@ -5372,8 +5548,45 @@ constexpr decoded_response make_error_response(api_code code, std::string_view m
   return r;
 }
 
-constexpr std::string_view to_string(write_errc e) noexcept {
-  using enum write_errc;
+constexpr std::string_view to_string(round_trip_errc e) noexcept {
+  using enum round_trip_errc;
+  switch (e) {
+    case ok:
+      return "ok";
+    case index_zero:
+      return "index_zero";
+    case index_too_large:
+      return "index_too_large";
+    case not_ascending:
+      return "not_ascending";
+    case too_many_orders:
+      return "too_many_orders";
+    case too_many_certificates:
+      return "too_many_certificates";
+    case too_many_matches:
+      return "too_many_matches";
+    case orphan_field:
+      return "orphan_field";
+    case indexed_name:
+      return "indexed_name";
+    case known_name:
+      return "known_name";
+    case empty:
+      return "empty";
+    case duplicate_name:
+      return "duplicate_name";
+    case missing_status:
+      return "missing_status";
+    case too_many_fields:
+      return "too_many_fields";
+    case body_too_large:
+      return "body_too_large";
+  }
+  return "unknown";
+}
+
+constexpr std::string_view message(round_trip_errc e) noexcept {
+  using enum round_trip_errc;
   switch (e) {
     case ok:
       return "ok";
@@ -5406,18 +5619,18 @@ constexpr std::string_view to_string(write_errc e) noexcept {
     case body_too_large:
       return "text larger than the configured maximum body size";
   }
-  return "unknown write error";
+  return "unknown round-trip error";
 }
 
 namespace detail {
 
 /// The rules of one index: 1 to max_index, above the one before it (prev 0: the first).
-[[nodiscard]] constexpr write_errc check_index(std::uint32_t i, std::uint32_t prev,
-                                               const parse_options& opt) noexcept {
-  if (i == 0) return write_errc::index_zero;
-  if (i > opt.max_index) return write_errc::index_too_large;
-  if (i <= prev) return write_errc::not_ascending;
-  return write_errc::ok;
+[[nodiscard]] constexpr round_trip_errc check_index(std::uint32_t i, std::uint32_t prev,
+                                                    const parse_options& opt) noexcept {
+  if (i == 0) return round_trip_errc::index_zero;
+  if (i > opt.max_index) return round_trip_errc::index_too_large;
+  if (i <= prev) return round_trip_errc::not_ascending;
+  return round_trip_errc::ok;
 }
 
 /// True when the decoded name starts with `[+-]?digits_` (any value): the parsers would read an
@@ -5467,136 +5680,221 @@ template <class U>
   return first;
 }
 
-}  // namespace detail
+// ---- the rules, one function each, in the order check_round_trip() applies them ---------------
+//
+// The unknown-field rules look each field up by its level (a binary search of orders,
+// certificates or matches) and then sort the list once by level and name for duplicates; the
+// writer's passes walk the list level by level.
 
-template <response_string S>
-constexpr write_check validate(const basic_response<S>& r, const parse_options& options) {
-  using e = write_errc;
-  using detail::level;
-  const auto& orders = r.orders;
-  std::size_t fields = detail::count_known(r);
-  std::size_t certificates = 0;
-  for (std::size_t i = 0; i < orders.size(); ++i) {
-    const basic_order<S>& o = orders[i];
-    if (const e ec = detail::check_index(o.index, i == 0 ? 0 : orders[i - 1].index, options);
-        ec != e::ok)
-      return {ec, o.index, 0};
-    if (i == options.max_orders) return {e::too_many_orders, o.index, 0};
-    fields += detail::count_known(o);
-    for (std::size_t j = 0; j < o.certificates.size(); ++j) {
-      const basic_certificate<S>& c = o.certificates[j];
-      if (const e ec =
-              detail::check_index(c.index, j == 0 ? 0 : o.certificates[j - 1].index, options);
-          ec != e::ok)
-        return {ec, o.index, c.index};
-      if (j == options.max_certificates) return {e::too_many_certificates, o.index, c.index};
-      fields += detail::count_known(c);
-    }
-    certificates += o.certificates.size();
+constexpr round_trip_check in_reply(round_trip_errc e, std::uint32_t x, std::uint32_t y,
+                                    std::size_t k = round_trip_check::npos) noexcept {
+  return {.code = e, .order = x, .certificate = y, .match = 0, .unknown_index = k};
+}
+
+constexpr round_trip_check in_list(round_trip_errc e, std::uint32_t n,
+                                   std::size_t k = round_trip_check::npos) noexcept {
+  return {.code = e, .order = 0, .certificate = 0, .match = n, .unknown_index = k};
+}
+
+/// Which orders and certificates of a reply have an unknown field: one flag per order (its
+/// position), then one per certificate, order by order.
+class reply_flags {
+ public:
+  template <class S>
+  constexpr explicit reply_flags(const basic_response<S>& r) : first_(r.orders.size()) {
+    std::size_t at = r.orders.size();
+    for (std::size_t i = 0; i < r.orders.size(); at += r.orders[i++].certificates.size())
+      first_[i] = at;
+    scratch(at).swap(flags_);
+  }
+  constexpr void set_order(std::size_t op) noexcept { flags_[op] = 1; }
+  constexpr void set_certificate(std::size_t op, std::size_t cp) noexcept {
+    flags_[static_cast<std::size_t>(first_[op]) + cp] = 1;
+  }
+  [[nodiscard]] constexpr bool order(std::size_t op) const noexcept { return flags_[op] != 0; }
+  [[nodiscard]] constexpr bool certificate(std::size_t op, std::size_t cp) const noexcept {
+    return flags_[static_cast<std::size_t>(first_[op]) + cp] != 0;
   }
 
-  // One flag per order (its position) and per certificate (after the orders, order by order):
-  // set when an unknown field belongs to it. `first` holds where each order's certificates
-  // start among the flags.
-  detail::scratch has_unknown(orders.size() + certificates);
-  detail::scratch first(orders.size());
-  for (std::size_t i = 0, at = orders.size(); i < orders.size();
-       at += orders[i++].certificates.size())
-    first[i] = at;
+ private:
+  scratch first_;
+  scratch flags_;
+};
+
+/// Rule 1 of a reply: indices and counts of orders and certificates. Adds the known fields to
+/// `fields`.
+template <class S>
+[[nodiscard]] constexpr round_trip_check reply_indices(const basic_response<S>& r,
+                                                       const parse_options& options,
+                                                       std::size_t& fields) noexcept {
+  using e = round_trip_errc;
+  const auto& orders = r.orders;
+  fields += count_known(r);
+  for (std::size_t i = 0; i < orders.size(); ++i) {
+    const basic_order<S>& o = orders[i];
+    if (const e c = check_index(o.index, i == 0 ? 0 : orders[i - 1].index, options); c != e::ok)
+      return in_reply(c, o.index, 0);
+    if (i == options.max_orders) return in_reply(e::too_many_orders, o.index, 0);
+    fields += count_known(o);
+    for (std::size_t j = 0; j < o.certificates.size(); ++j) {
+      const basic_certificate<S>& c = o.certificates[j];
+      if (const e ce = check_index(c.index, j == 0 ? 0 : o.certificates[j - 1].index, options);
+          ce != e::ok)
+        return in_reply(ce, o.index, c.index);
+      if (j == options.max_certificates)
+        return in_reply(e::too_many_certificates, o.index, c.index);
+      fields += count_known(c);
+    }
+  }
+  return {};
+}
+
+/// Rule 2 of a reply: each unknown field belongs to an existing order and certificate, is not
+/// read as an index prefix, and is not named like a known field of its level. Flags the orders
+/// and certificates that have one.
+template <class S>
+[[nodiscard]] constexpr round_trip_check reply_unknown_fields(const basic_response<S>& r,
+                                                              reply_flags& has_unknown) noexcept {
+  using e = round_trip_errc;
   for (std::size_t k = 0; k < r.unknown_fields.size(); ++k) {
     const basic_unknown_field<S>& u = r.unknown_fields[k];
     level lv = level::top;
     if (u.order != 0) {
       const basic_order<S>* o = r.find_order(u.order);
-      if (o == nullptr) return {e::orphan_field, u.order, u.certificate, k};
-      const auto op = static_cast<std::size_t>(o - orders.data());
+      if (o == nullptr) return in_reply(e::orphan_field, u.order, u.certificate, k);
+      const auto op = static_cast<std::size_t>(o - r.orders.data());
       lv = level::order;
-      std::size_t flag = op;
-      if (u.certificate != 0) {
+      if (u.certificate == 0) {
+        has_unknown.set_order(op);
+      } else {
         const basic_certificate<S>* c = o->find_certificate(u.certificate);
-        if (c == nullptr) return {e::orphan_field, u.order, u.certificate, k};
+        if (c == nullptr) return in_reply(e::orphan_field, u.order, u.certificate, k);
         lv = level::certificate;
-        flag = static_cast<std::size_t>(first[op]) +
-               static_cast<std::size_t>(c - o->certificates.data());
+        has_unknown.set_certificate(op, static_cast<std::size_t>(c - o->certificates.data()));
       }
-      has_unknown[flag] = 1;
     } else if (u.certificate != 0) {
-      return {e::orphan_field, 0, u.certificate, k};
+      return in_reply(e::orphan_field, 0, u.certificate, k);
     }
-    if (lv != level::certificate && detail::starts_with_index(u.name))
-      return {e::indexed_name, u.order, u.certificate, k};
-    const bool known = lv == level::top     ? detail::is_known_name<basic_response<S>>(u.name)
-                       : lv == level::order ? detail::is_known_name<basic_order<S>>(u.name)
-                                            : detail::is_known_name<basic_certificate<S>>(u.name);
-    if (known) return {e::known_name, u.order, u.certificate, k};
+    if (lv != level::certificate && starts_with_index(u.name))
+      return in_reply(e::indexed_name, u.order, u.certificate, k);
+    const bool known = lv == level::top     ? is_known_name<basic_response<S>>(u.name)
+                       : lv == level::order ? is_known_name<basic_order<S>>(u.name)
+                                            : is_known_name<basic_certificate<S>>(u.name);
+    if (known) return in_reply(e::known_name, u.order, u.certificate, k);
   }
-
-  for (std::size_t i = 0; i < orders.size(); ++i) {
-    const basic_order<S>& o = orders[i];
-    if (o.certificates.empty() && !has_unknown[i] && detail::count_known(o) == 0)
-      return {e::empty, o.index, 0};
-    for (std::size_t j = 0; j < o.certificates.size(); ++j) {
-      const basic_certificate<S>& c = o.certificates[j];
-      if (!has_unknown[static_cast<std::size_t>(first[i]) + j] && detail::count_known(c) == 0)
-        return {e::empty, o.index, c.index};
-    }
-  }
-
-  if (const std::size_t k = detail::first_duplicate(r.unknown_fields); k != write_check::npos) {
-    const basic_unknown_field<S>& u = r.unknown_fields[k];
-    return {e::duplicate_name, u.order, u.certificate, k};
-  }
-  fields += r.unknown_fields.size();
-  if (fields > options.max_fields) return {e::too_many_fields, 0, 0};
-  detail::size_sink size;
-  detail::write_response_body(size, r);
-  if (size.n > options.max_body_size) return {e::body_too_large, 0, 0};
   return {};
 }
 
-template <response_string S>
-constexpr write_check validate(const basic_org_details<S>& d, const parse_options& options) {
-  using e = write_errc;
-  if (!d.status && options.mode == parse_mode::strict) return {e::missing_status, 0, 0};
-  const auto& matches = d.matches;
-  const auto count = [](const basic_org_match<S>& m) { return detail::count_known(m); };
-  std::size_t fields = detail::count_known(d);
-  for (std::size_t i = 0; i < matches.size(); ++i) {
-    const std::uint32_t n = matches[i].index;
-    if (const e ec = detail::check_index(n, i == 0 ? 0 : matches[i - 1].index, options);
-        ec != e::ok)
-      return {ec, n, 0};
-    if (i == options.max_org_matches) return {e::too_many_matches, n, 0};
-    fields += count(matches[i]);
+/// Rule 3 of a reply: each order and certificate has a field, known or unknown.
+template <class S>
+[[nodiscard]] constexpr round_trip_check reply_entries(const basic_response<S>& r,
+                                                       const reply_flags& has_unknown) noexcept {
+  for (std::size_t i = 0; i < r.orders.size(); ++i) {
+    const basic_order<S>& o = r.orders[i];
+    if (o.certificates.empty() && !has_unknown.order(i) && count_known(o) == 0)
+      return in_reply(round_trip_errc::empty, o.index, 0);
+    for (std::size_t j = 0; j < o.certificates.size(); ++j)
+      if (!has_unknown.certificate(i, j) && count_known(o.certificates[j]) == 0)
+        return in_reply(round_trip_errc::empty, o.index, o.certificates[j].index);
   }
-  detail::scratch has_unknown(matches.size());
+  return {};
+}
+
+/// The last rule of both: at most max_fields fields, and at most max_body_size bytes, which
+/// `body` (a writer body, as detail::write_to takes) would write.
+template <class Body>
+[[nodiscard]] constexpr round_trip_errc check_limits(std::size_t fields, const Body& body,
+                                                     const parse_options& options) noexcept {
+  if (fields > options.max_fields) return round_trip_errc::too_many_fields;
+  size_sink size;
+  body(size);
+  if (size.n > options.max_body_size) return round_trip_errc::body_too_large;
+  return round_trip_errc::ok;
+}
+
+/// Rule 1 of a suggestedOrgDetails list: `Status` in strict mode; the matches' indices and count.
+/// Adds the known fields to `fields`.
+template <class S>
+[[nodiscard]] constexpr round_trip_check list_matches(const basic_org_details<S>& d,
+                                                      const parse_options& options,
+                                                      std::size_t& fields) noexcept {
+  using e = round_trip_errc;
+  if (!d.status && options.mode == parse_mode::strict) return in_list(e::missing_status, 0);
+  fields += count_known(d);
+  for (std::size_t i = 0; i < d.matches.size(); ++i) {
+    const std::uint32_t n = d.matches[i].index;
+    if (const e c = check_index(n, i == 0 ? 0 : d.matches[i - 1].index, options); c != e::ok)
+      return in_list(c, n);
+    if (i == options.max_org_matches) return in_list(e::too_many_matches, n);
+    fields += count_known(d.matches[i]);
+  }
+  return {};
+}
+
+/// Rule 2 of a list: each unknown field belongs to an existing match (or none), an un-indexed
+/// one is not read as an index prefix, and none is named like a known field it would become.
+/// Flags the matches that have one.
+template <class S>
+[[nodiscard]] constexpr round_trip_check list_unknown_fields(const basic_org_details<S>& d,
+                                                             scratch& has_unknown) noexcept {
+  using e = round_trip_errc;
+  const auto& matches = d.matches;
   for (std::size_t k = 0; k < d.unknown_fields.size(); ++k) {
     const basic_org_unknown_field<S>& u = d.unknown_fields[k];
     if (u.match != 0) {
       const auto it = std::lower_bound(
           matches.begin(), matches.end(), u.match,
           [](const basic_org_match<S>& m, std::uint32_t i) { return m.index < i; });
-      if (it == matches.end() || it->index != u.match) return {e::orphan_field, u.match, 0, k};
+      if (it == matches.end() || it->index != u.match) return in_list(e::orphan_field, u.match, k);
       has_unknown[static_cast<std::size_t>(it - matches.begin())] = 1;
-    } else if (detail::starts_with_index(u.name)) {
-      return {e::indexed_name, 0, 0, k};
+    } else if (starts_with_index(u.name)) {
+      return in_list(e::indexed_name, 0, k);
     }
     // An un-indexed match field would go to match 1.
-    const bool known =
-        u.match != 0 ? detail::is_known_name<basic_org_match<S>>(u.name)
-                     : detail::is_known_name<basic_org_details<S>, basic_org_match<S>>(u.name);
-    if (known) return {e::known_name, u.match, 0, k};
+    const bool known = u.match != 0
+                           ? is_known_name<basic_org_match<S>>(u.name)
+                           : is_known_name<basic_org_details<S>, basic_org_match<S>>(u.name);
+    if (known) return in_list(e::known_name, u.match, k);
   }
-  for (std::size_t i = 0; i < matches.size(); ++i)
-    if (!has_unknown[i] && count(matches[i]) == 0) return {e::empty, matches[i].index, 0};
-  if (const std::size_t k = detail::first_duplicate(d.unknown_fields); k != write_check::npos)
-    return {e::duplicate_name, d.unknown_fields[k].match, 0, k};
-  fields += d.unknown_fields.size();
-  if (fields > options.max_fields) return {e::too_many_fields, 0, 0};
-  detail::size_sink size;
-  detail::write_org_details_body(size, d);
-  if (size.n > options.max_body_size) return {e::body_too_large, 0, 0};
   return {};
+}
+
+}  // namespace detail
+
+template <response_string S>
+constexpr round_trip_check check_round_trip(const basic_response<S>& r,
+                                            const parse_options& options) {
+  std::size_t fields = 0;
+  if (const auto c = detail::reply_indices(r, options, fields); !c) return c;
+  detail::reply_flags has_unknown(r);
+  if (const auto c = detail::reply_unknown_fields(r, has_unknown); !c) return c;
+  if (const auto c = detail::reply_entries(r, has_unknown); !c) return c;
+  if (const std::size_t k = detail::first_duplicate(r.unknown_fields);
+      k != round_trip_check::npos) {
+    const basic_unknown_field<S>& u = r.unknown_fields[k];
+    return detail::in_reply(round_trip_errc::duplicate_name, u.order, u.certificate, k);
+  }
+  const auto body = [&r](auto& sink) { detail::write_response_body(sink, r); };
+  return detail::in_reply(detail::check_limits(fields + r.unknown_fields.size(), body, options), 0,
+                          0);
+}
+
+template <response_string S>
+constexpr round_trip_check check_round_trip(const basic_org_details<S>& d,
+                                            const parse_options& options) {
+  std::size_t fields = 0;
+  if (const auto c = detail::list_matches(d, options, fields); !c) return c;
+  detail::scratch has_unknown(d.matches.size());
+  if (const auto c = detail::list_unknown_fields(d, has_unknown); !c) return c;
+  // Rule 4: each match has a field, known or unknown.
+  for (std::size_t i = 0; i < d.matches.size(); ++i)
+    if (!has_unknown[i] && detail::count_known(d.matches[i]) == 0)
+      return detail::in_list(round_trip_errc::empty, d.matches[i].index);
+  // Rule 5: no two unknown fields of one match share a name.
+  if (const std::size_t k = detail::first_duplicate(d.unknown_fields); k != round_trip_check::npos)
+    return detail::in_list(round_trip_errc::duplicate_name, d.unknown_fields[k].match, k);
+  const auto body = [&d](auto& sink) { detail::write_org_details_body(sink, d); };
+  return detail::in_list(detail::check_limits(fields + d.unknown_fields.size(), body, options), 0);
 }
 
 }  // namespace gdos
@@ -7029,30 +7327,6 @@ struct encode_result {
 
 namespace detail {
 
-[[nodiscard]] constexpr std::size_t decimal_digits(std::uint64_t v) noexcept {
-  // Four digits per division: the divisions form a dependency chain that dominates otherwise.
-  std::size_t n = 1;
-  for (;;) {
-    if (v < 10) return n;
-    if (v < 100) return n + 1;
-    if (v < 1000) return n + 2;
-    if (v < 10000) return n + 3;
-    v /= 10000;
-    n += 4;
-  }
-}
-
-/// Writes v in decimal at p, returns one past the end.
-constexpr char* write_decimal(std::uint64_t v, char* p) noexcept {
-  const std::size_t n = decimal_digits(v);
-  char* end = p + n;
-  do {
-    *--end = static_cast<char>('0' + v % 10);
-    v /= 10;
-  } while (v != 0);
-  return p + n;
-}
-
 constexpr char* write_literal(std::string_view s, char* p) noexcept {
   std::char_traits<char>::copy(p, s.data(), s.size());  // memcpy at run time
   return p + s.size();
@@ -7078,11 +7352,11 @@ constexpr char* write_request(const request& r, char* p) noexcept {
   p = form::detail::encode_with_slack(r.login_password, p);
   if (r.order_number) {
     p = write_literal(k_order_number, p);
-    p = write_decimal(static_cast<std::uint64_t>(*r.order_number), p);
+    p = write_decimal(*r.order_number, p);
   }
   if (r.certificate_id) {
     p = write_literal(k_certificate_id, p);
-    p = write_decimal(static_cast<std::uint64_t>(*r.certificate_id), p);
+    p = write_decimal(*r.certificate_id, p);
   }
   p = write_literal(k_query_type, p);
   *p++ = static_cast<char>('0' + static_cast<int>(r.query_type));
@@ -7120,12 +7394,9 @@ constexpr char* write_request(const request& r, char* p) noexcept {
   std::size_t n = detail::k_login_name.size() + form::encoded_size(r.login_name) +
                   detail::k_login_password.size() + form::encoded_size(r.login_password) +
                   detail::k_query_type.size() + 1;
-  if (r.order_number)
-    n += detail::k_order_number.size() +
-         detail::decimal_digits(static_cast<std::uint64_t>(*r.order_number));
+  if (r.order_number) n += detail::k_order_number.size() + detail::decimal_size(*r.order_number);
   if (r.certificate_id)
-    n += detail::k_certificate_id.size() +
-         detail::decimal_digits(static_cast<std::uint64_t>(*r.certificate_id));
+    n += detail::k_certificate_id.size() + detail::decimal_size(*r.certificate_id);
   if (r.show_validity_period != yes_no::unset) n += detail::k_show_validity_period.size() + 1;
   if (r.response_format != response_format::omitted) n += detail::k_response_format.size() + 1;
   if (!r.sid.empty()) n += detail::k_sid.size() + form::encoded_size(r.sid);
@@ -7142,11 +7413,13 @@ constexpr char* write_request(const request& r, char* p) noexcept {
   // case of a reused buffer of a few hundred bytes.
   if (dest.size() >= detail::max_encoded_size(r)) {
     const char* end = detail::write_request(r, dest.data());
+    GDOS_ASSERT(static_cast<std::size_t>(end - dest.data()) == encoded_size(r));
     return {static_cast<std::size_t>(end - dest.data()), request_errc::ok, {}};
   }
   const std::size_t n = encoded_size(r);
   if (n > dest.size()) return {n, request_errc::buffer_too_small, {}};
-  detail::write_request(r, dest.data());
+  [[maybe_unused]] const char* end = detail::write_request(r, dest.data());
+  GDOS_ASSERT(end == dest.data() + n);  // write_request's precondition held
   return {n, request_errc::ok, {}};
 }
 
@@ -7180,15 +7453,7 @@ void print_encoded(Stream& os, std::string_view plain) {
 
 template <class Stream>
 void print_integer(Stream& os, std::int64_t v) {
-  std::array<char, 24> buf{};
-  const bool neg = v < 0;
-  // Negation in unsigned arithmetic, so that INT64_MIN prints too.
-  const std::uint64_t u =
-      neg ? std::uint64_t{0} - static_cast<std::uint64_t>(v) : static_cast<std::uint64_t>(v);
-  char* p = buf.data();
-  if (neg) *p++ = '-';
-  p = write_decimal(u, p);
-  os << std::string_view(buf.data(), static_cast<std::size_t>(p - buf.data()));
+  os << to_decimal(v).view();
 }
 
 }  // namespace detail
@@ -7339,10 +7604,7 @@ inline constexpr std::string_view k_error_message = "&errorMessage=";
 /// Size in bytes of the reply body error_reply_to() writes for `e`.
 [[nodiscard]] constexpr std::size_t error_reply_size(const api_error& e) noexcept {
   const detail::message_parts m = detail::message_of(e);
-  const std::int32_t code = to_int(e.code);
-  const std::uint64_t magnitude = code < 0 ? std::uint64_t{0} - static_cast<std::uint64_t>(code)
-                                           : static_cast<std::uint64_t>(code);
-  return detail::k_error_code.size() + (code < 0 ? 1 : 0) + detail::decimal_digits(magnitude) +
+  return detail::k_error_code.size() + detail::decimal_size(to_int(e.code)) +
          detail::k_error_message.size() + form::encoded_size(m.prefix) +
          form::encoded_size(m.argument) + form::encoded_size(m.suffix);
 }
@@ -7355,12 +7617,8 @@ inline constexpr std::string_view k_error_message = "&errorMessage=";
   const std::size_t n = error_reply_size(e);
   if (n > dest.size()) return {n, false};
   const detail::message_parts m = detail::message_of(e);
-  const std::int32_t code = to_int(e.code);
   char* p = detail::write_literal(detail::k_error_code, dest.data());
-  if (code < 0) *p++ = '-';
-  p = detail::write_decimal(code < 0 ? std::uint64_t{0} - static_cast<std::uint64_t>(code)
-                                     : static_cast<std::uint64_t>(code),
-                            p);
+  p = detail::write_decimal(to_int(e.code), p);
   p = detail::write_literal(detail::k_error_message, p);
   p = form::encode_unchecked(m.prefix, p);
   p = form::encode_unchecked(m.argument, p);
@@ -7456,17 +7714,6 @@ inline constexpr std::array<std::string_view, 8> field_names = {
     "queryType", "showValidityPeriod", "responseFormat", "SID"};
 inline constexpr std::size_t longest_field_name = 18;  // showValidityPeriod
 
-[[nodiscard]] constexpr char ascii_lower(char c) noexcept {
-  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
-[[nodiscard]] constexpr bool iequals(std::string_view a, std::string_view b) noexcept {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
-  return true;
-}
-
 /// A value decoded into a fixed buffer, or `fits == false` when it decodes to more than N bytes.
 template <std::size_t N>
 struct small_decoded {
@@ -7493,22 +7740,17 @@ constexpr void decode_small(form::encoded_view v, small_decoded<N>& out) noexcep
   decode_small(name, d);
   if (!d.fits) return -1;
   for (std::size_t i = 0; i < field_names.size(); ++i)
-    if (iequals(d.text, field_names[i])) return static_cast<int>(i);
+    if (iequals_ascii(d.text, field_names[i])) return static_cast<int>(i);
   return -1;
 }
 
-/// Digits only (after decoding), 1..max_digits of them. Nineteen digits always fit in 64 bits.
-[[nodiscard]] constexpr std::optional<std::uint64_t> parse_digits(form::encoded_view v,
-                                                                  std::size_t max_digits) noexcept {
+/// parse_digits() of the decoded text of `v`: digits only, 1..max_digits of them.
+[[nodiscard]] constexpr std::optional<std::uint64_t> decoded_digits(
+    form::encoded_view v, std::size_t max_digits) noexcept {
   small_decoded<19> d;
   decode_small(v, d);
-  if (!d.fits || d.text.empty() || d.text.size() > max_digits) return std::nullopt;
-  std::uint64_t x = 0;
-  for (char c : d.text) {
-    if (c < '0' || c > '9') return std::nullopt;
-    x = x * 10 + static_cast<std::uint64_t>(c - '0');
-  }
-  return x;
+  if (!d.fits) return std::nullopt;
+  return parse_digits(d.text, max_digits);
 }
 
 /// True when `v` decodes to at most `max_chars` characters. A character takes at most 4 bytes,
@@ -7572,19 +7814,19 @@ template <std::size_t MaxChars>
         has_password = true;
         break;
       case request_field::order_number: {
-        const auto n = detail::parse_digits(f.value, 19);
+        const auto n = detail::decoded_digits(f.value, 19);
         if (!n || *n == 0 || *n > 9'223'372'036'854'775'807u) return invalid;
         out.order_number = static_cast<std::int64_t>(*n);
         break;
       }
       case request_field::certificate_id: {
-        const auto n = detail::parse_digits(f.value, max_certificate_id_digits);
+        const auto n = detail::decoded_digits(f.value, max_certificate_id_digits);
         if (!n || *n == 0) return invalid;
         out.certificate_id = static_cast<std::int64_t>(*n);
         break;
       }
       case request_field::query_type: {
-        const auto n = detail::parse_digits(f.value, 19);
+        const auto n = detail::decoded_digits(f.value, 19);
         if (!n || *n > 2) return invalid;
         out.query_type = static_cast<gdos::query_type>(*n);
         break;
@@ -7598,7 +7840,7 @@ template <std::size_t MaxChars>
           return invalid;
         break;
       case request_field::response_format: {
-        const auto n = detail::parse_digits(f.value, 19);
+        const auto n = detail::decoded_digits(f.value, 19);
         if (!n || *n > 2) return invalid;
         out.response_format = static_cast<gdos::response_format>(*n);
         break;
@@ -8180,13 +8422,6 @@ inline constexpr std::size_t partial_echo_min = 4;
 inline void wipe(std::string& s) noexcept {
   volatile char* p = s.data();
   for (std::size_t i = 0; i < s.size(); ++i) p[i] = '\0';
-}
-
-inline void append_printable(std::string& out, std::string_view text) {
-  for (char ch : text) {
-    const auto c = static_cast<unsigned char>(ch);
-    out.push_back(c >= 0x20 && c < 0x7f ? ch : '?');
-  }
 }
 
 }  // namespace detail
