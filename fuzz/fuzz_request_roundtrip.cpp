@@ -150,7 +150,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   r.query_type = static_cast<gdos::query_type>((flags >> 2) & 3);
   r.show_validity_period = static_cast<gdos::yes_no>((flags >> 4) & 3);
   r.response_format = (flags & 0x40) ? gdos::response_format::omitted
-                      : (order & 1)  ? gdos::response_format::newline_delimited
+                      : (order & 1)  ? gdos::response_format::json
                                      : gdos::response_format::url_encoded;
   if (!raw) {
     if (r.login_name.empty()) r.login_name = "n";

@@ -53,6 +53,11 @@ constexpr bool steps_have_identifiers_fields_names_and_actions() {
          gdos::field_name(step::ev_click_through) == "evClickThroughStatus" &&
          gdos::display_name(step::dcv) == "DCV" &&
          gdos::display_name(step::ev_click_through) == "EV click-through" &&
+         // Progress values in words (tables) beside their identifiers (JSON): one vocabulary.
+         gdos::display_name(gdos::progress_status::in_progress) == "in progress" &&
+         gdos::to_string(gdos::progress_status::in_progress) == "in_progress" &&
+         gdos::display_name(gdos::progress_status::not_required) == "not required" &&
+         gdos::display_name(static_cast<gdos::progress_status>(7)) == "unknown" &&
          gdos::next_action(step::dcv) == "complete domain control validation" &&
          gdos::to_string(static_cast<step>(6)) == "unknown" &&
          gdos::field_name(static_cast<step>(9)) == "unknown";

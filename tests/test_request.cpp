@@ -595,6 +595,9 @@ constexpr bool enumerations_must_hold_named_values() {
   r.response_format = gdos::response_format::json;
   if (!gdos::validate(r)) return false;
   r.response_format = static_cast<gdos::response_format>(3);
+  if (!refused_by_validation(r, request_errc::out_of_range, request_field::response_format))
+    return false;
+  r.response_format = static_cast<gdos::response_format>(0);
   return refused_by_validation(r, request_errc::out_of_range, request_field::response_format);
 }
 
@@ -871,6 +874,9 @@ TEST_CASE("An invalid value is refused with -4, naming the argument as sent") {
   CHECK_REFUSED("loginName=a&loginPassword=b&orderNumber=1&showValidityPeriod=YES", invalid,
                 "showValidityPeriod");
   CHECK_REFUSED("loginName=a&loginPassword=b&orderNumber=1&responseFormat=3", invalid,
+                "responseFormat");
+  // 0 (newline-delimited) is not documented for this call.
+  CHECK_REFUSED("loginName=a&loginPassword=b&orderNumber=1&responseFormat=0", invalid,
                 "responseFormat");
   CHECK_REFUSED("loginName=a&loginPassword=b&orderNumber=1&responseFormat=1%0A", invalid,
                 "responseFormat");

@@ -123,6 +123,23 @@ inline constexpr std::array<step, 6> all_steps = {step::csr,         step::dcv,
   return "unknown step";
 }
 
+/// A progress value in words for people ("not required", "not completed", "completed",
+/// "in progress"), as tables print it; "unknown" for a value the API does not document.
+/// to_string() gives the identifiers (`in_progress`) for JSON and logs.
+[[nodiscard]] constexpr std::string_view display_name(progress_status s) noexcept {
+  switch (s) {
+    case progress_status::not_required:
+      return "not required";
+    case progress_status::not_completed:
+      return "not completed";
+    case progress_status::completed:
+      return "completed";
+    case progress_status::in_progress:
+      return "in progress";
+  }
+  return "unknown";
+}
+
 /// What the reseller (or their customer) has to do while `s` is pending, as a phrase that
 /// completes "next: ..." ("complete domain control validation").
 ///
