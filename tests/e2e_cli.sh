@@ -250,6 +250,10 @@ run decode_missing 2 "$gdos" decode "$work/no-such-file"
 run encode_masked 0 "$gdos" encode --order 1000002 --show-validity-period Y
 contains encode_masked out \
   "loginName=demo_reseller&loginPassword=***&orderNumber=1000002&queryType=1&showValidityPeriod=Y&responseFormat=1"
+# responseFormat: Sectigo documents 1 (url-encoded) and 2 (JSON) for this call, not 0.
+run encode_json 0 "$gdos" encode --order 1000002 --response-format 2
+contains encode_json out "&responseFormat=2"
+run encode_format_0 2 "$gdos" encode --order 1000002 --response-format 0
 run encode_file 0 "$gdos" encode --certificate-id 5100010 --query-type 2 -o "$work/body.bin"
 contains encode_file out "loginPassword=***"
 [ "$(stat -c %a "$work/body.bin")" = 600 ] || fail "encode -o: file mode is not 600"

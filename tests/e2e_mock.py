@@ -312,6 +312,29 @@ def test_accounts_own_orders():
         m.stop()
 
 
+def test_response_formats():
+    # Sectigo documents responseFormat 1 (url-encoded, the default) and 2 (JSON) for this call,
+    # and the JSON reply's MIME type but not its shape: the mock answers 2 with the reply of 1.
+    m = Mock(name="formats")
+    try:
+        c = http.client.HTTPSConnection("127.0.0.1", m.port, context=m.context(), timeout=10)
+        replies = {}
+        for fmt in ("1", "2"):
+            c.request("POST", PATH, body=LOGIN + "&orderNumber=1000001&queryType=0&responseFormat=" + fmt,
+                      headers={"Content-Type": "application/x-www-form-urlencoded"})
+            r = c.getresponse()
+            replies[fmt] = (r.status, r.getheader("Content-Type"), r.read().decode())
+        c.close()
+        check(replies["1"][2].startswith("errorCode=0&1_orderNumber=1000001&"), "format 1: %r" % (replies["1"],))
+        check(replies["2"] == replies["1"], "format 2 differs from 1: %r" % (replies["2"],))
+        invalid = "errorCode=-4&errorMessage=The+value+of+the+%27responseFormat%27+argument+is+invalid%21"
+        for fmt in ("0", "3"):
+            _, body = post(m, LOGIN + "&orderNumber=1000001&responseFormat=" + fmt)
+            check(body == invalid, "format %s: %s" % (fmt, body))
+    finally:
+        m.stop()
+
+
 def test_fixture_replaced_by_and_account():
     acc = '"accounts": [{"loginName": "a", "loginPassword": "b"}, {"loginName": "c", "loginPassword": "d"}]'
     cases = [

@@ -132,8 +132,9 @@ command encode_command(CLI::App& gdos) {
   auto* cmd = gdos.add_subcommand(
       "encode", "Print the POST body for a request (loginPassword masked; -o writes it whole)");
   add_request_options(*cmd, o->request);
-  cmd->add_option("--response-format", o->request.response_format, "0, 1 or omit")
-      ->check(CLI::IsMember({"0", "1", "omit"}))
+  cmd->add_option("--response-format", o->request.response_format,
+                  "1 (url-encoded, what gdos reads), 2 (JSON) or omit (the server's default, 1)")
+      ->check(CLI::IsMember({"1", "2", "omit"}))
       ->capture_default_str();
   cmd->add_option("-o,--output", o->out_file,
                   "Write the real body, password included, to this file (a new file, mode 0600; "

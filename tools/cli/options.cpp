@@ -36,7 +36,7 @@ gdos::request make_request(const request_options& o, std::string_view name,
   r.query_type = static_cast<gdos::query_type>(o.query_type);
   if (o.show_validity_period == "Y") r.show_validity_period = gdos::yes_no::yes;
   if (o.show_validity_period == "N") r.show_validity_period = gdos::yes_no::no;
-  if (o.response_format == "0") r.response_format = gdos::response_format::newline_delimited;
+  if (o.response_format == "2") r.response_format = gdos::response_format::json;
   if (o.response_format == "omit") r.response_format = gdos::response_format::omitted;
   return r;
 }

@@ -25,7 +25,7 @@ struct request_options {
   std::optional<std::int64_t> certificate_id{};
   std::int64_t query_type = 1;
   std::string show_validity_period{};  // "", "Y" or "N"
-  std::string response_format = "1";   // "0", "1" or "omit"
+  std::string response_format = "1";   // "1", "2" or "omit"
 };
 
 /// Declares --order, --certificate-id, --login-name, --query-type, --show-validity-period

@@ -337,17 +337,8 @@ std::string clean(std::string_view decoded) {
 
 std::string progress_word(std::optional<gdos::progress_status> p) {
   if (!p) return "-";
-  switch (*p) {
-    case gdos::progress_status::not_required:
-      return "not required";
-    case gdos::progress_status::not_completed:
-      return "not completed";
-    case gdos::progress_status::completed:
-      return "completed";
-    case gdos::progress_status::in_progress:
-      return "in progress";
-  }
-  return fmt::format("unknown ({})", gdos::to_int(*p));
+  if (!gdos::is_known(*p)) return fmt::format("unknown ({})", gdos::to_int(*p));
+  return std::string(gdos::display_name(*p));  // the library's words, as JSON has its identifiers
 }
 
 std::string text(const std::optional<gdos::form::encoded_view>& v) {
