@@ -5992,6 +5992,23 @@ inline constexpr std::array<step, 6> all_steps = {step::csr,         step::dcv,
   return "unknown step";
 }
 
+/// A progress value in words for people ("not required", "not completed", "completed",
+/// "in progress"), as tables print it; "unknown" for a value the API does not document.
+/// to_string() gives the identifiers (`in_progress`) for JSON and logs.
+[[nodiscard]] constexpr std::string_view display_name(progress_status s) noexcept {
+  switch (s) {
+    case progress_status::not_required:
+      return "not required";
+    case progress_status::not_completed:
+      return "not completed";
+    case progress_status::completed:
+      return "completed";
+    case progress_status::in_progress:
+      return "in progress";
+  }
+  return "unknown";
+}
+
 /// What the reseller (or their customer) has to do while `s` is pending, as a phrase that
 /// completes "next: ..." ("complete domain control validation").
 ///
@@ -6998,11 +7015,11 @@ enum class yes_no : std::uint8_t {
 /// (https://docs.sectigo.com/sps/get-detailed-order-status/request): 1, URL-encoded parameters,
 /// sent with MIME type application/x-www-form-urlencoded and the default when the field is omitted;
 /// and 2, JSON, sent as application/json. gdos parses the first only. The newline-delimited
-/// format (0) that older Comodo APIs offer is not documented for this call (the parser still
-/// recognises such a body, which some error replies use, as response_errc::legacy_format).
+/// format (0) that older Comodo APIs offer is not documented for this call, so gdos does not
+/// offer it, and parse_request() refuses it as it refuses any other undocumented value (the
+/// reply parser still recognises such a body, which some error replies use, as
+/// response_errc::legacy_format).
 enum class response_format : std::uint8_t {
-  /// `0`: newline-delimited. Not documented for this call (see above); goes before 0.1.0.
-  newline_delimited = 0,
   url_encoded = 1,  ///< `1`: a url-encoded reply, the one gdos parses (gdos::request's default).
   json = 2,         ///< `2`: a JSON reply, for callers with their own JSON parser.
   omitted = 255,    ///< Not sent: the server uses its default, 1 (url-encoded), per Sectigo.
@@ -7011,8 +7028,6 @@ enum class response_format : std::uint8_t {
 /// The identifier of `f` ("url_encoded", "json", "omitted").
 [[nodiscard]] constexpr std::string_view to_string(response_format f) noexcept {
   switch (f) {
-    case response_format::newline_delimited:
-      return "newline_delimited";
     case response_format::url_encoded:
       return "url_encoded";
     case response_format::json:
@@ -7290,7 +7305,6 @@ struct validation_result {
   if (static_cast<unsigned>(r.show_validity_period) > 2u)
     return {e::out_of_range, f::show_validity_period};
   switch (r.response_format) {
-    case response_format::newline_delimited:
     case response_format::url_encoded:
     case response_format::json:
     case response_format::omitted:
@@ -7841,7 +7855,7 @@ template <std::size_t MaxChars>
         break;
       case request_field::response_format: {
         const auto n = detail::decoded_digits(f.value, 19);
-        if (!n || *n > 2) return invalid;
+        if (!n || *n < 1 || *n > 2) return invalid;
         out.response_format = static_cast<gdos::response_format>(*n);
         break;
       }
