@@ -78,7 +78,7 @@ TEST_CASE("result hands out the side it holds, at compile time and at run time")
   CHECK_BOTH_WAYS(value_or_and_error_or_never_trap);
 }
 
-TEST_CASE("A temporary result gives its value by moving it out, not a dangling reference") {
+TEST_CASE("a temporary result gives its value by moving it out, not a dangling reference") {
   const auto make = [] { return string_result(std::string(100, 'x')); };
   // Bound to a reference: the moved-out string lives as long as the reference.
   const std::string& s = *make();
@@ -98,7 +98,7 @@ struct with_member {
   std::vector<int> items;
 };
 
-TEST_CASE("A member of a temporary result's value stays alive when bound to a reference") {
+TEST_CASE("a member of a temporary result's value stays alive when bound to a reference") {
   const auto make = [] { return gdos::result<with_member, int>(with_member{{1, 2, 3}}); };
   // (*make()).items: a member of the moved-out prvalue, whose life the reference extends. The
   // same with make()->items does not compile (see tests/lifetime_misuse.cpp).
@@ -247,7 +247,7 @@ TEST_CASE("error() on a value prints one line naming gdos, then traps") {
   CHECK(d.stderr_text == error_message);
 }
 
-TEST_CASE("Used correctly, nothing is printed and the child exits normally") {
+TEST_CASE("used correctly, nothing is printed and the child exits normally") {
   const death d = run_in_child([] {
     const int_result r = volatile_value();
     std::printf("%d\n", r.value() + r.value_or(0) + gdos::to_int(r.error_or(api_code::success)));

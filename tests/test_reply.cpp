@@ -46,7 +46,7 @@ gdos::reply load() {
   return *gdos::parse_reply(std::move(body));
 }
 
-TEST_CASE("A reply returned from a function keeps its body: its views stay valid") {
+TEST_CASE("a reply returned from a function keeps its body: its views stay valid") {
   const gdos::reply r = load();
   REQUIRE(r.orders.size() == 1);
   CHECK(r.orders[0].number == 7250060);
@@ -61,7 +61,7 @@ TEST_CASE("A reply returned from a function keeps its body: its views stay valid
   CHECK(fqdn.data() + fqdn.size() <= r.body().data() + r.body().size());
 }
 
-TEST_CASE("Copies and moves of a reply share one body, which lives as long as any of them") {
+TEST_CASE("copies and moves of a reply share one body, which lives as long as any of them") {
   std::vector<gdos::reply> kept;
   std::string_view status;
   {
@@ -77,7 +77,7 @@ TEST_CASE("Copies and moves of a reply share one body, which lives as long as an
   CHECK(kept[0].get() == *gdos::parse_response(kept[0].body()));
 }
 
-TEST_CASE("A reply passes wherever a response is taken") {
+TEST_CASE("a reply passes wherever a response is taken") {
   const gdos::reply r = load();
   const gdos::response& as_response = r;
   CHECK(as_response.orders.size() == 1);
@@ -94,7 +94,7 @@ TEST_CASE("parse_reply of a temporary or a literal owns a copy") {
   CHECK(lit->error_message == "Permission denied!");
 }
 
-TEST_CASE("A failed parse_reply keeps no view of the text that died with it") {
+TEST_CASE("a failed parse_reply keeps no view of the text that died with it") {
   const auto legacy = gdos::parse_reply("-16\nPermission denied!");
   REQUIRE(!legacy);
   CHECK(legacy.error().code == gdos::response_errc::legacy_format);

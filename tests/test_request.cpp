@@ -56,7 +56,7 @@ constexpr bool borrowed_strings_compare_their_texts() {
          std::string_view(a).data() == a.data();
 }
 
-TEST_CASE("A borrowed_string views its text and compares by content") {
+TEST_CASE("a borrowed_string views its text and compares by content") {
   CHECK_BOTH_WAYS(borrowed_strings_compare_their_texts);
   const std::string s = "secret";
   const gdos::borrowed_string b = s;
@@ -196,7 +196,7 @@ constexpr bool the_call_is_a_form_post_to_either_documented_host() {
              gdos::endpoint{"POST", gdos::trust_provider_url, "application/x-www-form-urlencoded"};
 }
 
-TEST_CASE("The call is a POST of a form body to either documented host") {
+TEST_CASE("the call is a POST of a form body to either documented host") {
   CHECK_BOTH_WAYS(the_call_is_a_form_post_to_either_documented_host);
 }
 
@@ -211,7 +211,7 @@ constexpr bool a_typical_request_encodes_to_the_documented_fields_in_order() {
   return body_is(sample, sample_body);
 }
 
-TEST_CASE("A typical request encodes to the documented fields in the documented order") {
+TEST_CASE("a typical request encodes to the documented fields in the documented order") {
   CHECK_BOTH_WAYS(a_typical_request_encodes_to_the_documented_fields_in_order);
 }
 
@@ -275,7 +275,7 @@ constexpr bool integers_are_written_in_plain_decimal() {
                  "&queryType=1&responseFormat=1");
 }
 
-TEST_CASE("Optional fields are sent only when set, responseFormat=1 unless omitted") {
+TEST_CASE("optional fields are sent only when set, responseFormat=1 unless omitted") {
   CHECK_BOTH_WAYS(every_field_set_gives_the_full_order);
   CHECK_BOTH_WAYS(optional_fields_are_sent_only_when_set);
   CHECK_BOTH_WAYS(response_format_is_1_by_default_and_can_be_omitted_or_2);
@@ -296,11 +296,11 @@ constexpr bool values_are_escaped_by_the_form_layer() {
                  "&responseFormat=1");
 }
 
-TEST_CASE("Every value is escaped by the form layer") {
+TEST_CASE("every value is escaped by the form layer") {
   CHECK_BOTH_WAYS(values_are_escaped_by_the_form_layer);
 }
 
-TEST_CASE("Every byte value is escaped exactly as form::encode escapes it") {
+TEST_CASE("every byte value is escaped exactly as form::encode escapes it") {
   // The encoder's run-time table path against the form layer, one byte at a time and in a run
   // (whose stores overlap), with a guard byte after the room the table path may overwrite.
   std::string all;
@@ -349,7 +349,7 @@ constexpr bool no_value_can_inject_a_field() {
   return true;
 }
 
-TEST_CASE("No value can inject a field: nasty strings round-trip exactly") {
+TEST_CASE("no value can inject a field: nasty strings round-trip exactly") {
   CHECK_BOTH_WAYS(no_value_can_inject_a_field);
 }
 
@@ -425,7 +425,7 @@ constexpr bool every_buffer_size_gives_the_same_body_or_the_size_needed() {
   return true;
 }
 
-TEST_CASE("Every buffer size gives the same body, or says the size it needs") {
+TEST_CASE("every buffer size gives the same body, or says the size it needs") {
   CHECK_BOTH_WAYS(every_buffer_size_gives_the_same_body_or_the_size_needed);
 }
 
@@ -445,7 +445,7 @@ constexpr bool an_invalid_request_is_an_error_and_never_a_body() {
   return both.code == request_errc::not_positive && both.field == request_field::order_number;
 }
 
-TEST_CASE("Encoding an invalid request is an error, never a body") {
+TEST_CASE("encoding an invalid request is an error, never a body") {
   CHECK_BOTH_WAYS(an_invalid_request_is_an_error_and_never_a_body);
 }
 
@@ -471,7 +471,7 @@ constexpr bool a_typical_request_is_valid() {
          gdos::validate(sample) == gdos::validation_result{};
 }
 
-TEST_CASE("A typical request is valid") { CHECK_BOTH_WAYS(a_typical_request_is_valid); }
+TEST_CASE("a typical request is valid") { CHECK_BOTH_WAYS(a_typical_request_is_valid); }
 
 // n copies of `unit`, in a constexpr-friendly fixed buffer.
 struct repeated {
@@ -536,7 +536,7 @@ constexpr bool order_number_or_certificate_id_is_required() {
   return static_cast<bool>(gdos::validate(r));
 }
 
-TEST_CASE("At least one of orderNumber and certificateID is required") {
+TEST_CASE("at least one of orderNumber and certificateID is required") {
   CHECK_BOTH_WAYS(order_number_or_certificate_id_is_required);
 }
 
@@ -634,11 +634,11 @@ constexpr bool fields_have_their_wire_names() {
          gdos::message(request_errc::too_long) == "too long";
 }
 
-TEST_CASE("Validation errors name the field by its wire name") {
+TEST_CASE("validation errors name the field by its wire name") {
   CHECK_BOTH_WAYS(fields_have_their_wire_names);
 }
 
-TEST_CASE("A validation error printed holds the field and the problem, never the password") {
+TEST_CASE("a validation error printed holds the field and the problem, never the password") {
   const std::string secret = "hunter2-" + std::string(130, 'z');  // too long: refused
   const auto v = gdos::validate(with_password(secret));
   std::ostringstream os;
@@ -662,7 +662,7 @@ struct collecting_stream {
   }
 };
 
-TEST_CASE("Printing a request masks the password and escapes the login name") {
+TEST_CASE("printing a request masks the password and escapes the login name") {
   std::ostringstream os;
   gdos::request r = sample;
   r.login_name = "a&b c";
@@ -680,7 +680,7 @@ TEST_CASE("Printing a request masks the password and escapes the login name") {
   CHECK(cs.text.find("loginPassword=***&") != std::string::npos);
 }
 
-TEST_CASE("Printing a request masks a set SID like the password") {
+TEST_CASE("printing a request masks a set SID like the password") {
   std::ostringstream os;
   gdos::request r = sample;
   r.sid = "session-handle-123";
@@ -690,7 +690,7 @@ TEST_CASE("Printing a request masks a set SID like the password") {
         "&SID=***");
 }
 
-TEST_CASE("Printing an invalid request shows the bad values as numbers") {
+TEST_CASE("printing an invalid request shows the bad values as numbers") {
   gdos::request r = sample;
   r.order_number = std::numeric_limits<std::int64_t>::min();
   r.query_type = static_cast<gdos::query_type>(7);
@@ -703,7 +703,7 @@ TEST_CASE("Printing an invalid request shows the bad values as numbers") {
         "&showValidityPeriod=9");
 }
 
-TEST_CASE("Printing a long login name escapes all of it") {
+TEST_CASE("printing a long login name escapes all of it") {
   const std::string name(150, ' ');  // 150 spaces: longer than one print chunk
   collecting_stream cs;
   cs << with_name(name);
@@ -736,7 +736,7 @@ constexpr gdos::request server_view(std::string_view name, std::string_view pass
           .response_format = gdos::response_format::omitted};
 }
 
-TEST_CASE("Argument names are case-insensitive and may be percent-encoded; values are not") {
+TEST_CASE("argument names are case-insensitive and may be percent-encoded; values are not") {
   CHECK_ACCEPTED("LOGINNAME=Alice&loginpassword=PW&OrderNumber=5", server_view("Alice", "PW", 5));
   CHECK_ACCEPTED("login%4Eame=a&login%70assword=b&orderNumber=5", server_view("a", "b", 5));
   CHECK_ACCEPTED("loginName=a&loginPassword=b&orderNumber=5&SHOWVALIDITYPERIOD=N&QueryType=1",
@@ -762,7 +762,7 @@ TEST_CASE("responseFormat=2 (JSON) and an SID are accepted, as Sectigo documents
                 "Sid");
 }
 
-TEST_CASE("Omitted optional arguments take their documented defaults") {
+TEST_CASE("omitted optional arguments take their documented defaults") {
   // queryType: status, showValidityPeriod: unset, responseFormat: omitted.
   CHECK_ACCEPTED("loginName=a&loginPassword=b&certificateID=12",
                  (gdos::request{.login_name = "a",
@@ -772,7 +772,7 @@ TEST_CASE("Omitted optional arguments take their documented defaults") {
                                 .response_format = gdos::response_format::omitted}));
 }
 
-TEST_CASE("Fields may come in any order, empty pieces are skipped, and values are decoded") {
+TEST_CASE("fields may come in any order, empty pieces are skipped, and values are decoded") {
   CHECK_ACCEPTED("&&orderNumber=%35&&loginPassword=p+q%21&loginName=%C3%A9%20x&",
                  server_view("\xC3\xA9 x", "p q!", 5));
   CHECK_ACCEPTED("loginName=a&loginPassword=b&orderNumber=007", server_view("a", "b", 7));
@@ -789,7 +789,7 @@ constexpr bool plain_values_are_views_into_the_body() {
          r->login_password.data() == body.data() + 30;
 }
 
-TEST_CASE("Plain values are views into the body: accepting copies nothing") {
+TEST_CASE("plain values are views into the body: accepting copies nothing") {
   CHECK_BOTH_WAYS(plain_values_are_views_into_the_body);
 }
 
@@ -806,7 +806,7 @@ constexpr bool encoded_values_decode_into_the_callers_buffer() {
          r->login_name.data() == body.data() + 10 && *p == *r;
 }
 
-TEST_CASE("Values that need decoding are decoded into the caller's buffer") {
+TEST_CASE("values that need decoding are decoded into the caller's buffer") {
   CHECK_BOTH_WAYS(encoded_values_decode_into_the_callers_buffer);
   const std::string body = "loginName=%E2%82%AC&loginPassword=a+b&orderNumber=3";
   const auto p = gdos::parse_request(body);
@@ -822,7 +822,7 @@ TEST_CASE("Values that need decoding are decoded into the caller's buffer") {
 // Server side: Comodo's refusals
 // ================================================================================================
 
-TEST_CASE("An unrecognised argument is refused with -2, naming it as sent") {
+TEST_CASE("an unrecognised argument is refused with -2, naming it as sent") {
   CHECK_REFUSED("loginName=a&loginPassword=b&orderNumber=1&foo=1", api_code::unrecognised_argument,
                 "foo");
   CHECK_REFUSED("bar&loginName=a", api_code::unrecognised_argument, "bar");
@@ -849,7 +849,7 @@ TEST_CASE(
                 api_code::missing_argument, "orderNumber");
 }
 
-TEST_CASE("An invalid value is refused with -4, naming the argument as sent") {
+TEST_CASE("an invalid value is refused with -4, naming the argument as sent") {
   constexpr auto invalid = api_code::invalid_argument;
   // Not an integer.
   CHECK_REFUSED("loginName=a&loginPassword=b&orderNumber=12a", invalid, "orderNumber");
@@ -892,7 +892,7 @@ TEST_CASE("An invalid value is refused with -4, naming the argument as sent") {
       invalid, "loginName");
 }
 
-TEST_CASE("Strings at their limits are accepted, one character more is refused") {
+TEST_CASE("strings at their limits are accepted, one character more is refused") {
   std::string name(64, 'n');
   std::string body =
       "loginName=" + name + "&loginPassword=" + std::string(128, 'p') + "&orderNumber=1";
@@ -916,7 +916,7 @@ TEST_CASE("Strings at their limits are accepted, one character more is refused")
                         api_code::invalid_argument, "loginPassword"));
 }
 
-TEST_CASE("A repeated argument is refused with -4, whatever its case") {
+TEST_CASE("a repeated argument is refused with -4, whatever its case") {
   CHECK_REFUSED("loginName=a&LOGINNAME=b&loginPassword=c&orderNumber=1", api_code::invalid_argument,
                 "LOGINNAME");
   CHECK_REFUSED("loginName=a&loginPassword=c&orderNumber=1&orderNumber=1",
@@ -927,7 +927,7 @@ TEST_CASE("A repeated argument is refused with -4, whatever its case") {
                 api_code::invalid_argument, "query%54ype");
 }
 
-TEST_CASE("Refusals follow the body's order, then the missing-argument checks") {
+TEST_CASE("refusals follow the body's order, then the missing-argument checks") {
   CHECK_REFUSED("foo=1&orderNumber=x", api_code::unrecognised_argument, "foo");
   CHECK_REFUSED("orderNumber=x&foo=1", api_code::invalid_argument, "orderNumber");
   CHECK_REFUSED("queryType=9&loginName=a&loginName=b", api_code::invalid_argument, "queryType");
@@ -935,7 +935,7 @@ TEST_CASE("Refusals follow the body's order, then the missing-argument checks") 
   CHECK_REFUSED("orderNumber=1&bar", api_code::unrecognised_argument, "bar");
 }
 
-TEST_CASE("Malformed bodies are refused with -2 or -4 and never read past the end") {
+TEST_CASE("malformed bodies are refused with -2 or -4 and never read past the end") {
   CHECK_REFUSED("%", api_code::unrecognised_argument, "%");
   CHECK_REFUSED("%4", api_code::unrecognised_argument, "%4");
   CHECK_REFUSED("=", api_code::unrecognised_argument, "");
@@ -959,7 +959,7 @@ TEST_CASE("Malformed bodies are refused with -2 or -4 and never read past the en
   CHECK(refused_guarded(long_name + "=1", api_code::unrecognised_argument, long_name));
 }
 
-TEST_CASE("The password never appears in an error") {
+TEST_CASE("the password never appears in an error") {
   // Whatever goes wrong after (or before) the password, the message names an argument only.
   const std::string password = "hunter2-pass";
   const std::vector<std::string> bodies = {
@@ -1021,7 +1021,7 @@ constexpr bool a_message_that_does_not_fit_is_not_written() {
   return !w && w.size == "The 'loginName' argument is missing!"sv.size();
 }
 
-TEST_CASE("A message that does not fit is not written, and its size is reported") {
+TEST_CASE("a message that does not fit is not written, and its size is reported") {
   CHECK_BOTH_WAYS(a_message_that_does_not_fit_is_not_written);
 }
 
@@ -1052,7 +1052,7 @@ constexpr bool error_replies_are_url_encoded_code_and_message() {
                   "errorCode=-2147483648&errorMessage=");
 }
 
-TEST_CASE("Error replies are the url-encoded errorCode and errorMessage") {
+TEST_CASE("error replies are the url-encoded errorCode and errorMessage") {
   CHECK_BOTH_WAYS(error_replies_are_url_encoded_code_and_message);
 }
 
@@ -1067,7 +1067,7 @@ constexpr bool an_error_reply_that_does_not_fit_is_not_written() {
   return !w && w.size == expected.size();
 }
 
-TEST_CASE("An error reply that does not fit is not written, and its size is reported") {
+TEST_CASE("an error reply that does not fit is not written, and its size is reported") {
   CHECK_BOTH_WAYS(an_error_reply_that_does_not_fit_is_not_written);
 }
 
@@ -1119,7 +1119,7 @@ constexpr bool nasty_requests_round_trip() {
   return true;
 }
 
-TEST_CASE("Nasty requests round-trip through encode and parse") {
+TEST_CASE("nasty requests round-trip through encode and parse") {
   CHECK_BOTH_WAYS(nasty_requests_round_trip);
 }
 
@@ -1181,7 +1181,7 @@ gdos::request random_request(std::mt19937_64& rng, std::string& name, std::strin
   return r;
 }
 
-TEST_CASE("For every valid request r, parse_request(encode_request(r)) gives back r") {
+TEST_CASE("for every valid request r, parse_request(encode_request(r)) gives back r") {
   std::mt19937_64 rng(20250611);
   std::string name, password, sid;
   std::string storage;
