@@ -268,6 +268,48 @@ def test_exit_statuses():
         busy.stop()
 
 
+# ---- numbers: decimal only, as the gdos CLI reads its own (tools/cli/numbers.hpp) -------------
+
+def test_numeric_options_are_decimal():
+    # Each was accepted before the mock shared the CLI's reader (CLI11's strtoll with base 0:
+    # 0x10 is 16, 010 is 8, -1 wraps to 2^64-1 in an unsigned option, spaces and + pass).
+    refused = [
+        ("--port", "0x10", "not a decimal integer"),
+        ("--port", "0X10", "not a decimal integer"),
+        ("--port", "0b1", "not a decimal integer"),
+        ("--port", "+16", "not a decimal integer"),
+        ("--port", " 16", "not a decimal integer"),
+        ("--port", "16.0", "not a decimal integer"),
+        ("--port", "1e3", "not a decimal integer"),
+        ("--port", "70000", "out of range"),
+        ("--port", "99999999999999999999", "too large"),
+        ("--request-timeout", "0x10", "not a decimal integer"),
+        ("--max-requests", "-1", "not a decimal integer"),
+        ("--max-requests", "0x10", "not a decimal integer"),
+        ("--seconds", "0x10", "not a decimal integer"),
+        ("--http-port", "0x10", "not a decimal integer"),
+        ("--http-port", "-2", "out of range"),
+        ("--http-port", "--1", "not a decimal integer"),
+    ]
+    for option, value, why in refused:
+        base = {"--http-port": ["--seconds", "3"], "--seconds": ["--http-port", "-1"]}.get(
+            option, ["--http-port", "-1", "--seconds", "3"])
+        for prog in ([GDOS_MOCK], [GDOS, "mock"]):
+            rc, out, err = run(prog + base + ["%s=%s" % (option, value)])
+            check(rc == 2, "%s %s=%r: exit %d, expected 2 (usage); %s" % (prog, option, value, rc, err))
+            check(option in err and why in err and "a decimal integer from" in err,
+                  "%s %s=%r: message %r lacks the option, %r or the range" % (prog, option, value, err, why))
+    # Leading zeros are decimal: --max-requests 010 is ten requests (octal would be eight).
+    m = Mock("--max-requests", "010", "--http-port", "-1", name="decimal")
+    try:
+        for i in range(10):
+            status, body = post(m, LOGIN + "&orderNumber=1000002")
+            check(status == 200 and body.startswith("errorCode=0&"), "request %d: %s" % (i + 1, body))
+        check(m.proc.wait(timeout=10) == 0, "the mock did not stop after 10 requests")
+    finally:
+        m.stop()
+
+
 # ---- fidelity --------------------------------------------------------------------------------
 
 def test_empty_post():

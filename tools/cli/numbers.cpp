@@ -69,17 +69,33 @@ std::string quote_input(std::string_view text) {
 
 std::int64_t checked_integer(const std::string& name, const std::string& text, std::int64_t min,
                              std::int64_t max) {
-  const auto v = parse_decimal(text);
+  // A minus sign only where the range goes below zero (gdos mock's --http-port -1): elsewhere
+  // "-5" stays "not a decimal integer" rather than "out of range".
+  const bool negative = min < 0 && text.size() > 1 && text[0] == '-';
+  const std::string_view digits = std::string_view(text).substr(negative ? 1 : 0);
+  const auto v = parse_decimal(digits);
   const auto range = fmt::format("a decimal integer from {} to {}", min, max);
   if (!v) {
-    const bool digits_only = !text.empty() && text.find_first_not_of("0123456789") == text.npos;
+    const bool digits_only =
+        !digits.empty() && digits.find_first_not_of("0123456789") == std::string_view::npos;
     throw CLI::ValidationError(
         name, fmt::format("{} is {}; expected {}", quote_input(text),
                           digits_only ? "too large" : "not a decimal integer", range));
   }
-  if (*v > static_cast<std::uint64_t>(max) || static_cast<std::int64_t>(*v) < min)
-    throw CLI::ValidationError(
+  const auto out_of_range = [&] {
+    return CLI::ValidationError(
         name, fmt::format("{} is out of range; expected {}", quote_input(text), range));
+  };
+  if (negative) {
+    // -min as an unsigned magnitude, without overflowing for INT64_MIN.
+    const auto limit = static_cast<std::uint64_t>(-(min + 1)) + 1;
+    if (*v > limit) throw out_of_range();
+    const std::int64_t value = *v == 0 ? 0 : -static_cast<std::int64_t>(*v - 1) - 1;
+    if (value > max) throw out_of_range();
+    return value;
+  }
+  if (*v > static_cast<std::uint64_t>(max) || static_cast<std::int64_t>(*v) < min)
+    throw out_of_range();
   return static_cast<std::int64_t>(*v);
 }
 

@@ -2,9 +2,14 @@
 /// @brief Numeric options, read one way everywhere: decimal digits only.
 ///
 /// A zero-padded id from a spreadsheet (`--order 01234567`) is the decimal 1234567, never octal;
-/// `0x10`, signs, spaces, fractions and exponents are refused; a value outside the option's
-/// range (or one that does not fit 64 bits) is a usage error (exit 2) naming the option and the
-/// range, never wrapped, saturated or silently replaced. Durations are a decimal count with an
+/// `0x10`, a plus sign, spaces, fractions and exponents are refused, and so is a minus sign
+/// unless the option's range goes below zero (`gdos mock --http-port -1`); a value outside the
+/// option's range (or one that does not fit 64 bits) is a usage error (exit 2) naming the
+/// option and the range, never wrapped, saturated or silently replaced.
+///
+/// One implementation for both programs: `gdos` and `gdos mock` / `gdos-mock` (whose options
+/// tools/gdos_mock/run.cpp declares with add_integer()) link the same library,
+/// gdos_tool_numbers. Durations are a decimal count with an
 /// optional unit: `500ms`, `30s` (the default unit), `5m`, `2h`, `1d`.
 #pragma once
 
@@ -54,8 +59,9 @@ CLI::Option* add_integer_list(CLI::App& cmd, const std::string& name,
 /// receives the spacing.
 CLI::Option* add_rate(CLI::App& cmd, const std::string& name, std::chrono::microseconds& target,
                       const std::string& description);
-/// Checks one decimal integer in [min, max] as the options do; throws CLI::ValidationError
-/// naming `what` otherwise. For values read from files too.
+/// Checks one decimal integer in [min, max] as the options do (a leading `-` only when `min` is
+/// negative); throws CLI::ValidationError naming `what` otherwise. For values read from files
+/// too.
 std::int64_t checked_integer(const std::string& what, const std::string& text, std::int64_t min,
                              std::int64_t max);
 

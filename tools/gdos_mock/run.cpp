@@ -2,12 +2,15 @@
 
 #include "mock.hpp"
 
+#include "cli/numbers.hpp"
+
 #include <arpa/inet.h>
 #include <unistd.h>
 
 #include <nlohmann/json.hpp>
 
 #include <csignal>
+#include <cstdint>
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
@@ -31,15 +34,13 @@ bool is_loopback(const std::string& host) {
 }  // namespace
 
 void add_run_options(CLI::App& app, run_options& o) {
+  // Numbers as the gdos CLI reads them (decimal only, real ranges): tools/cli/numbers.hpp.
+  using gdos_cli::add_integer;
   app.add_option("--host", o.host, "Address to listen on (a loopback address; others warn)")
       ->capture_default_str();
-  app.add_option("--port", o.port, "HTTPS port (0: any free port)")
-      ->check(CLI::Range(0, 65535))
-      ->capture_default_str();
-  app.add_option("--http-port", o.http_port,
-                 "Plain-HTTP port that answers -1 to everything (0: any free port, -1: none)")
-      ->check(CLI::Range(-1, 65535))
-      ->capture_default_str();
+  add_integer(app, "--port", o.port, 0, 65535, "HTTPS port (0: any free port)");
+  add_integer(app, "--http-port", o.http_port, -1, 65535,
+              "Plain-HTTP port that answers -1 to everything (0: any free port, -1: none)");
   // Not CLI::ExistingFile: a missing file is a fixture error (exit 3), reported by the mock.
   app.add_option("--fixture", o.fixture,
                  "Accounts, orders, timelines and faults (JSON, see tools/README.md); default: "
@@ -48,16 +49,13 @@ void add_run_options(CLI::App& app, run_options& o) {
                  "Write the generated CA certificate (PEM) here; default: a temporary file");
   app.add_option("--url-file", o.url_file,
                  "Once listening, write the HTTPS URL (one line) to this file; removed at exit");
-  app.add_option("--max-requests", o.max_requests, "Stop after this many requests (0: no limit)")
-      ->capture_default_str();
-  app.add_option("--seconds", o.seconds, "Stop after this many seconds (0: no limit)")
-      ->check(CLI::Range(0L, 31'622'400L))
-      ->capture_default_str();
-  app.add_option("--request-timeout", o.request_timeout,
-                 "Seconds a connection may take to send its request (and again to take the "
-                 "reply); slower clients are disconnected")
-      ->check(CLI::Range(1, 3600))
-      ->capture_default_str();
+  add_integer(app, "--max-requests", o.max_requests, 0, INT64_MAX,
+              "Stop after this many requests (0: no limit)");
+  add_integer(app, "--seconds", o.seconds, 0, 31'622'400,
+              "Stop after this many seconds (0: no limit)");
+  add_integer(app, "--request-timeout", o.request_timeout, 1, 3600,
+              "Seconds a connection may take to send its request (and again to take the "
+              "reply); slower clients are disconnected");
   app.add_flag("--quiet,-q", o.quiet, "Do not log requests");
 }
 
@@ -89,10 +87,11 @@ int run_foreground(const run_options& o) {
                  "this mock (its certificate names only localhost, 127.0.0.1 and ::1)\n",
                  o.host.c_str());
   opts.host = o.host;
-  opts.https_port = o.port;
-  opts.http_port = o.http_port;
+  // add_run_options() checked the ranges: the narrowing casts cannot change a value.
+  opts.https_port = static_cast<int>(o.port);
+  opts.http_port = static_cast<int>(o.http_port);
   opts.ca_file = o.ca_out;
-  opts.max_requests = o.max_requests;
+  opts.max_requests = static_cast<std::size_t>(o.max_requests);
   opts.duration = std::chrono::seconds(o.seconds);
   opts.request_timeout = std::chrono::seconds(o.request_timeout);
   if (!o.quiet) {

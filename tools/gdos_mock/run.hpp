@@ -5,7 +5,7 @@
 
 #include <CLI/CLI.hpp>
 
-#include <cstddef>
+#include <cstdint>
 #include <string>
 
 namespace gdos_mock {
@@ -22,19 +22,20 @@ enum exit_status : int {
 
 /// Command-line settings of a foreground mock.
 struct run_options {
-  std::string host = "127.0.0.1";  ///< --host
-  int port = 0;                    ///< --port (HTTPS; 0: a free one)
-  int http_port = 0;               ///< --http-port (plain HTTP answering -1; 0: free; -1: none)
-  std::string fixture;             ///< --fixture (empty: the compiled-in default)
-  std::string ca_out;              ///< --ca-out (empty: a temporary file)
-  std::string url_file;            ///< --url-file (empty: none)
-  std::size_t max_requests = 0;    ///< --max-requests (0: no limit)
-  long seconds = 0;                ///< --seconds (0: no limit)
-  int request_timeout = 10;        ///< --request-timeout (seconds per connection)
-  bool quiet = false;              ///< --quiet: no per-request log
+  std::string host = "127.0.0.1";     ///< --host
+  std::int64_t port = 0;              ///< --port (HTTPS; 0: a free one)
+  std::int64_t http_port = 0;         ///< --http-port (plain HTTP answering -1; 0: free; -1: none)
+  std::string fixture;                ///< --fixture (empty: the compiled-in default)
+  std::string ca_out;                 ///< --ca-out (empty: a temporary file)
+  std::string url_file;               ///< --url-file (empty: none)
+  std::int64_t max_requests = 0;      ///< --max-requests (0: no limit)
+  std::int64_t seconds = 0;           ///< --seconds (0: no limit)
+  std::int64_t request_timeout = 10;  ///< --request-timeout (seconds per connection)
+  bool quiet = false;                 ///< --quiet: no per-request log
 };
 
-/// Declares the options above on `app`.
+/// Declares the options above on `app`; numbers are read as the gdos CLI reads its own
+/// (tools/cli/numbers.hpp: decimal only, each in its range, else a usage error).
 void add_run_options(CLI::App& app, run_options& o);
 
 /// The exit status for a command line CLI11 refused, after printing its message (as
