@@ -626,6 +626,33 @@ def test_slow_clients_do_not_stop_the_mock():
         m.stop()
 
 
+def test_log_names_the_order_asked_for():
+    # One line per request, ending in what its body asked for, so that a test can follow each
+    # order's requests (and their spacing) from the log; never the login.
+    m = Mock(name="asked")
+    try:
+        post(m, LOGIN + "&orderNumber=1000002")
+        post(m, LOGIN + "&certificateID=5100013&queryType=0")
+        post(m, LOGIN + "&orderNumber=1000011&certificateID=5100013")
+        post(m, SECOND + "&orderNumber=0001000010")  # another account's order: -4, still named
+        post(m, "loginName=demo_reseller&loginPassword=wrong&orderNumber=77")  # -16
+        post(m, LOGIN + "&orderNumber=0x10")  # refused by parse_request: nothing to name
+        post(m, "", method="GET")  # -17: no body to read
+    finally:
+        m.stop()
+    lines = [l for l in m.err().splitlines() if l.startswith("gdos-mock: #")]
+    tails = [l.split(" -> ", 1)[1] for l in lines]
+    want = ["200 errorCode=0 order=1000002",
+            "200 errorCode=0 certificateID=5100013",
+            "200 errorCode=0 order=1000011 certificateID=5100013",
+            "200 errorCode=-4 order=1000010",
+            "200 errorCode=-16 order=77",
+            "200 errorCode=-4",
+            "200 errorCode=-17"]
+    check(tails == want, "log tails %r, expected %r" % (tails, want))
+    check("Demo" not in m.err() and "wrong" not in m.err(), "a password reached the log")
+
+
 def test_log_shows_control_bytes_as_question_marks():
     m = Mock(name="log")
     try:
@@ -731,8 +758,12 @@ def test_faults_of_the_builtin_flaky_order():
     finally:
         m.stop()
     err = m.err()
-    for note in ("-> 503 (fault: HTTP 503)", "-> 200 errorCode=-42 (fault: errorCode -42)",
-                 "-> no reply (fault: connection dropped)", "(fault: reply delayed 1000 ms)"):
+    # Faulted requests name their order too (after the note, last on the line).
+    for note in ("-> 503 (fault: HTTP 503) order=1000014",
+                 "-> 200 errorCode=-42 (fault: errorCode -42) order=1000014",
+                 "-> no reply (fault: connection dropped) order=1000014",
+                 "(fault: reply delayed 1000 ms) order=1000014",
+                 "-> 200 errorCode=0 order=1000002"):
         check(note in err, "log lacks %r" % note)
 
 

@@ -14,6 +14,11 @@ the time it arrived (`SECONDS.MICROS line`). Always checked:
 - no order was polled faster than the interval: between two requests for one order, at least
   --interval-ms after a request that succeeded, at least the announced retryInMs after one that
   failed (to the millisecond gdos prints);
+- the same, server side, from the order each request's mock log line names (`order=N`): each
+  order's requests reached the mock as requests for that order, as many as gdos reports, and
+  two of them arrived at least half that gap apart, less the earlier request's duration (the
+  log times are stamped when a line is read, after the reply: half the gap is the slack for
+  that on a loaded machine, still far above a client that ignored the interval);
 - the rate limit held: requests start at least 1/R apart (client side), and the mock never saw
   more than R + 1 requests in any one-second window (server side);
 - with --seed: every retry delay is exactly gdos::backoff_delay (exponential, doubling, jitter
@@ -24,6 +29,7 @@ events), `done` (order -> done event), `outcome` (order -> summary outcome) and 
 """
 import argparse
 import json
+import re
 import sys
 
 MASK = (1 << 64) - 1
@@ -82,10 +88,15 @@ def main():
         by_order.setdefault(p["order"], []).append(p)
 
     mock = []
+    mock_by_order = {}  # order -> times of the mock's log lines that name it
     for line in open(a.mock_log):
         stamp, _, text = line.partition(" ")
         if " https " in text and text.startswith("gdos-mock: #"):
             mock.append(float(stamp))
+            named = re.search(r" order=(\d+)(?: certificateID=\d+)?$", text.rstrip("\n"))
+            expect(named is not None, "a mock log line names no order: %r" % text.rstrip("\n"))
+            if named:
+                mock_by_order.setdefault(int(named.group(1)), []).append(float(stamp))
     expect(summary.get("requests") == len(polls) + a.in_flight and
            len(polls) <= len(mock) <= len(polls) + a.in_flight,
            "requests: %d poll events, summary says %s, the mock logged %d (%d in flight)" %
@@ -105,6 +116,26 @@ def main():
             elif "retryInMs" in before:
                 expect(gap >= before["retryInMs"] - 1, "order %d retried %.0f ms after a failure, "
                        "announced %d ms" % (order, gap, before["retryInMs"]))
+    # Server side: the mock's log, order by order.
+    expect(set(mock_by_order) <= set(by_order),
+           "the mock logged requests for orders gdos did not poll: %s" %
+           sorted(set(mock_by_order) - set(by_order)))
+    for order, ps in by_order.items():
+        seen = mock_by_order.get(order, [])
+        expect(len(ps) <= len(seen) <= len(ps) + a.in_flight,
+               "order %d: %d poll events, the mock logged %d requests for it" %
+               (order, len(ps), len(seen)))
+        for before, t0, t1 in zip(ps, seen, seen[1:]):
+            if before["ok"]:
+                required = a.interval_ms
+            else:
+                required = before.get("retryInMs")
+            if required is None:
+                continue
+            gap = (t1 - t0) * 1000
+            expect(gap >= required / 2 - before.get("ms", 0),
+                   "order %d: the mock saw two requests %.0f ms apart (gap %d ms, the earlier "
+                   "took %d ms)" % (order, gap, required, before.get("ms", 0)))
     if a.rate:
         spacing = 1000 / a.rate
         sent = sorted(p["sent"] for p in polls)

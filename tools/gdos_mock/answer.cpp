@@ -35,6 +35,19 @@ std::string error_body(std::int32_t code, std::string_view message) {
   return out;
 }
 
+// What a request body asks for, as the log line names it: "order=N", "certificateID=N" or
+// both; empty for a body parse_request() refuses. Only numbers, never the login.
+std::string asked_for(std::string_view body) {
+  const auto parsed = gdos::parse_request(body);
+  if (!parsed) return {};
+  std::string out;
+  if (parsed->order_number) out = "order=" + std::to_string(*parsed->order_number);
+  if (parsed->certificate_id)
+    out += (out.empty() ? "" : " ") + std::string("certificateID=") +
+           std::to_string(*parsed->certificate_id);
+  return out;
+}
+
 }  // namespace
 
 // ---- state -------------------------------------------------------------------------------------
@@ -100,6 +113,10 @@ reply endpoint::handle(bool post, std::string_view body) {
   reply r;
   const clock::time_point now = clock::now();
   std::lock_guard lock(mutex_);
+
+  // Named in the log line even when a fault below answers instead of the endpoint, so that a
+  // test can follow each order's requests from the log.
+  if (post) r.asked_for = asked_for(body);
 
   // Faults that hit requests as such come first, before the body is looked at, as a load
   // balancer's would.

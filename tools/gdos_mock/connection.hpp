@@ -42,6 +42,7 @@ struct connection_context {
   bool unread_body = false;  ///< The request's body was not read (drained before closing).
   bool drop = false;         ///< Close without a reply (an injected fault).
   std::string note;          ///< Appended to the request's log line.
+  std::string asked_for;     ///< The order the request named, for its log line (reply::asked_for).
 };
 
 /// The context of the connection the calling thread serves, or null outside a handler.

@@ -82,6 +82,8 @@ struct server::impl {
         }
       }
       if (c != nullptr && !c->note.empty()) line += " (" + c->note + ")";
+      // Last, so that a client's path cannot pass for it: numbers parse_request() read.
+      if (c != nullptr && !c->asked_for.empty()) line += " " + c->asked_for;
       opts.log(line);
     }
     if (opts.max_requests != 0 && n >= opts.max_requests) request_stop();
@@ -238,7 +240,10 @@ std::string printable(std::string_view text, std::size_t max) {
 
 void server::impl::respond(const reply& r, httplib::Response& res) {
   detail::connection_context* c = detail::current_connection();
-  if (c != nullptr) c->note = r.note;
+  if (c != nullptr) {
+    c->note = r.note;
+    c->asked_for = r.asked_for;
+  }
   if (r.delay.count() > 0) pause(r.delay);
   if (c != nullptr) {
     // The reply gets its own allowance, whatever reading the request (or the delay) took.

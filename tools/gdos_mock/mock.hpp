@@ -139,6 +139,9 @@ struct reply {
   bool drop = false;      ///< Close the connection without replying (an injected fault).
   std::chrono::milliseconds delay{0};  ///< Wait this long before replying (an injected fault).
   std::string note;                    ///< Said in the request's log line (faults).
+  /// What the request asked for, for its log line: `order=N` and / or `certificateID=N` as the
+  /// body named them (empty when it is not a request parse_request() accepts).
+  std::string asked_for;
 };
 
 /// The endpoint's behaviour, apart from HTTP: what it answers to a request received over
