@@ -2,8 +2,10 @@
 # Quick start on a fresh Debian 12 machine: `bash scripts/demo.sh` (as root, or as a user
 # who may sudo: only the package installation needs root).
 # Installs what the demo builds (install-deps.sh's demo set: compiler, CMake, Ninja, pkg-config
-# and the tools' six libraries; nothing when they are there already), builds the gdos tools into
-# build/ and runs `build/tools/gdos demo`.
+# and the tools' six libraries; nothing when they are there already), builds the gdos tools and
+# the two example programs (build/examples/example_query_curl and example_query_httplib, which
+# README.md names; they need no library beyond the tools') into build/ and runs
+# `build/tools/gdos demo`.
 # Under sudo, only the package installation runs as root; the build belongs to the calling user,
 # so a later `bash scripts/check.sh` (without sudo) can write to build/.
 set -euo pipefail
@@ -18,7 +20,7 @@ fi
 
 "${as_user[@]}" cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DGDOS_BUILD_TOOLS=ON -DGDOS_BUILD_TESTS=OFF -DGDOS_BUILD_FUZZERS=OFF \
-  -DGDOS_BUILD_BENCHMARKS=OFF -DGDOS_BUILD_EXAMPLES=OFF
+  -DGDOS_BUILD_BENCHMARKS=OFF -DGDOS_BUILD_EXAMPLES=ON
 "${as_user[@]}" cmake --build build -j 2
 
 "${as_user[@]}" build/tools/gdos demo

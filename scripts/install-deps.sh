@@ -5,8 +5,8 @@
 #   bash scripts/install-deps.sh [all|demo]     install the set (default: all)
 #   bash scripts/install-deps.sh --print SET    list the set's packages, one a line
 #
-#   demo  what scripts/demo.sh builds: the gdos tool and the mock (compiler, CMake, Ninja,
-#         pkg-config, libcurl, cpp-httplib, OpenSSL, CLI11, nlohmann-json, fmt)
+#   demo  what scripts/demo.sh builds: the gdos tool, the mock, the example programs (compiler,
+#         CMake, Ninja, pkg-config, libcurl, cpp-httplib, OpenSSL, CLI11, nlohmann-json, fmt)
 #   all   what CI runs: every build, test, fuzzer, benchmark, example and tool (.ci/run)
 set -euo pipefail
 

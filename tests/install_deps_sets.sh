@@ -45,10 +45,15 @@ fi
 work=$(mktemp -d "${TMPDIR:-/tmp}/gdos-deps-XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
-# scripts/demo.sh's configuration (its build step is what the e2e tests already cover).
+# scripts/demo.sh's configuration (its build step is what the e2e tests already cover); each
+# option below must be demo.sh's, so that the two cannot drift apart.
+for option in -DGDOS_BUILD_TOOLS=ON -DGDOS_BUILD_TESTS=OFF -DGDOS_BUILD_FUZZERS=OFF \
+  -DGDOS_BUILD_BENCHMARKS=OFF -DGDOS_BUILD_EXAMPLES=ON; do
+  grep -q -- "$option" "$src/scripts/demo.sh" || fail "scripts/demo.sh does not configure $option"
+done
 if ! cmake -S "$src" -B "$work/build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DGDOS_BUILD_TOOLS=ON -DGDOS_BUILD_TESTS=OFF -DGDOS_BUILD_FUZZERS=OFF \
-  -DGDOS_BUILD_BENCHMARKS=OFF -DGDOS_BUILD_EXAMPLES=OFF >"$work/configure.log" 2>&1; then
+  -DGDOS_BUILD_BENCHMARKS=OFF -DGDOS_BUILD_EXAMPLES=ON >"$work/configure.log" 2>&1; then
   cat "$work/configure.log" >&2
   fail "the demo configuration fails"
   exit 1
