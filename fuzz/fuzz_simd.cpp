@@ -7,6 +7,7 @@
 
 #include <gdos/form.hpp>
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -95,6 +96,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   FUZZ_CHECK(simd::count_escapes(b, e) == escapes);
   FUZZ_CHECK(static_cast<std::size_t>(simd::find_special(b, e) - b) == first_special);
   FUZZ_CHECK(static_cast<std::size_t>(simd::find_malformed(b, e) - b) == first_malformed);
+  bool special = false;
+  const std::size_t amp = std::min(in.find('&'), in.size());
+  FUZZ_CHECK(static_cast<std::size_t>(simd::find_amp_noting_specials(b, e, special) - b) == amp);
+  FUZZ_CHECK(special == (in.substr(0, amp).find_first_of("%+") != std::string_view::npos));
   check_decoder(in, want, simd::decode_sse2);
   check_decoder(in, want, [](const char* p, const char* e, char* d) {
     return simd::decode_as(simd::isa::sse2, p, e, d);

@@ -11,6 +11,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <random>
@@ -103,13 +104,14 @@ std::vector<std::string> edge_texts() {
 
 std::vector<std::string> random_texts(std::size_t count) {
   std::mt19937_64 rng(15);
-  const std::string_view alphabets[] = {"%%%+aF0g9%2A", "abc%+", "%0123456789abcdefABCDEFxyz+"};
+  const std::string_view alphabets[] = {"%%%+aF0g9%2A", "abc%+", "%0123456789abcdefABCDEFxyz+",
+                                        "abcdefghijklmnopq%+&="};
   std::vector<std::string> texts;
   for (std::size_t i = 0; i < count; ++i) {
     std::string t(rng() % 300, '\0');
-    const std::size_t kind = rng() % 4;
+    const std::size_t kind = rng() % 5;
     for (char& c : t) {
-      if (kind == 3) {
+      if (kind == 4) {
         c = static_cast<char>(rng() & 0xFF);
       } else {
         const std::string_view a = alphabets[kind];
@@ -194,6 +196,11 @@ void check_text(std::string_view text) {
     CHECK(as.view() == want);
   }
   CHECK(simd::count_escapes(b, e) == ref_escapes(text));
+  bool special = false;
+  const char* amp = simd::find_amp_noting_specials(b, e, special);
+  const std::size_t want_amp = std::min(text.find('&'), text.size());
+  CHECK(static_cast<std::size_t>(amp - b) == want_amp);
+  CHECK(special == (ref_special(text.substr(0, want_amp)) != want_amp));
   CHECK(static_cast<std::size_t>(simd::find_special(b, e) - b) == ref_special(text));
   CHECK(static_cast<std::size_t>(simd::find_malformed(b, e) - b) == ref_malformed(text));
 }

@@ -442,11 +442,14 @@ class response_parser : public parser_base<S, InPlace> {
           quick = true;
         }
       }
-      if (!quick) ve = find_amp(vb, end);
+      // In place, the scan for the value's end also tells whether it has anything to decode
+      // (most values do not); the lazy parser leaves values as they are.
+      bool special = false;
+      if (!quick) ve = InPlace ? find_value_end(vb, end, special) : find_amp(vb, end);
       const char* const field = p;
       p = ve == end ? end : ve + 1;
       if constexpr (InPlace) {
-        if (!quick) ve = decode_here(vb, ve);
+        if (special) ve = decode_here(vb, ve);
       }
       if GDOS_DETAIL_LIKELY (lv == level::certificate && x == cert_x_ && y == cert_y_) {
         // Certificate fields are most of a reply: the usual ones go straight into the cached
@@ -491,6 +494,17 @@ class response_parser : public parser_base<S, InPlace> {
         return nullptr;
     }
     return end;
+  }
+
+  // First '&' in [p, end), or end; `special` set when a '%' or '+' comes before it.
+  [[nodiscard]] static constexpr const char* find_value_end(const char* p, const char* end,
+                                                            bool& special) noexcept {
+#if GDOS_DETAIL_X86_KERNELS
+    if (!std::is_constant_evaluated()) return simd::find_amp_noting_specials(p, end, special);
+#endif
+    const char* e = find_amp(p, end);
+    special = form::needs_decoding(std::string_view(p, static_cast<std::size_t>(e - p)));
+    return e;
   }
 
   // Any field: split it, then classify the key decoded byte by byte (in place: decode the key

@@ -264,6 +264,29 @@ GDOS_DETAIL_ALWAYS_INLINE void scan_masks(const char* p, const char* end, Fn&& f
   return r;
 }
 
+/// First '&' in [p, end), or end; `special` tells whether a '%' or '+' comes before it. The
+/// in-place parser's value scan: a value without either needs no decoding, and finding that out
+/// in the same pass as its end costs nearly nothing.
+[[nodiscard]] inline const char* find_amp_noting_specials(const char* p, const char* end,
+                                                          bool& special) noexcept {
+  unsigned seen = 0;
+  while (end - p >= 16) {
+    const v16 v = load16(p);
+    const unsigned amp = movemask(reinterpret_cast<v16>(v == '&'));
+    const unsigned sp = specials(v);
+    if (amp != 0) {
+      // Specials at or after the '&' belong to the next field.
+      special = ((seen | (sp & (amp ^ (amp - 1)))) != 0);
+      return p + std::countr_zero(amp);
+    }
+    seen |= sp;
+    p += 16;
+  }
+  for (; p != end && *p != '&'; ++p) seen |= (*p == '%' || *p == '+') ? 1u : 0u;
+  special = seen != 0;
+  return p;
+}
+
 // ---- decoding -----------------------------------------------------------------------------------
 //
 // Every kernel steps through the text in blocks at fixed offsets (16 or 32 bytes): the next
