@@ -894,6 +894,29 @@ GDOS_DETAIL_ALWAYS_INLINE void scan_masks(const char* p, const char* end, Fn&& f
   return r;
 }
 
+/// First '&' in [p, end), or end; `special` tells whether a '%' or '+' comes before it. The
+/// in-place parser's value scan: a value without either needs no decoding, and finding that out
+/// in the same pass as its end costs nearly nothing.
+[[nodiscard]] inline const char* find_amp_noting_specials(const char* p, const char* end,
+                                                          bool& special) noexcept {
+  unsigned seen = 0;
+  while (end - p >= 16) {
+    const v16 v = load16(p);
+    const unsigned amp = movemask(reinterpret_cast<v16>(v == '&'));
+    const unsigned sp = specials(v);
+    if (amp != 0) {
+      // Specials at or after the '&' belong to the next field.
+      special = ((seen | (sp & (amp ^ (amp - 1)))) != 0);
+      return p + std::countr_zero(amp);
+    }
+    seen |= sp;
+    p += 16;
+  }
+  for (; p != end && *p != '&'; ++p) seen |= (*p == '%' || *p == '+') ? 1u : 0u;
+  special = seen != 0;
+  return p;
+}
+
 // ---- decoding -----------------------------------------------------------------------------------
 //
 // Every kernel steps through the text in blocks at fixed offsets (16 or 32 bytes): the next
@@ -4781,11 +4804,14 @@ class response_parser : public parser_base<S, InPlace> {
           quick = true;
         }
       }
-      if (!quick) ve = find_amp(vb, end);
+      // In place, the scan for the value's end also tells whether it has anything to decode
+      // (most values do not); the lazy parser leaves values as they are.
+      bool special = false;
+      if (!quick) ve = InPlace ? find_value_end(vb, end, special) : find_amp(vb, end);
       const char* const field = p;
       p = ve == end ? end : ve + 1;
       if constexpr (InPlace) {
-        if (!quick) ve = decode_here(vb, ve);
+        if (special) ve = decode_here(vb, ve);
       }
       if GDOS_DETAIL_LIKELY (lv == level::certificate && x == cert_x_ && y == cert_y_) {
         // Certificate fields are most of a reply: the usual ones go straight into the cached
@@ -4830,6 +4856,17 @@ class response_parser : public parser_base<S, InPlace> {
         return nullptr;
     }
     return end;
+  }
+
+  // First '&' in [p, end), or end; `special` set when a '%' or '+' comes before it.
+  [[nodiscard]] static constexpr const char* find_value_end(const char* p, const char* end,
+                                                            bool& special) noexcept {
+#if GDOS_DETAIL_X86_KERNELS
+    if (!std::is_constant_evaluated()) return simd::find_amp_noting_specials(p, end, special);
+#endif
+    const char* e = find_amp(p, end);
+    special = form::needs_decoding(std::string_view(p, static_cast<std::size_t>(e - p)));
+    return e;
   }
 
   // Any field: split it, then classify the key decoded byte by byte (in place: decode the key
