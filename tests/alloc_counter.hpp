@@ -59,6 +59,22 @@ GDOS_TEST_NOINLINE void* operator new(std::size_t size, std::align_val_t alignme
   throw std::bad_alloc();
 }
 
+// The non-throwing forms too: libstdc++ builds them on the two above, but ASan's runtime
+// defines its own, whose blocks the replaced operator delete would then free() (ASan reports an
+// alloc-dealloc mismatch). gdos asks for memory this way in its noexcept writers and equality.
+GDOS_TEST_NOINLINE void* operator new(std::size_t size, const std::nothrow_t&) noexcept {
+  ++gdos_test::detail::allocation_count;
+  return std::malloc(size == 0 ? 1 : size);
+}
+
+GDOS_TEST_NOINLINE void* operator new(std::size_t size, std::align_val_t alignment,
+                                      const std::nothrow_t&) noexcept {
+  ++gdos_test::detail::allocation_count;
+  const auto a = static_cast<std::size_t>(alignment);
+  const std::size_t rounded = (size + a - 1) / a * a;
+  return std::aligned_alloc(a, rounded == 0 ? a : rounded);
+}
+
 GDOS_TEST_NOINLINE void operator delete(void* p) noexcept { std::free(p); }
 GDOS_TEST_NOINLINE void operator delete(void* p, std::size_t) noexcept { std::free(p); }
 GDOS_TEST_NOINLINE void operator delete(void* p, std::align_val_t) noexcept { std::free(p); }

@@ -318,6 +318,9 @@ struct basic_response {
 
 /// Decoded equality: error fields, orders and certificates, and unknown fields compared level
 /// by level (their order within a level matters, their interleaving across levels does not).
+/// Linear time; lists whose levels interleave (never so in a parsed reply) are put in level
+/// order first, with a radix sort in scratch memory of 32 bytes per unknown field, or, should
+/// that memory not be there, compared level by level by filtering (quadratic time).
 template <class S1, class S2>
 [[nodiscard]] constexpr bool operator==(const basic_response<S1>& a,
                                         const basic_response<S2>& b) noexcept;
@@ -378,7 +381,7 @@ struct basic_org_details {
       std::uint32_t match = 0) const noexcept;
 };
 
-/// Decoded equality; unknown fields compared match by match.
+/// Decoded equality; unknown fields compared match by match, in time and memory as for replies.
 template <class S1, class S2>
 [[nodiscard]] constexpr bool operator==(const basic_org_details<S1>& a,
                                         const basic_org_details<S2>& b) noexcept;

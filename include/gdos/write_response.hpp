@@ -40,6 +40,11 @@ namespace gdos {
 /// certificates, whose names are not known names of their level, and, at the top and order
 /// level, do not start with an index prefix (`digits_`). check_round_trip() checks a reply built
 /// by hand against these rules and the parser's limits, and says which rule it breaks where.
+///
+/// Time is linear in the text written. Unknown fields listed with their levels interleaved
+/// (never so in a parsed reply) are first put in level order with a radix sort, in scratch
+/// memory of 32 bytes per unknown field; should that memory not be there, each level's fields
+/// are filtered from the whole list instead (same text, quadratic time).
 template <response_string S>
 [[nodiscard]] constexpr form::write_result write_response(const basic_response<S>& r,
                                                           std::span<char> dest) noexcept;
@@ -152,7 +157,9 @@ struct round_trip_check {
 /// 4. no two unknown fields of one level share a name (decoded);
 /// 5. at most max_fields fields, and at most max_body_size bytes of text.
 ///
-/// Allocates a little scratch memory for rules 3 and 4; only std::bad_alloc can escape.
+/// Linear time: for rule 4 the names are hashed, decoded, in one pass and the hashes radix
+/// sorted (names whose hashes collide are sorted and compared exactly: n log n at worst).
+/// Allocates scratch memory for rules 3 and 4; only std::bad_alloc can escape.
 template <response_string S>
 [[nodiscard]] constexpr round_trip_check check_round_trip(const basic_response<S>& r,
                                                           const parse_options& options = {});
@@ -170,7 +177,7 @@ template <response_string S>
 /// 5. no two unknown fields of one match (or two un-indexed ones) share a name (decoded);
 /// 6. at most max_fields fields, and at most max_body_size bytes of text.
 ///
-/// Allocates a little scratch memory for rules 4 and 5; only std::bad_alloc can escape.
+/// Time and memory as for a reply (rule 5 as rule 4 there); only std::bad_alloc can escape.
 template <response_string S>
 [[nodiscard]] constexpr round_trip_check check_round_trip(const basic_org_details<S>& d,
                                                           const parse_options& options = {});

@@ -1,17 +1,20 @@
 /// @file detail/reply_tables.hpp
-/// @brief The parsers' containers: scratch memory, a heap sort, the duplicate finder for unknown
-/// fields, and the table that locates orders, certificates and matches by index.
+/// @brief The parsers' containers: the duplicate finder for unknown fields (also the round-trip
+/// check's), and the table that locates orders, certificates and matches by index.
 #pragma once
 
 #include <gdos/config.hpp>
+#include <gdos/detail/scratch.hpp>
 #include <gdos/form.hpp>
 #include <gdos/response_model.hpp>
 
 #include <algorithm>
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -19,61 +22,112 @@ namespace gdos::detail {
 
 // ---- unknown fields: duplicates ----------------------------------------------------------------
 
-/// The parsers' scratch space (hash table, sort keys, flags): n zeroed 64-bit integers on the
-/// heap. Not a std::vector: each vector type is some fifty small functions that a unit calling
-/// a parser instantiates and optimizes (bench/README.md, Compile time); this is a handful.
-class scratch {
+/// Little-endian 64-bit word of the 8 bytes at p (a form the compilers turn into one load).
+[[nodiscard]] constexpr std::uint64_t load_le64(const char* p) noexcept {
+  std::uint64_t w = 0;
+  for (int i = 0; i < 8; ++i)
+    w |= static_cast<std::uint64_t>(static_cast<unsigned char>(p[i])) << (8 * i);
+  return w;
+}
+
+/// The 64 bits of a 64 x 64 -> 128-bit product folded (high half xor low half).
+[[nodiscard]] constexpr std::uint64_t mul_fold(std::uint64_t a, std::uint64_t b) noexcept {
+#if defined(__SIZEOF_INT128__)
+  __extension__ typedef unsigned __int128 u128;
+  const u128 p = static_cast<u128>(a) * b;
+  return static_cast<std::uint64_t>(p) ^ static_cast<std::uint64_t>(p >> 64);
+#else
+  const std::uint64_t a0 = a & 0xFFFFFFFFu, a1 = a >> 32, b0 = b & 0xFFFFFFFFu, b1 = b >> 32;
+  const std::uint64_t p00 = a0 * b0, p01 = a0 * b1, p10 = a1 * b0, p11 = a1 * b1;
+  const std::uint64_t mid = (p00 >> 32) + (p01 & 0xFFFFFFFFu) + (p10 & 0xFFFFFFFFu);
+  const std::uint64_t lo = (mid << 32) | (p00 & 0xFFFFFFFFu);
+  const std::uint64_t hi = p11 + (p01 >> 32) + (p10 >> 32) + (mid >> 32);
+  return lo ^ hi;
+#endif
+}
+
+/// A 64-bit hash of the decoded bytes of a name, read once from its raw text: names that
+/// decode alike hash alike whatever their spelling (`A`, `%41`, `%61`...). Bytes go in eight at
+/// a time, each word multiplied with the state (128-bit product, folded), so that no word can
+/// cancel what came before by a plain xor. Nothing relies on its quality for correctness, nor
+/// for the bound: callers compare names exactly wherever hashes are equal, and sort, so names
+/// built to collide cost a comparison sort, never more.
+class name_hasher {
  public:
-  constexpr scratch() noexcept = default;
-  constexpr explicit scratch(std::size_t n)
-      : p_(std::allocator<std::uint64_t>{}.allocate(n)), n_(n) {
-    for (std::size_t i = 0; i < n; ++i) std::construct_at(p_ + i, std::uint64_t{0});
+  constexpr explicit name_hasher(std::uint64_t seed) noexcept : h_(seed) {}
+
+  constexpr void bytes(const char* p, const char* end) noexcept {
+    if (k_ == 0) {
+      for (; end - p >= 8; p += 8) mix(load_le64(p));
+    } else {
+      // The unfinished word takes the first 8 - k_ bytes of each loaded word, the rest start
+      // the next one: the words are those byte() would form.
+      for (; end - p >= 8; p += 8) {
+        const std::uint64_t x = load_le64(p);
+        mix(w_ | x << (8 * k_));
+        w_ = x >> (64 - 8 * k_);
+      }
+    }
+    for (; p != end; ++p) byte(*p);
   }
-  scratch(const scratch&) = delete;
-  scratch& operator=(const scratch&) = delete;
-  constexpr ~scratch() {
-    if (p_ != nullptr) std::allocator<std::uint64_t>{}.deallocate(p_, n_);
+  constexpr void byte(char c) noexcept {
+    w_ |= static_cast<std::uint64_t>(static_cast<unsigned char>(c)) << (8 * k_);
+    if (++k_ == 8) {
+      mix(w_);
+      w_ = 0;
+      k_ = 0;
+    }
   }
-  constexpr void swap(scratch& o) noexcept {
-    std::swap(p_, o.p_);
-    std::swap(n_, o.n_);
-  }
-  [[nodiscard]] constexpr std::size_t size() const noexcept { return n_; }
-  [[nodiscard]] constexpr bool empty() const noexcept { return n_ == 0; }
-  [[nodiscard]] constexpr std::uint64_t& operator[](std::size_t i) noexcept { return p_[i]; }
-  [[nodiscard]] constexpr const std::uint64_t& operator[](std::size_t i) const noexcept {
-    return p_[i];
+  [[nodiscard]] constexpr std::uint64_t finish() noexcept {
+    mix(w_);
+    mix(words_);
+    std::uint64_t h = h_ ^ k_;
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ULL;
+    h ^= h >> 33;
+    return h;
   }
 
  private:
-  std::uint64_t* p_ = nullptr;
-  std::size_t n_ = 0;
+  constexpr void mix(std::uint64_t w) noexcept {
+    ++words_;
+    h_ ^= mul_fold(h_ ^ 0xa0761d6478bd642fULL, w ^ 0xe7037ed1a0b428dbULL);
+  }
+  std::uint64_t h_;
+  std::uint64_t w_ = 0;  // the bytes of an unfinished word, first byte lowest
+  std::uint64_t words_ = 0;
+  unsigned k_ = 0;  // how many bytes w_ holds
 };
 
-/// Sorts `v` by `less` in O(n log n) without allocating; returns at once when already sorted.
-/// (Not std::sort: its instantiations cost several times this one's compile time, and these
-/// sorts run only on out-of-order input.)
-template <class Less>
-constexpr void heap_sort(scratch& v, const Less& less) {
-  const std::size_t n = v.size();
-  bool sorted = true;
-  for (std::size_t i = 1; i < n && sorted; ++i) sorted = !less(v[i], v[i - 1]);
-  if (sorted) return;
-  const auto sift_down = [&v, &less](std::size_t i, std::size_t size) {
-    for (;;) {
-      std::size_t c = 2 * i + 1;
-      if (c >= size) return;
-      if (c + 1 < size && less(v[c], v[c + 1])) ++c;
-      if (!less(v[i], v[c])) return;
-      std::swap(v[i], v[c]);
-      i = c;
-    }
-  };
-  for (std::size_t i = n / 2; i-- > 0;) sift_down(i, n);
-  for (std::size_t end = n; end > 1; --end) {
-    std::swap(v[0], v[end - 1]);
-    sift_down(0, end - 1);
+/// The hash of `name`'s decoded text at level `tag`.
+GDOS_DETAIL_COLD [[nodiscard]] constexpr std::uint64_t name_hash(std::uint64_t tag,
+                                                                 std::string_view name) noexcept {
+  name_hasher h(tag * 0x9e3779b97f4a7c15ULL + 0x2545f4914f6cdd1dULL);
+  h.bytes(name.data(), name.data() + name.size());
+  return h.finish();
+}
+GDOS_DETAIL_COLD [[nodiscard]] constexpr std::uint64_t name_hash(
+    std::uint64_t tag, const form::encoded_view& name) noexcept {
+  name_hasher h(tag * 0x9e3779b97f4a7c15ULL + 0x2545f4914f6cdd1dULL);
+  const char* p = name.encoded().data();
+  const char* const end = p + name.size();
+  const char* s = form::detail::find_special(p, end);
+  h.bytes(p, s);
+  // The rest decoded a piece at a time into a buffer, each piece cut where no escape straddles
+  // the cut (a '%' always starts one: escapes hold hex digits, never '%').
+  constexpr std::ptrdiff_t piece = 256;
+  std::array<char, piece> buf;
+  for (p = s; p != end;) {
+    const char* e = end - p > piece ? p + piece : end;
+    if (e != end) e -= e[-1] == '%' ? 1 : e[-2] == '%' ? 2 : 0;
+    const char* d =
+        form::decode_unchecked(std::string_view(p, static_cast<std::size_t>(e - p)), buf.data());
+    h.bytes(buf.data(), d);
+    p = e;
   }
+  return h.finish();
 }
 
 [[nodiscard]] constexpr std::string_view raw_text(std::string_view s) noexcept { return s; }
@@ -81,36 +135,122 @@ constexpr void heap_sort(scratch& v, const Less& less) {
   return s.encoded();
 }
 
-/// Plain integer order, a named type so that every sort of integer keys is one instantiation.
-struct less_u64 {
-  constexpr bool operator()(std::uint64_t a, std::uint64_t b) const noexcept { return a < b; }
+/// name_hash() as a function object: the default hash of find_repeats().
+struct level_name_hash {
+  template <class S>
+  [[nodiscard]] constexpr std::uint64_t operator()(std::uint64_t tag,
+                                                   const S& name) const noexcept {
+    return name_hash(tag, name);
+  }
 };
 
-/// The order of the deferred duplicate check: level, then decoded name, then position.
+/// find_repeats() for m fields (positions ascending at `pos`) whose hashes agree while their
+/// names do not all: the names copied, decoded, into one buffer, the fields merge-sorted by
+/// level and decoded name comparing the copies as memory, and each run of equal ones marked (in
+/// position order: the sort is stable). O(m log m) comparisons, no decoding inside the sort,
+/// whatever the spellings: this is what an input built to make hashes collide costs.
 template <class U>
-GDOS_DETAIL_COLD [[nodiscard]] constexpr bool unknown_less(const std::vector<U>& v, std::uint64_t a,
-                                                           std::uint64_t b) noexcept {
-  const std::uint64_t ta = tag_of(v[static_cast<std::size_t>(a)]);
-  const std::uint64_t tb = tag_of(v[static_cast<std::size_t>(b)]);
-  if (ta != tb) return ta < tb;
-  const int c = str_cmp(v[static_cast<std::size_t>(a)].name, v[static_cast<std::size_t>(b)].name);
-  return c != 0 ? c < 0 : a < b;
+GDOS_DETAIL_COLD constexpr void repeats_among(const std::vector<U>& v, const std::uint64_t* pos,
+                                              std::size_t m, scratch& first) {
+  // loc: [0, m) the fields (numbered 0 to m-1 in position order) being sorted; [m, 2m) the
+  // sort's room; [2m, 3m) each one's level; [3m, 4m) where its name ends in `text`.
+  scratch loc(4 * m);
+  std::size_t raw_size = 0;
+  for (std::size_t k = 0; k < m; ++k) raw_size += v[static_cast<std::size_t>(pos[k])].name.size();
+  basic_scratch<char> text(raw_size);  // decoding never lengthens
+  std::size_t end = 0;
+  for (std::size_t k = 0; k < m; ++k) {
+    const U& u = v[static_cast<std::size_t>(pos[k])];
+    loc[k] = k;
+    loc[2 * m + k] = tag_of(u);
+    const std::string_view raw = raw_text(u.name);
+    if constexpr (std::is_same_v<decltype(U::name), std::string_view>) {
+      for (const char c : raw) text[end++] = c;
+    } else {
+      end = static_cast<std::size_t>(form::decode_unchecked(raw, text.data() + end) - text.data());
+    }
+    loc[3 * m + k] = end;
+  }
+  const auto name = [&loc, &text, m](std::uint64_t k) {
+    const auto i = static_cast<std::size_t>(k);
+    const auto from = static_cast<std::size_t>(i == 0 ? 0 : loc[3 * m + i - 1]);
+    return std::string_view(text.data() + from, static_cast<std::size_t>(loc[3 * m + i]) - from);
+  };
+  const auto tag = [&loc, m](std::uint64_t k) { return loc[2 * m + static_cast<std::size_t>(k)]; };
+  merge_sort(&loc[0], &loc[m], m, [&](std::uint64_t a, std::uint64_t b) {
+    return tag(a) != tag(b) ? tag(a) < tag(b) : name(a) < name(b);
+  });
+  for (std::size_t a = 0, b = 1; b < m; ++b) {
+    if (tag(loc[b]) == tag(loc[a]) && name(loc[b]) == name(loc[a]))
+      first[static_cast<std::size_t>(pos[loc[b]])] = pos[loc[a]];
+    else
+      a = b;
+  }
+}
+
+/// Sets `first` to n integers, n = v.size(): for each unknown field of `v`, the position of the
+/// earliest field with its level and decoded name (its own when it is that one). O(n) to hash
+/// the names and sort the hashes (a radix sort of 64-bit keys: each the hash of a field's level
+/// and decoded name, with its position in the low bits), then equal hashes are confirmed by
+/// comparing the names; a set of equal hashes whose names differ (a collision, which an input
+/// can be built to cause) goes to repeats_among(), O(m log m). `hash` is a parameter for the
+/// tests, which make every hash collide to time and check that path.
+template <class U, class Hash = level_name_hash>
+GDOS_DETAIL_COLD constexpr void find_repeats(const std::vector<U>& v, scratch& first,
+                                             const Hash& hash = {}) {
+  const std::size_t n = v.size();
+  scratch(n).swap(first);
+  for (std::size_t i = 0; i < n; ++i) first[i] = i;
+  if (n < 2) return;
+  unsigned bits = 1;
+  while (bits < 64 && (n - 1) >> bits != 0) ++bits;
+  const std::uint64_t low = (std::uint64_t{1} << bits) - 1;
+  // The keys, then room for the radix sort: n integers and 256 counters.
+  scratch keys(2 * n + 256);
+  for (std::size_t i = 0; i < n; ++i) keys[i] = (hash(tag_of(v[i]), v[i].name) & ~low) | i;
+  // Positions ascend already: sorting the hash bits stably sorts the whole keys.
+  radix_sort(&keys[0], nullptr, n, bits, &keys[n], &keys[2 * n]);
+  for (std::size_t i = 0; i < n;) {
+    std::size_t j = i + 1;
+    while (j < n && (keys[j] & ~low) == (keys[i] & ~low)) ++j;
+    if (j - i > 1) {
+      for (std::size_t k = i; k < j; ++k) keys[k] &= low;
+      const U& head = v[static_cast<std::size_t>(keys[i])];
+      bool same = true;
+      for (std::size_t k = i + 1; k < j && same; ++k) {
+        const U& u = v[static_cast<std::size_t>(keys[k])];
+        same = tag_of(u) == tag_of(head) && str_eq(u.name, head.name);
+      }
+      if (same) {
+        for (std::size_t k = i + 1; k < j; ++k) first[static_cast<std::size_t>(keys[k])] = keys[i];
+      } else {
+        repeats_among(v, &keys[i], j - i, first);
+      }
+    }
+    i = j;
+  }
 }
 
 /// Finds duplicate unknown fields as they are added. Keys nearly always arrive grouped by
 /// level in ascending order, so a new field can only repeat one of the current level's run,
-/// which is short; anything else (a level met again, a long run) switches to one sort-based
-/// pass at the end (finish()), so adversarial input costs O(n log n), never O(n^2).
+/// which is short; anything else (a level met again, a long run) switches to one pass over the
+/// whole list at the end (finish(), find_repeats()), so adversarial input costs O(n log n),
+/// never O(n^2).
 struct unknown_dedup {
+  static constexpr std::size_t max_run_scan = 16;
+
   std::uint64_t run_tag = 0;
   std::size_t run_start = 0;
   bool any = false;
   bool deferred = false;
-
-  static constexpr std::size_t max_run_scan = 16;
+  // Once names are compared decoded: the hashes of the run's first `hashed` fields, so that
+  // a new name is compared only with those that hash alike (a decoded comparison can read as
+  // much as both names hold, and each new name meets up to max_run_scan of them).
+  std::size_t hashed = 0;
+  std::uint64_t hashes[max_run_scan + 1] = {};
 
   /// Position of an earlier field with the same level and name, npos when there is none or
-  /// the check is deferred to finish().
+  /// the check is deferred to finish(). The caller appends the field when it gets npos.
   template <class U, class Name>
   [[nodiscard]] constexpr std::size_t find(const std::vector<U>& v, std::uint64_t tag,
                                            const Name& name, bool plain_names) noexcept {
@@ -128,24 +268,29 @@ struct unknown_dedup {
           if (raw_text(v[i].name) == raw) return i;
         return npos;
       }
-      return find_decoded(v, run_start, name);
+      return find_decoded(v, name);
     }
     if (!any || tag > run_tag) {
       any = true;
       run_tag = tag;
       run_start = v.size();
+      hashed = 0;
       return npos;
     }
     deferred = true;
     return npos;
   }
 
-  /// find() once a name with an escape was kept: names compared decoded.
+  /// find() once a name with an escape was kept: names compared decoded where hashes agree.
   template <class U, class Name>
-  GDOS_DETAIL_COLD [[nodiscard]] static constexpr std::size_t find_decoded(
-      const std::vector<U>& v, std::size_t from, const Name& name) noexcept {
-    for (std::size_t i = from; i < v.size(); ++i)
-      if (str_eq(v[i].name, name)) return i;
+  GDOS_DETAIL_COLD [[nodiscard]] constexpr std::size_t find_decoded(const std::vector<U>& v,
+                                                                    const Name& name) noexcept {
+    for (; run_start + hashed < v.size(); ++hashed)
+      hashes[hashed] = name_hash(run_tag, v[run_start + hashed].name);
+    const std::uint64_t h = name_hash(run_tag, name);
+    for (std::size_t i = 0; i < hashed; ++i)
+      if (hashes[i] == h && str_eq(v[run_start + i].name, name)) return run_start + i;
+    hashes[hashed++] = h;  // the caller appends `name` at run_start + hashed - 1
     return static_cast<std::size_t>(-1);
   }
 
@@ -155,43 +300,34 @@ struct unknown_dedup {
   template <class U>
   [[nodiscard]] constexpr std::size_t finish(std::vector<U>& v, bool strict) const {
     if (!deferred || v.size() < 2) return static_cast<std::size_t>(-1);
-    return finish_sorted(v, strict);
+    return strict ? first_repeat(v) : merge_repeats(v);
+  }
+
+  /// The earliest position that repeats the level and decoded name of an earlier unknown
+  /// field, or npos.
+  template <class U>
+  GDOS_DETAIL_COLD [[nodiscard]] static constexpr std::size_t first_repeat(
+      const std::vector<U>& v) {
+    scratch first;
+    find_repeats(v, first);
+    for (std::size_t i = 0; i < v.size(); ++i)
+      if (first[i] != i) return i;
+    return static_cast<std::size_t>(-1);
   }
 
  private:
   template <class U>
-  GDOS_DETAIL_COLD [[nodiscard]] static constexpr std::size_t finish_sorted(std::vector<U>& v,
-                                                                            bool strict) {
-    constexpr std::size_t npos = static_cast<std::size_t>(-1);
-    scratch idx(v.size());
-    for (std::size_t i = 0; i < v.size(); ++i) idx[i] = i;
-    heap_sort(idx, [&v](std::uint64_t a, std::uint64_t b) { return unknown_less(v, a, b); });
-    std::size_t first_dup = npos;
-    scratch drop;  // flags, allocated when a duplicate is dropped
-    const auto pos = [&idx](std::size_t k) { return static_cast<std::size_t>(idx[k]); };
-    for (std::size_t i = 0; i < idx.size();) {
-      std::size_t j = i + 1;
-      while (j < idx.size() && tag_of(v[pos(j)]) == tag_of(v[pos(i)]) &&
-             str_eq(v[pos(j)].name, v[pos(i)].name))
-        ++j;
-      if (j - i > 1) {
-        if (strict) {
-          first_dup = std::min(first_dup, pos(i + 1));
-        } else {
-          if (drop.empty()) scratch(v.size()).swap(drop);
-          v[pos(i)].value = v[pos(j - 1)].value;
-          for (std::size_t k = i + 1; k < j; ++k) drop[pos(k)] = 1;
-        }
-      }
-      i = j;
-    }
-    if (!drop.empty()) {
-      std::size_t out = 0;
-      for (std::size_t i = 0; i < v.size(); ++i)
-        if (!drop[i]) v[out++] = v[i];
-      while (v.size() > out) v.pop_back();
-    }
-    return first_dup;
+  GDOS_DETAIL_COLD [[nodiscard]] static constexpr std::size_t merge_repeats(std::vector<U>& v) {
+    scratch first;
+    find_repeats(v, first);
+    // The last value goes to the first position, in body order; then the copies go.
+    std::size_t out = 0;
+    for (std::size_t i = 0; i < v.size(); ++i)
+      if (first[i] != i) v[static_cast<std::size_t>(first[i])].value = v[i].value;
+    for (std::size_t i = 0; i < v.size(); ++i)
+      if (first[i] == i) v[out++] = v[i];
+    while (v.size() > out) v.pop_back();
+    return static_cast<std::size_t>(-1);
   }
 };
 

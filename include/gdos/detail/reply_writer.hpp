@@ -152,39 +152,48 @@ struct pair_writer {
   }
 };
 
-/// Writes the unknown fields level by level. When the list is grouped in ascending level order
-/// and the orders and certificates are ascending too (what the parser produces), one cursor
-/// walks the list once; otherwise each level filters the whole list.
+/// Writes the unknown fields level by level, each level's in list order, along the list's
+/// level_walk: one cursor along the walk when the levels are written in ascending order (what
+/// a parsed reply gives), a binary search of the walk per level otherwise. Either way a field
+/// of a level that is not written (an orphan) is skipped, and O(n log n) at worst. Without
+/// the memory to sort an interleaved list (run time, out of memory), each level filters the
+/// whole list instead.
 template <class U>
 class unknown_cursor {
  public:
-  constexpr explicit unknown_cursor(const std::vector<U>& v, bool levels_sorted) noexcept
-      : v_(v), sorted_(levels_sorted) {
-    for (std::size_t i = 1; i < v.size() && sorted_; ++i)
-      sorted_ = tag_of(v[i - 1]) <= tag_of(v[i]);
-  }
+  constexpr unknown_cursor(const level_walk<U>& walk, bool levels_ascending) noexcept
+      : walk_(walk), ascending_(levels_ascending) {}
 
   template <class Fn>
   constexpr void each(std::uint64_t tag, Fn&& fn) noexcept {
-    if (sorted_) {
-      while (i_ < v_.size() && tag_of(v_[i_]) < tag) ++i_;
-      for (; i_ < v_.size() && tag_of(v_[i_]) == tag; ++i_) fn(v_[i_]);
-    } else {
-      for (const auto& u : v_)
-        if (tag_of(u) == tag) fn(u);
+    if (!walk_.ok()) {
+      scan(tag, fn);
+      return;
     }
+    std::size_t k = ascending_ ? i_ : walk_.lower_bound(tag);
+    while (k < walk_.size() && walk_.tag(k) < tag) ++k;
+    for (; k < walk_.size() && walk_.tag(k) == tag; ++k) fn(walk_[k]);
+    if (ascending_) i_ = k;
   }
 
  private:
-  const std::vector<U>& v_;
-  bool sorted_;
+  template <class Fn>
+  GDOS_DETAIL_COLD constexpr void scan(std::uint64_t tag, Fn& fn) noexcept {
+    for (const U& u : walk_.list())
+      if (tag_of(u) == tag) fn(u);
+  }
+
+  const level_walk<U>& walk_;
+  bool ascending_;
   std::size_t i_ = 0;
 };
 
 /// Writes a reply: the top level's known fields (errorCode first) and unknown fields, then each
-/// order's, each followed by its certificates'.
+/// order's, each followed by its certificates'. `walk` is r.unknown_fields' (made once for the
+/// sizing and the writing pass).
 template <class Sink, class S>
-constexpr void write_response_body(Sink& s, const basic_response<S>& r) noexcept {
+constexpr void write_response_body(Sink& s, const basic_response<S>& r,
+                                   const level_walk<basic_unknown_field<S>>& walk) noexcept {
   static_assert(rows_of<basic_response<S>>[0].kind == value_kind::code,
                 "errorCode starts the body");
   pair_writer<Sink> w{s};
@@ -196,7 +205,7 @@ constexpr void write_response_body(Sink& s, const basic_response<S>& r) noexcept
     for (std::size_t j = 1; j < cs.size() && ascending; ++j)
       ascending = cs[j - 1].index < cs[j].index;
   }
-  unknown_cursor<basic_unknown_field<S>> unknown(r.unknown_fields, ascending);
+  unknown_cursor<basic_unknown_field<S>> unknown(walk, ascending);
   const auto put_unknown = [&w](const basic_unknown_field<S>& u) {
     w.unknown(u.order, u.certificate, u);
   };
@@ -215,19 +224,49 @@ constexpr void write_response_body(Sink& s, const basic_response<S>& r) noexcept
 /// Writes a suggestedOrgDetails list: `Status` and the un-indexed unknown fields, then each
 /// match's known and unknown fields.
 template <class Sink, class S>
-constexpr void write_org_details_body(Sink& s, const basic_org_details<S>& d) noexcept {
+constexpr void write_org_details_body(Sink& s, const basic_org_details<S>& d,
+                                      const level_walk<basic_org_unknown_field<S>>& walk) noexcept {
   pair_writer<Sink> w{s};
   w.known(0, 0, d);
   bool ascending = true;
   for (std::size_t i = 1; i < d.matches.size() && ascending; ++i)
     ascending = d.matches[i - 1].index < d.matches[i].index;
-  unknown_cursor<basic_org_unknown_field<S>> unknown(d.unknown_fields, ascending);
+  unknown_cursor<basic_org_unknown_field<S>> unknown(walk, ascending);
   const auto put_unknown = [&w](const basic_org_unknown_field<S>& u) { w.unknown(u.match, 0, u); };
   unknown.each(0, put_unknown);
   for (const auto& m : d.matches) {
     w.known(m.index, 0, m);
     unknown.each(m.index, put_unknown);
   }
+}
+
+/// The size of write_response_body(r) for a reply whose orders and certificates have unique
+/// indices and whose unknown fields all belong to one of them (what the round-trip check has
+/// checked by then): every pair is written once, so the same pairs are counted in list order,
+/// in linear time and without putting the unknown fields in level order.
+template <class S>
+[[nodiscard]] constexpr std::size_t checked_response_size(const basic_response<S>& r) noexcept {
+  size_sink s;
+  pair_writer<size_sink> w{s};
+  w.known(0, 0, r);
+  for (const auto& o : r.orders) {
+    w.known(o.index, 0, o);
+    for (const auto& c : o.certificates) w.known(o.index, c.index, c);
+  }
+  for (const auto& u : r.unknown_fields) w.unknown(u.order, u.certificate, u);
+  return s.n;
+}
+
+/// checked_response_size() of a suggestedOrgDetails list (unique match indices, no orphan).
+template <class S>
+[[nodiscard]] constexpr std::size_t checked_org_details_size(
+    const basic_org_details<S>& d) noexcept {
+  size_sink s;
+  pair_writer<size_sink> w{s};
+  w.known(0, 0, d);
+  for (const auto& m : d.matches) w.known(m.index, 0, m);
+  for (const auto& u : d.unknown_fields) w.unknown(u.match, 0, u);
+  return s.n;
 }
 
 template <class Body>

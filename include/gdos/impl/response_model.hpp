@@ -3,20 +3,25 @@
 /// unknown-field iterator, date parsing and lookups. Included at the end of that header.
 #pragma once
 
+#include <gdos/config.hpp>
 #include <gdos/detail/ascii.hpp>
 #include <gdos/detail/decimal.hpp>
 #include <gdos/detail/reply_fields.hpp>
+#include <gdos/detail/scratch.hpp>
 #include <gdos/response_model.hpp>
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 namespace gdos {
@@ -201,22 +206,61 @@ inline std::string parse_error::message() const {
 
 namespace detail {
 
+/// Length of the common prefix of the n bytes at x and y.
+[[nodiscard]] constexpr std::size_t raw_mismatch(const char* x, const char* y,
+                                                 std::size_t n) noexcept {
+  std::size_t i = 0;
+  if constexpr (std::endian::native == std::endian::little) {
+    if (!std::is_constant_evaluated()) {
+      for (; n - i >= 8; i += 8) {
+        std::uint64_t a;
+        std::uint64_t b;
+        std::memcpy(&a, x + i, 8);
+        std::memcpy(&b, y + i, 8);
+        if (a != b) return i + static_cast<std::size_t>(std::countr_zero(a ^ b) >> 3);
+      }
+    }
+  }
+  while (i < n && x[i] == y[i]) ++i;
+  return i;
+}
+
+/// Where two raw texts whose first `i` bytes are equal can start being decoded apart: the
+/// decodings of everything before it are equal, and both texts have an escape boundary there.
+/// That is i itself unless an escape can straddle it, i.e. one of the two bytes before it is a
+/// '%' (a '%' is always a boundary: the two bytes of an escape are hex digits, never '%').
+[[nodiscard]] constexpr std::size_t decode_boundary(std::string_view x, std::size_t i) noexcept {
+  if (i >= 1 && x[i - 1] == '%') return i - 1;
+  if (i >= 2 && x[i - 2] == '%') return i - 2;
+  return i;
+}
+
+[[nodiscard]] constexpr bool is_special(char c) noexcept { return c == '%' || c == '+'; }
+
+/// Whether x and y decode to the same text. The common raw prefix is skipped at memory speed
+/// and decoding starts only where the raw texts differ, so texts spelled alike (the usual case,
+/// and that of names built with long escaped prefixes) cost a comparison of raw bytes.
+[[nodiscard]] constexpr bool decoded_equal(std::string_view x, std::string_view y) noexcept {
+  const std::size_t m = raw_mismatch(x.data(), y.data(), std::min(x.size(), y.size()));
+  if (m == x.size() && m == y.size()) return true;
+  const std::size_t b = decode_boundary(x, m);
+  // Past a plain common prefix, two plain bytes (or an end) settle it: whatever is left
+  // decodes to at least one more byte.
+  if (b == m && (m == x.size() || m == y.size() || (!is_special(x[m]) && !is_special(y[m]))))
+    return false;
+  const char* p = x.data() + b;
+  const char* const pe = x.data() + x.size();
+  const char* q = y.data() + b;
+  const char* const qe = y.data() + y.size();
+  while (p != pe && q != qe)
+    if (form::detail::next_decoded(p, pe) != form::detail::next_decoded(q, qe)) return false;
+  return p == pe && q == qe;
+}
+
 // Decoded equality across the two string kinds.
 [[nodiscard]] constexpr bool str_eq(const form::encoded_view& a,
                                     const form::encoded_view& b) noexcept {
-  // Raw bytes first: up to the first escape, raw and decoded text are the same, so a plain
-  // common prefix followed by two plain different bytes (or an end) settles it. Only texts
-  // that reach an escape are compared decoded.
-  const std::string_view x = a.encoded();
-  const std::string_view y = b.encoded();
-  const std::size_t n = std::min(x.size(), y.size());
-  std::size_t i = 0;
-  while (i < n && x[i] == y[i] && x[i] != '%' && x[i] != '+') ++i;
-  // A text that ended after the common plain prefix equals the other only if that ended too:
-  // whatever is left decodes to at least one more byte.
-  if (i == x.size() || i == y.size()) return x.size() == y.size();
-  if (x[i] != '%' && x[i] != '+' && y[i] != '%' && y[i] != '+') return false;
-  return a == b;
+  return decoded_equal(a.encoded(), b.encoded());
 }
 [[nodiscard]] constexpr bool str_eq(const form::encoded_view& a, std::string_view b) noexcept {
   return a.equals_decoded(b);
@@ -234,26 +278,6 @@ template <class A, class B>
   return !a.has_value() || str_eq(*a, *b);
 }
 
-// Decoded three-way comparison (bytes as unsigned), for sorting names.
-[[nodiscard]] constexpr int str_cmp(std::string_view a, std::string_view b) noexcept {
-  const int c = a.compare(b);
-  return c < 0 ? -1 : (c > 0 ? 1 : 0);
-}
-[[nodiscard]] constexpr int str_cmp(const form::encoded_view& a,
-                                    const form::encoded_view& b) noexcept {
-  const char* p = a.encoded().data();
-  const char* pe = p + a.size();
-  const char* q = b.encoded().data();
-  const char* qe = q + b.size();
-  while (p != pe && q != qe) {
-    const auto x = static_cast<unsigned char>(form::detail::next_decoded(p, pe));
-    const auto y = static_cast<unsigned char>(form::detail::next_decoded(q, qe));
-    if (x != y) return x < y ? -1 : 1;
-  }
-  if (p == pe) return q == qe ? 0 : -1;
-  return 1;
-}
-
 template <class S>
 [[nodiscard]] constexpr std::uint64_t tag_of(const basic_unknown_field<S>& u) noexcept {
   return (static_cast<std::uint64_t>(u.order) << 32) | u.certificate;
@@ -263,23 +287,73 @@ template <class S>
   return u.match;
 }
 
-/// Equality of two unknown-field lists "in order at their level": for each level, the
-/// subsequences of the two lists at that level are equal. Linear when both lists are grouped
-/// by level in ascending order (what the parsers and writers produce), quadratic otherwise.
-template <class U1, class U2>
-[[nodiscard]] constexpr bool unknown_lists_equal(const std::vector<U1>& a,
-                                                 const std::vector<U2>& b) noexcept {
-  if (a.size() != b.size()) return false;
-  const auto sorted = [](const auto& v) {
-    for (std::size_t i = 1; i < v.size(); ++i)
-      if (tag_of(v[i]) < tag_of(v[i - 1])) return false;
-    return true;
-  };
-  if (sorted(a) && sorted(b)) {
-    for (std::size_t i = 0; i < a.size(); ++i)
-      if (!(a[i] == b[i])) return false;
-    return true;
+/// The unknown fields of a list walked level by level: ascending levels (tag_of()), each
+/// level's fields in list order. A list grouped that way already (what the parsers give) is
+/// walked as it is; any other through its positions sorted once by level with a stable radix
+/// sort: linear time, four integers per field of scratch memory, however the levels
+/// interleave. At run time that memory is asked for without throwing, since the writers into
+/// caller memory and equality are noexcept; ok() is false when it was not there.
+template <class U>
+class level_walk {
+ public:
+  constexpr explicit level_walk(const std::vector<U>& v) noexcept : v_(v) {
+    for (std::size_t i = 1; i < v.size() && grouped_; ++i)
+      grouped_ = tag_of(v[i - 1]) <= tag_of(v[i]);
+    if (!grouped_) sort();
   }
+
+  /// False when the list needed sorting and the memory for it was not there.
+  [[nodiscard]] constexpr bool ok() const noexcept { return grouped_ || !order_.empty(); }
+  /// The number of fields.
+  [[nodiscard]] constexpr std::size_t size() const noexcept { return v_.size(); }
+  /// The list walked.
+  [[nodiscard]] constexpr const std::vector<U>& list() const noexcept { return v_; }
+  /// The k-th field of the walk. Needs ok().
+  [[nodiscard]] constexpr const U& operator[](std::size_t k) const noexcept {
+    return grouped_ ? v_[k] : v_[static_cast<std::size_t>(order_[v_.size() + k])];
+  }
+  /// The level of the k-th field of the walk. Needs ok().
+  [[nodiscard]] constexpr std::uint64_t tag(std::size_t k) const noexcept {
+    return grouped_ ? tag_of(v_[k]) : order_[k];
+  }
+  /// The first k whose level is not below `tag` (size() when none). Needs ok().
+  [[nodiscard]] constexpr std::size_t lower_bound(std::uint64_t tag) const noexcept {
+    std::size_t lo = 0;
+    std::size_t hi = v_.size();
+    while (lo < hi) {
+      const std::size_t mid = lo + (hi - lo) / 2;
+      if (this->tag(mid) < tag)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+    return lo;
+  }
+
+ private:
+  // order_: the levels in walk order (n), the positions (n), then the sort's room (2n + 256).
+  GDOS_DETAIL_COLD constexpr void sort() noexcept {
+    const std::size_t n = v_.size();
+    scratch s(4 * n + 256, scratch::no_throw);
+    if (s.empty()) return;
+    for (std::size_t i = 0; i < n; ++i) {
+      s[i] = tag_of(v_[i]);
+      s[n + i] = i;
+    }
+    radix_sort(&s[0], &s[n], n, 0, &s[2 * n], &s[4 * n]);
+    order_.swap(s);
+  }
+
+  const std::vector<U>& v_;
+  bool grouped_ = true;
+  scratch order_;
+};
+
+/// unknown_lists_equal() without memory: for each level met in `a`, its fields in both lists
+/// filtered from the whole lists. Quadratic; only for when sorting memory is not there.
+template <class U1, class U2>
+GDOS_DETAIL_COLD [[nodiscard]] constexpr bool unknown_lists_equal_scan(
+    const std::vector<U1>& a, const std::vector<U2>& b) noexcept {
   for (std::size_t i = 0; i < a.size(); ++i) {
     const std::uint64_t t = tag_of(a[i]);
     bool seen = false;
@@ -296,6 +370,25 @@ template <class U1, class U2>
       if (tag_of(b[j]) == t) return false;
   }
   return true;
+}
+
+/// Equality of two unknown-field lists "in order at their level": for each level, the
+/// subsequences of the two lists at that level are equal; that is, their level walks are
+/// equal field by field. Linear when both lists are grouped by level in ascending order (what
+/// the parsers and writers produce), O(n log n) otherwise; and, only when the memory for
+/// sorting is not there, a scan per level (quadratic) that needs none.
+template <class U1, class U2>
+[[nodiscard]] constexpr bool unknown_lists_equal(const std::vector<U1>& a,
+                                                 const std::vector<U2>& b) noexcept {
+  if (a.size() != b.size()) return false;
+  const level_walk<U1> wa(a);
+  const level_walk<U2> wb(b);
+  if (wa.ok() && wb.ok()) {
+    for (std::size_t i = 0; i < a.size(); ++i)
+      if (!(wa[i] == wb[i])) return false;
+    return true;
+  }
+  return unknown_lists_equal_scan(a, b);
 }
 
 /// Equality of the known fields of `a` and `b`, records of one kind whose string types may

@@ -25,23 +25,31 @@ namespace gdos {
 template <response_string S>
 constexpr form::write_result write_response(const basic_response<S>& r,
                                             std::span<char> dest) noexcept {
-  return detail::write_to(dest, [&r](auto& sink) { detail::write_response_body(sink, r); });
+  const detail::level_walk walk(r.unknown_fields);
+  return detail::write_to(dest,
+                          [&r, &walk](auto& sink) { detail::write_response_body(sink, r, walk); });
 }
 
 template <response_string S>
 constexpr std::string write_response(const basic_response<S>& r) {
-  return detail::write_string([&r](auto& sink) { detail::write_response_body(sink, r); });
+  const detail::level_walk walk(r.unknown_fields);
+  return detail::write_string(
+      [&r, &walk](auto& sink) { detail::write_response_body(sink, r, walk); });
 }
 
 template <response_string S>
 constexpr form::write_result write_org_details(const basic_org_details<S>& d,
                                                std::span<char> dest) noexcept {
-  return detail::write_to(dest, [&d](auto& sink) { detail::write_org_details_body(sink, d); });
+  const detail::level_walk walk(d.unknown_fields);
+  return detail::write_to(
+      dest, [&d, &walk](auto& sink) { detail::write_org_details_body(sink, d, walk); });
 }
 
 template <response_string S>
 constexpr std::string write_org_details(const basic_org_details<S>& d) {
-  return detail::write_string([&d](auto& sink) { detail::write_org_details_body(sink, d); });
+  const detail::level_walk walk(d.unknown_fields);
+  return detail::write_string(
+      [&d, &walk](auto& sink) { detail::write_org_details_body(sink, d, walk); });
 }
 
 constexpr decoded_response make_error_response(api_code code, std::string_view message,
@@ -166,30 +174,17 @@ template <class... Records, class S>
 }
 
 /// The earliest unknown field (position) repeating the level and decoded name of an earlier
-/// one, or npos.
+/// one, or npos: the parser's deferred check (O(n log n) whatever the names).
 template <class U>
 [[nodiscard]] constexpr std::size_t first_duplicate(const std::vector<U>& v) {
-  constexpr std::size_t npos = static_cast<std::size_t>(-1);
-  if (v.size() < 2) return npos;
-  scratch idx(v.size());
-  for (std::size_t i = 0; i < v.size(); ++i) idx[i] = i;
-  heap_sort(idx, [&v](std::uint64_t a, std::uint64_t b) { return unknown_less(v, a, b); });
-  std::size_t first = npos;
-  for (std::size_t i = 1; i < idx.size(); ++i) {
-    const auto& a = v[static_cast<std::size_t>(idx[i - 1])];
-    const auto& b = v[static_cast<std::size_t>(idx[i])];
-    // Equal ones are sorted by position: idx[i] is a later copy of the run's first.
-    if (tag_of(a) == tag_of(b) && str_eq(a.name, b.name))
-      first = std::min(first, static_cast<std::size_t>(idx[i]));
-  }
-  return first;
+  return unknown_dedup::first_repeat(v);
 }
 
 // ---- the rules, one function each, in the order check_round_trip() applies them ---------------
 //
 // The unknown-field rules look each field up by its level (a binary search of orders,
-// certificates or matches) and then sort the list once by level and name for duplicates; the
-// writer's passes walk the list level by level.
+// certificates or matches); duplicates are found by hashing the names (first_duplicate()); the
+// text is sized in list order (checked_response_size()), never level by level.
 
 constexpr round_trip_check in_reply(round_trip_errc e, std::uint32_t x, std::uint32_t y,
                                     std::size_t k = round_trip_check::npos) noexcept {
@@ -305,15 +300,12 @@ template <class S>
   return {};
 }
 
-/// The last rule of both: at most max_fields fields, and at most max_body_size bytes, which
-/// `body` (a writer body, as detail::write_to takes) would write.
-template <class Body>
-[[nodiscard]] constexpr round_trip_errc check_limits(std::size_t fields, const Body& body,
+/// The last rule of both: at most max_fields fields, and at most max_body_size bytes of text
+/// (`size`, what the writer would write).
+[[nodiscard]] constexpr round_trip_errc check_limits(std::size_t fields, std::size_t size,
                                                      const parse_options& options) noexcept {
   if (fields > options.max_fields) return round_trip_errc::too_many_fields;
-  size_sink size;
-  body(size);
-  if (size.n > options.max_body_size) return round_trip_errc::body_too_large;
+  if (size > options.max_body_size) return round_trip_errc::body_too_large;
   return round_trip_errc::ok;
 }
 
@@ -379,9 +371,10 @@ constexpr round_trip_check check_round_trip(const basic_response<S>& r,
     const basic_unknown_field<S>& u = r.unknown_fields[k];
     return detail::in_reply(round_trip_errc::duplicate_name, u.order, u.certificate, k);
   }
-  const auto body = [&r](auto& sink) { detail::write_response_body(sink, r); };
-  return detail::in_reply(detail::check_limits(fields + r.unknown_fields.size(), body, options), 0,
-                          0);
+  // Rules 1 and 2 hold: each pair is written once, so the text can be sized in list order.
+  return detail::in_reply(detail::check_limits(fields + r.unknown_fields.size(),
+                                               detail::checked_response_size(r), options),
+                          0, 0);
 }
 
 template <response_string S>
@@ -398,8 +391,9 @@ constexpr round_trip_check check_round_trip(const basic_org_details<S>& d,
   // Rule 5: no two unknown fields of one match share a name.
   if (const std::size_t k = detail::first_duplicate(d.unknown_fields); k != round_trip_check::npos)
     return detail::in_list(round_trip_errc::duplicate_name, d.unknown_fields[k].match, k);
-  const auto body = [&d](auto& sink) { detail::write_org_details_body(sink, d); };
-  return detail::in_list(detail::check_limits(fields + d.unknown_fields.size(), body, options), 0);
+  return detail::in_list(detail::check_limits(fields + d.unknown_fields.size(),
+                                              detail::checked_org_details_size(d), options),
+                         0);
 }
 
 }  // namespace gdos
