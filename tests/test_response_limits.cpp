@@ -392,6 +392,27 @@ TEST_CASE("duplicate unknown names are found exactly, with hashes, and when ever
   }
 }
 
+TEST_CASE("decoded equality and the name hash agree with decoding first, for long texts too") {
+  // Texts long enough to cross the pieces the comparison and the hash decode at a time (128 raw
+  // bytes), spelled every way, equal or differing in one byte anywhere.
+  spelling_generator g(6);
+  for (int i = 0; i < 3000; ++i) {
+    std::string plain(g.below(400), 'a');
+    for (char& c : plain) c = "ab %&+A"[g.below(7)];
+    std::string other = plain;
+    if (!other.empty() && g.coin()) other[g.below(other.size())] = "ab %&+AZ"[g.below(8)];
+    if (g.below(8) == 0) other += 'a';
+    const std::string x = g.spell(plain);
+    const std::string y = g.spell(other);
+    const form::encoded_view vx(x);
+    const form::encoded_view vy(y);
+    CHECK(gdos::detail::str_eq(vx, vy) == (plain == other));
+    CHECK(gdos::detail::str_eq(vy, vx) == (plain == other));
+    CHECK(gdos::detail::name_hash(7, vx) == gdos::detail::name_hash(7, std::string_view(plain)));
+    if (plain == other) CHECK(gdos::detail::name_hash(7, vy) == gdos::detail::name_hash(7, vx));
+  }
+}
+
 TEST_CASE("the parsers keep the first of repeated unknown names with the last value, or refuse") {
   spelling_generator g(2);
   for (int i = 0; i < 3000; ++i) {

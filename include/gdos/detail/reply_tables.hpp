@@ -9,7 +9,6 @@
 #include <gdos/response_model.hpp>
 
 #include <algorithm>
-#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -115,18 +114,9 @@ GDOS_DETAIL_COLD [[nodiscard]] constexpr std::uint64_t name_hash(
   const char* const end = p + name.size();
   const char* s = form::detail::find_special(p, end);
   h.bytes(p, s);
-  // The rest decoded a piece at a time into a buffer, each piece cut where no escape straddles
-  // the cut (a '%' always starts one: escapes hold hex digits, never '%').
-  constexpr std::ptrdiff_t piece = 256;
-  std::array<char, piece> buf;
-  for (p = s; p != end;) {
-    const char* e = end - p > piece ? p + piece : end;
-    if (e != end) e -= e[-1] == '%' ? 1 : e[-2] == '%' ? 2 : 0;
-    const char* d =
-        form::decode_unchecked(std::string_view(p, static_cast<std::size_t>(e - p)), buf.data());
-    h.bytes(buf.data(), d);
-    p = e;
-  }
+  decoded_pieces rest(s, end);
+  for (std::string_view d = rest.next(); !d.empty(); d = rest.next())
+    h.bytes(d.data(), d.data() + d.size());
   return h.finish();
 }
 

@@ -237,9 +237,36 @@ namespace detail {
 
 [[nodiscard]] constexpr bool is_special(char c) noexcept { return c == '%' || c == '+'; }
 
+/// The decoding of raw text [p, end) a piece at a time, into a buffer of its own: each piece
+/// is up to 128 raw bytes, cut where no escape straddles the cut (a '%' always starts one: an
+/// escape's two other bytes are hex digits), and decoded by form::decode_unchecked(), the
+/// decoder's fast path, rather than byte by byte.
+class decoded_pieces {
+ public:
+  constexpr decoded_pieces(const char* p, const char* end) noexcept : p_(p), end_(end) {}
+
+  /// The next piece's decoded bytes, empty at the end; valid until the next call.
+  [[nodiscard]] constexpr std::string_view next() noexcept {
+    if (p_ == end_) return {};
+    const char* e = end_ - p_ > piece ? p_ + piece : end_;
+    if (e != end_) e -= e[-1] == '%' ? 1 : e[-2] == '%' ? 2 : 0;
+    const char* d =
+        form::decode_unchecked(std::string_view(p_, static_cast<std::size_t>(e - p_)), buf_);
+    p_ = e;
+    return std::string_view(buf_, static_cast<std::size_t>(d - buf_));
+  }
+
+ private:
+  static constexpr std::ptrdiff_t piece = 128;
+  const char* p_;
+  const char* end_;
+  char buf_[piece];  // written before it is read
+};
+
 /// Whether x and y decode to the same text. The common raw prefix is skipped at memory speed
 /// and decoding starts only where the raw texts differ, so texts spelled alike (the usual case,
-/// and that of names built with long escaped prefixes) cost a comparison of raw bytes.
+/// and that of names built with long escaped prefixes) cost a comparison of raw bytes; from
+/// there both are decoded a piece at a time and the pieces compared as memory.
 [[nodiscard]] constexpr bool decoded_equal(std::string_view x, std::string_view y) noexcept {
   const std::size_t m = raw_mismatch(x.data(), y.data(), std::min(x.size(), y.size()));
   if (m == x.size() && m == y.size()) return true;
@@ -248,13 +275,19 @@ namespace detail {
   // decodes to at least one more byte.
   if (b == m && (m == x.size() || m == y.size() || (!is_special(x[m]) && !is_special(y[m]))))
     return false;
-  const char* p = x.data() + b;
-  const char* const pe = x.data() + x.size();
-  const char* q = y.data() + b;
-  const char* const qe = y.data() + y.size();
-  while (p != pe && q != qe)
-    if (form::detail::next_decoded(p, pe) != form::detail::next_decoded(q, qe)) return false;
-  return p == pe && q == qe;
+  decoded_pieces px(x.data() + b, x.data() + x.size());
+  decoded_pieces py(y.data() + b, y.data() + y.size());
+  std::string_view a;
+  std::string_view c;
+  for (;;) {
+    if (a.empty()) a = px.next();
+    if (c.empty()) c = py.next();
+    if (a.empty() || c.empty()) return a.empty() && c.empty();
+    const std::size_t n = std::min(a.size(), c.size());
+    if (a.substr(0, n) != c.substr(0, n)) return false;
+    a.remove_prefix(n);
+    c.remove_prefix(n);
+  }
 }
 
 // Decoded equality across the two string kinds.
