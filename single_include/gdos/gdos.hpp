@@ -2605,6 +2605,9 @@ struct basic_response {
 
 /// Decoded equality: error fields, orders and certificates, and unknown fields compared level
 /// by level (their order within a level matters, their interleaving across levels does not).
+/// Linear time; lists whose levels interleave (never so in a parsed reply) are put in level
+/// order first, with a radix sort in scratch memory of 32 bytes per unknown field, or, should
+/// that memory not be there, compared level by level by filtering (quadratic time).
 template <class S1, class S2>
 [[nodiscard]] constexpr bool operator==(const basic_response<S1>& a,
                                         const basic_response<S2>& b) noexcept;
@@ -2665,7 +2668,7 @@ struct basic_org_details {
       std::uint32_t match = 0) const noexcept;
 };
 
-/// Decoded equality; unknown fields compared match by match.
+/// Decoded equality; unknown fields compared match by match, in time and memory as for replies.
 template <class S1, class S2>
 [[nodiscard]] constexpr bool operator==(const basic_org_details<S1>& a,
                                         const basic_org_details<S2>& b) noexcept;
@@ -3034,16 +3037,206 @@ template <class Record>
 
 }  // namespace gdos::detail
 // ---- end gdos/detail/reply_fields.hpp ----
+// ---- begin gdos/detail/scratch.hpp ----
+/// @file detail/scratch.hpp
+/// @brief Scratch memory and a sort for it: what the parsers, the writers, equality and the
+/// round-trip check use to put unknown fields in order without ever comparing all pairs.
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <new>
+#include <type_traits>
+#include <utility>
+
+namespace gdos::detail {
+
+/// n zeroed Ts on the heap: 64-bit integers (`scratch`: hash keys, sort keys, positions, flags)
+/// or bytes. Not a std::vector: each vector type is some fifty small functions that a unit
+/// calling a parser instantiates and optimizes (bench/README.md, Compile time); this is a
+/// handful.
+///
+/// Two ways to get it: `basic_scratch(n)` throws std::bad_alloc like any allocation;
+/// `basic_scratch(n, no_throw)` is empty when the memory is not there, for the noexcept
+/// functions (the writers into caller memory, equality), which then take a slower path that
+/// needs none.
+template <class T>
+class basic_scratch {
+ public:
+  /// Tag of the constructor that does not throw.
+  struct no_throw_t {};
+  static constexpr no_throw_t no_throw{};
+
+  constexpr basic_scratch() noexcept = default;
+  constexpr explicit basic_scratch(std::size_t n) : p_(get(n, false)), n_(n) { zero(); }
+  constexpr basic_scratch(std::size_t n, no_throw_t) noexcept : p_(get(n, true)) {
+    if (p_ != nullptr) n_ = n;
+    zero();
+  }
+  basic_scratch(const basic_scratch&) = delete;
+  basic_scratch& operator=(const basic_scratch&) = delete;
+  constexpr ~basic_scratch() {
+    if (p_ == nullptr) return;
+    // Constant evaluation allocates through std::allocator (the only way it can); run time
+    // through the global operator new, which also has a form that does not throw.
+    if (std::is_constant_evaluated())
+      std::allocator<T>{}.deallocate(p_, n_);
+    else
+      ::operator delete(p_);
+  }
+  constexpr void swap(basic_scratch& o) noexcept {
+    std::swap(p_, o.p_);
+    std::swap(n_, o.n_);
+  }
+  [[nodiscard]] constexpr std::size_t size() const noexcept { return n_; }
+  [[nodiscard]] constexpr bool empty() const noexcept { return n_ == 0; }
+  [[nodiscard]] constexpr T* data() noexcept { return p_; }
+  [[nodiscard]] constexpr const T* data() const noexcept { return p_; }
+  [[nodiscard]] constexpr T& operator[](std::size_t i) noexcept { return p_[i]; }
+  [[nodiscard]] constexpr const T& operator[](std::size_t i) const noexcept { return p_[i]; }
+
+ private:
+  [[nodiscard]] static constexpr T* get(std::size_t n, bool nothrow) {
+    if (n == 0) return nullptr;
+    if (std::is_constant_evaluated()) return std::allocator<T>{}.allocate(n);
+    // n counts elements of something the caller holds, each at least this big.
+    GDOS_ASSERT(n <= static_cast<std::size_t>(-1) / sizeof(T));
+    const std::size_t bytes = n * sizeof(T);
+    return static_cast<T*>(nothrow ? ::operator new(bytes, std::nothrow) : ::operator new(bytes));
+  }
+  constexpr void zero() noexcept {
+    for (std::size_t i = 0; i < n_; ++i) std::construct_at(p_ + i, T{});
+  }
+
+  T* p_ = nullptr;
+  std::size_t n_ = 0;
+};
+
+/// Scratch 64-bit integers.
+using scratch = basic_scratch<std::uint64_t>;
+
+/// Sorts v[from, to) by `less` in O(n log n) without allocating; returns at once when already
+/// sorted. (Not std::sort: its instantiations cost several times this one's compile time, and
+/// these sorts run only on out-of-order input.)
+template <class Less>
+constexpr void heap_sort(scratch& v, std::size_t from, std::size_t to, const Less& less) {
+  const std::size_t n = to - from;
+  bool sorted = true;
+  for (std::size_t i = from + 1; i < to && sorted; ++i) sorted = !less(v[i], v[i - 1]);
+  if (sorted) return;
+  const auto at = [&v, from](std::size_t i) -> std::uint64_t& { return v[from + i]; };
+  const auto sift_down = [&at, &less](std::size_t i, std::size_t size) {
+    for (;;) {
+      std::size_t c = 2 * i + 1;
+      if (c >= size) return;
+      if (c + 1 < size && less(at(c), at(c + 1))) ++c;
+      if (!less(at(i), at(c))) return;
+      std::swap(at(i), at(c));
+      i = c;
+    }
+  };
+  for (std::size_t i = n / 2; i-- > 0;) sift_down(i, n);
+  for (std::size_t end = n; end > 1; --end) {
+    std::swap(at(0), at(end - 1));
+    sift_down(0, end - 1);
+  }
+}
+
+/// heap_sort() of the whole of v.
+template <class Less>
+constexpr void heap_sort(scratch& v, const Less& less) {
+  heap_sort(v, 0, v.size(), less);
+}
+
+/// Sorts the n integers at `v` by `less`, stably, with `tmp` (n integers) for room: a bottom-up
+/// merge sort, O(n log n) comparisons in sequential passes whatever the input.
+template <class Less>
+GDOS_DETAIL_COLD constexpr void merge_sort(std::uint64_t* v, std::uint64_t* tmp, std::size_t n,
+                                           const Less& less) {
+  std::uint64_t* in = v;
+  std::uint64_t* out = tmp;
+  for (std::size_t width = 1; width < n; width *= 2) {
+    for (std::size_t lo = 0; lo < n; lo += 2 * width) {
+      const std::size_t mid = lo + width < n ? lo + width : n;
+      const std::size_t hi = lo + 2 * width < n ? lo + 2 * width : n;
+      std::size_t i = lo;
+      std::size_t j = mid;
+      std::size_t k = lo;
+      while (i < mid && j < hi) out[k++] = less(in[j], in[i]) ? in[j++] : in[i++];
+      while (i < mid) out[k++] = in[i++];
+      while (j < hi) out[k++] = in[j++];
+    }
+    std::swap(in, out);
+  }
+  if (in != v)
+    for (std::size_t i = 0; i < n; ++i) v[i] = in[i];
+}
+
+/// Sorts the n integers at `keys` by their bits from `lo` up, stably (keys that agree in those
+/// bits keep their order), moving the n integers at `vals` (unless null) along: a least
+/// significant digit radix sort, one pass per byte in which the keys do not all agree: O(n)
+/// for keys of a fixed width whatever their values. `tmp` holds n integers (2n with `vals`),
+/// `count` 256.
+GDOS_DETAIL_COLD constexpr void radix_sort(std::uint64_t* keys, std::uint64_t* vals, std::size_t n,
+                                           unsigned lo, std::uint64_t* tmp,
+                                           std::uint64_t* count) noexcept {
+  if (n < 2) return;
+  std::uint64_t* k_in = keys;
+  std::uint64_t* v_in = vals;
+  std::uint64_t* k_out = tmp;
+  std::uint64_t* v_out = vals != nullptr ? tmp + n : nullptr;
+  // The bits in which the keys differ: a byte without any is skipped without a pass.
+  std::uint64_t any = 0;
+  std::uint64_t all = ~std::uint64_t{0};
+  for (std::size_t i = 0; i < n; ++i) {
+    any |= keys[i];
+    all &= keys[i];
+  }
+  for (unsigned shift = lo; shift < 64; shift += 8) {
+    if ((((any ^ all) >> shift) & 0xFF) == 0) continue;
+    for (std::size_t d = 0; d < 256; ++d) count[d] = 0;
+    for (std::size_t i = 0; i < n; ++i) ++count[(k_in[i] >> shift) & 0xFF];
+    std::uint64_t sum = 0;
+    for (std::size_t d = 0; d < 256; ++d) {
+      const std::uint64_t c = count[d];
+      count[d] = sum;
+      sum += c;
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+      const auto at = static_cast<std::size_t>(count[(k_in[i] >> shift) & 0xFF]++);
+      k_out[at] = k_in[i];
+      if (v_in != nullptr) v_out[at] = v_in[i];
+    }
+    std::swap(k_in, k_out);
+    std::swap(v_in, v_out);
+  }
+  if (k_in != keys) {
+    for (std::size_t i = 0; i < n; ++i) keys[i] = k_in[i];
+    if (vals != nullptr)
+      for (std::size_t i = 0; i < n; ++i) vals[i] = v_in[i];
+  }
+}
+
+/// Plain integer order, a named type so that every sort of integer keys is one instantiation.
+struct less_u64 {
+  constexpr bool operator()(std::uint64_t a, std::uint64_t b) const noexcept { return a < b; }
+};
+
+}  // namespace gdos::detail
+// ---- end gdos/detail/scratch.hpp ----
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 namespace gdos {
@@ -3228,22 +3421,94 @@ inline std::string parse_error::message() const {
 
 namespace detail {
 
+/// Length of the common prefix of the n bytes at x and y.
+[[nodiscard]] constexpr std::size_t raw_mismatch(const char* x, const char* y,
+                                                 std::size_t n) noexcept {
+  std::size_t i = 0;
+  if constexpr (std::endian::native == std::endian::little) {
+    if (!std::is_constant_evaluated()) {
+      for (; n - i >= 8; i += 8) {
+        std::uint64_t a;
+        std::uint64_t b;
+        std::memcpy(&a, x + i, 8);
+        std::memcpy(&b, y + i, 8);
+        if (a != b) return i + static_cast<std::size_t>(std::countr_zero(a ^ b) >> 3);
+      }
+    }
+  }
+  while (i < n && x[i] == y[i]) ++i;
+  return i;
+}
+
+/// Where two raw texts whose first `i` bytes are equal can start being decoded apart: the
+/// decodings of everything before it are equal, and both texts have an escape boundary there.
+/// That is i itself unless an escape can straddle it, i.e. one of the two bytes before it is a
+/// '%' (a '%' is always a boundary: the two bytes of an escape are hex digits, never '%').
+[[nodiscard]] constexpr std::size_t decode_boundary(std::string_view x, std::size_t i) noexcept {
+  if (i >= 1 && x[i - 1] == '%') return i - 1;
+  if (i >= 2 && x[i - 2] == '%') return i - 2;
+  return i;
+}
+
+[[nodiscard]] constexpr bool is_special(char c) noexcept { return c == '%' || c == '+'; }
+
+/// The decoding of raw text [p, end) a piece at a time, into a buffer of its own: each piece
+/// is up to 128 raw bytes, cut where no escape straddles the cut (a '%' always starts one: an
+/// escape's two other bytes are hex digits), and decoded by form::decode_unchecked(), the
+/// decoder's fast path, rather than byte by byte.
+class decoded_pieces {
+ public:
+  constexpr decoded_pieces(const char* p, const char* end) noexcept : p_(p), end_(end) {}
+
+  /// The next piece's decoded bytes, empty at the end; valid until the next call.
+  [[nodiscard]] constexpr std::string_view next() noexcept {
+    if (p_ == end_) return {};
+    const char* e = end_ - p_ > piece ? p_ + piece : end_;
+    if (e != end_) e -= e[-1] == '%' ? 1 : e[-2] == '%' ? 2 : 0;
+    const char* d =
+        form::decode_unchecked(std::string_view(p_, static_cast<std::size_t>(e - p_)), buf_);
+    p_ = e;
+    return std::string_view(buf_, static_cast<std::size_t>(d - buf_));
+  }
+
+ private:
+  static constexpr std::ptrdiff_t piece = 128;
+  const char* p_;
+  const char* end_;
+  char buf_[piece];  // written before it is read
+};
+
+/// Whether x and y decode to the same text. The common raw prefix is skipped at memory speed
+/// and decoding starts only where the raw texts differ, so texts spelled alike (the usual case,
+/// and that of names built with long escaped prefixes) cost a comparison of raw bytes; from
+/// there both are decoded a piece at a time and the pieces compared as memory.
+[[nodiscard]] constexpr bool decoded_equal(std::string_view x, std::string_view y) noexcept {
+  const std::size_t m = raw_mismatch(x.data(), y.data(), std::min(x.size(), y.size()));
+  if (m == x.size() && m == y.size()) return true;
+  const std::size_t b = decode_boundary(x, m);
+  // Past a plain common prefix, two plain bytes (or an end) settle it: whatever is left
+  // decodes to at least one more byte.
+  if (b == m && (m == x.size() || m == y.size() || (!is_special(x[m]) && !is_special(y[m]))))
+    return false;
+  decoded_pieces px(x.data() + b, x.data() + x.size());
+  decoded_pieces py(y.data() + b, y.data() + y.size());
+  std::string_view a;
+  std::string_view c;
+  for (;;) {
+    if (a.empty()) a = px.next();
+    if (c.empty()) c = py.next();
+    if (a.empty() || c.empty()) return a.empty() && c.empty();
+    const std::size_t n = std::min(a.size(), c.size());
+    if (a.substr(0, n) != c.substr(0, n)) return false;
+    a.remove_prefix(n);
+    c.remove_prefix(n);
+  }
+}
+
 // Decoded equality across the two string kinds.
 [[nodiscard]] constexpr bool str_eq(const form::encoded_view& a,
                                     const form::encoded_view& b) noexcept {
-  // Raw bytes first: up to the first escape, raw and decoded text are the same, so a plain
-  // common prefix followed by two plain different bytes (or an end) settles it. Only texts
-  // that reach an escape are compared decoded.
-  const std::string_view x = a.encoded();
-  const std::string_view y = b.encoded();
-  const std::size_t n = std::min(x.size(), y.size());
-  std::size_t i = 0;
-  while (i < n && x[i] == y[i] && x[i] != '%' && x[i] != '+') ++i;
-  // A text that ended after the common plain prefix equals the other only if that ended too:
-  // whatever is left decodes to at least one more byte.
-  if (i == x.size() || i == y.size()) return x.size() == y.size();
-  if (x[i] != '%' && x[i] != '+' && y[i] != '%' && y[i] != '+') return false;
-  return a == b;
+  return decoded_equal(a.encoded(), b.encoded());
 }
 [[nodiscard]] constexpr bool str_eq(const form::encoded_view& a, std::string_view b) noexcept {
   return a.equals_decoded(b);
@@ -3261,26 +3526,6 @@ template <class A, class B>
   return !a.has_value() || str_eq(*a, *b);
 }
 
-// Decoded three-way comparison (bytes as unsigned), for sorting names.
-[[nodiscard]] constexpr int str_cmp(std::string_view a, std::string_view b) noexcept {
-  const int c = a.compare(b);
-  return c < 0 ? -1 : (c > 0 ? 1 : 0);
-}
-[[nodiscard]] constexpr int str_cmp(const form::encoded_view& a,
-                                    const form::encoded_view& b) noexcept {
-  const char* p = a.encoded().data();
-  const char* pe = p + a.size();
-  const char* q = b.encoded().data();
-  const char* qe = q + b.size();
-  while (p != pe && q != qe) {
-    const auto x = static_cast<unsigned char>(form::detail::next_decoded(p, pe));
-    const auto y = static_cast<unsigned char>(form::detail::next_decoded(q, qe));
-    if (x != y) return x < y ? -1 : 1;
-  }
-  if (p == pe) return q == qe ? 0 : -1;
-  return 1;
-}
-
 template <class S>
 [[nodiscard]] constexpr std::uint64_t tag_of(const basic_unknown_field<S>& u) noexcept {
   return (static_cast<std::uint64_t>(u.order) << 32) | u.certificate;
@@ -3290,23 +3535,73 @@ template <class S>
   return u.match;
 }
 
-/// Equality of two unknown-field lists "in order at their level": for each level, the
-/// subsequences of the two lists at that level are equal. Linear when both lists are grouped
-/// by level in ascending order (what the parsers and writers produce), quadratic otherwise.
-template <class U1, class U2>
-[[nodiscard]] constexpr bool unknown_lists_equal(const std::vector<U1>& a,
-                                                 const std::vector<U2>& b) noexcept {
-  if (a.size() != b.size()) return false;
-  const auto sorted = [](const auto& v) {
-    for (std::size_t i = 1; i < v.size(); ++i)
-      if (tag_of(v[i]) < tag_of(v[i - 1])) return false;
-    return true;
-  };
-  if (sorted(a) && sorted(b)) {
-    for (std::size_t i = 0; i < a.size(); ++i)
-      if (!(a[i] == b[i])) return false;
-    return true;
+/// The unknown fields of a list walked level by level: ascending levels (tag_of()), each
+/// level's fields in list order. A list grouped that way already (what the parsers give) is
+/// walked as it is; any other through its positions sorted once by level with a stable radix
+/// sort: linear time, four integers per field of scratch memory, however the levels
+/// interleave. At run time that memory is asked for without throwing, since the writers into
+/// caller memory and equality are noexcept; ok() is false when it was not there.
+template <class U>
+class level_walk {
+ public:
+  constexpr explicit level_walk(const std::vector<U>& v) noexcept : v_(v) {
+    for (std::size_t i = 1; i < v.size() && grouped_; ++i)
+      grouped_ = tag_of(v[i - 1]) <= tag_of(v[i]);
+    if (!grouped_) sort();
   }
+
+  /// False when the list needed sorting and the memory for it was not there.
+  [[nodiscard]] constexpr bool ok() const noexcept { return grouped_ || !order_.empty(); }
+  /// The number of fields.
+  [[nodiscard]] constexpr std::size_t size() const noexcept { return v_.size(); }
+  /// The list walked.
+  [[nodiscard]] constexpr const std::vector<U>& list() const noexcept { return v_; }
+  /// The k-th field of the walk. Needs ok().
+  [[nodiscard]] constexpr const U& operator[](std::size_t k) const noexcept {
+    return grouped_ ? v_[k] : v_[static_cast<std::size_t>(order_[v_.size() + k])];
+  }
+  /// The level of the k-th field of the walk. Needs ok().
+  [[nodiscard]] constexpr std::uint64_t tag(std::size_t k) const noexcept {
+    return grouped_ ? tag_of(v_[k]) : order_[k];
+  }
+  /// The first k whose level is not below `tag` (size() when none). Needs ok().
+  [[nodiscard]] constexpr std::size_t lower_bound(std::uint64_t tag) const noexcept {
+    std::size_t lo = 0;
+    std::size_t hi = v_.size();
+    while (lo < hi) {
+      const std::size_t mid = lo + (hi - lo) / 2;
+      if (this->tag(mid) < tag)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+    return lo;
+  }
+
+ private:
+  // order_: the levels in walk order (n), the positions (n), then the sort's room (2n + 256).
+  GDOS_DETAIL_COLD constexpr void sort() noexcept {
+    const std::size_t n = v_.size();
+    scratch s(4 * n + 256, scratch::no_throw);
+    if (s.empty()) return;
+    for (std::size_t i = 0; i < n; ++i) {
+      s[i] = tag_of(v_[i]);
+      s[n + i] = i;
+    }
+    radix_sort(&s[0], &s[n], n, 0, &s[2 * n], &s[4 * n]);
+    order_.swap(s);
+  }
+
+  const std::vector<U>& v_;
+  bool grouped_ = true;
+  scratch order_;
+};
+
+/// unknown_lists_equal() without memory: for each level met in `a`, its fields in both lists
+/// filtered from the whole lists. Quadratic; only for when sorting memory is not there.
+template <class U1, class U2>
+GDOS_DETAIL_COLD [[nodiscard]] constexpr bool unknown_lists_equal_scan(
+    const std::vector<U1>& a, const std::vector<U2>& b) noexcept {
   for (std::size_t i = 0; i < a.size(); ++i) {
     const std::uint64_t t = tag_of(a[i]);
     bool seen = false;
@@ -3323,6 +3618,25 @@ template <class U1, class U2>
       if (tag_of(b[j]) == t) return false;
   }
   return true;
+}
+
+/// Equality of two unknown-field lists "in order at their level": for each level, the
+/// subsequences of the two lists at that level are equal; that is, their level walks are
+/// equal field by field. Linear when both lists are grouped by level in ascending order (what
+/// the parsers and writers produce), O(n log n) otherwise; and, only when the memory for
+/// sorting is not there, a scan per level (quadratic) that needs none.
+template <class U1, class U2>
+[[nodiscard]] constexpr bool unknown_lists_equal(const std::vector<U1>& a,
+                                                 const std::vector<U2>& b) noexcept {
+  if (a.size() != b.size()) return false;
+  const level_walk<U1> wa(a);
+  const level_walk<U2> wb(b);
+  if (wa.ok() && wb.ok()) {
+    for (std::size_t i = 0; i < a.size(); ++i)
+      if (!(wa[i] == wb[i])) return false;
+    return true;
+  }
+  return unknown_lists_equal_scan(a, b);
 }
 
 /// Equality of the known fields of `a` and `b`, records of one kind whose string types may
@@ -3991,14 +4305,15 @@ template <class S>
 // ---- end gdos/detail/reply_scan.hpp ----
 // ---- begin gdos/detail/reply_tables.hpp ----
 /// @file detail/reply_tables.hpp
-/// @brief The parsers' containers: scratch memory, a heap sort, the duplicate finder for unknown
-/// fields, and the table that locates orders, certificates and matches by index.
+/// @brief The parsers' containers: the duplicate finder for unknown fields (also the round-trip
+/// check's), and the table that locates orders, certificates and matches by index.
 
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -4006,61 +4321,103 @@ namespace gdos::detail {
 
 // ---- unknown fields: duplicates ----------------------------------------------------------------
 
-/// The parsers' scratch space (hash table, sort keys, flags): n zeroed 64-bit integers on the
-/// heap. Not a std::vector: each vector type is some fifty small functions that a unit calling
-/// a parser instantiates and optimizes (bench/README.md, Compile time); this is a handful.
-class scratch {
+/// Little-endian 64-bit word of the 8 bytes at p (a form the compilers turn into one load).
+[[nodiscard]] constexpr std::uint64_t load_le64(const char* p) noexcept {
+  std::uint64_t w = 0;
+  for (int i = 0; i < 8; ++i)
+    w |= static_cast<std::uint64_t>(static_cast<unsigned char>(p[i])) << (8 * i);
+  return w;
+}
+
+/// The 64 bits of a 64 x 64 -> 128-bit product folded (high half xor low half).
+[[nodiscard]] constexpr std::uint64_t mul_fold(std::uint64_t a, std::uint64_t b) noexcept {
+#if defined(__SIZEOF_INT128__)
+  __extension__ typedef unsigned __int128 u128;
+  const u128 p = static_cast<u128>(a) * b;
+  return static_cast<std::uint64_t>(p) ^ static_cast<std::uint64_t>(p >> 64);
+#else
+  const std::uint64_t a0 = a & 0xFFFFFFFFu, a1 = a >> 32, b0 = b & 0xFFFFFFFFu, b1 = b >> 32;
+  const std::uint64_t p00 = a0 * b0, p01 = a0 * b1, p10 = a1 * b0, p11 = a1 * b1;
+  const std::uint64_t mid = (p00 >> 32) + (p01 & 0xFFFFFFFFu) + (p10 & 0xFFFFFFFFu);
+  const std::uint64_t lo = (mid << 32) | (p00 & 0xFFFFFFFFu);
+  const std::uint64_t hi = p11 + (p01 >> 32) + (p10 >> 32) + (mid >> 32);
+  return lo ^ hi;
+#endif
+}
+
+/// A 64-bit hash of the decoded bytes of a name, read once from its raw text: names that
+/// decode alike hash alike whatever their spelling (`A`, `%41`, `%61`...). Bytes go in eight at
+/// a time, each word multiplied with the state (128-bit product, folded), so that no word can
+/// cancel what came before by a plain xor. Nothing relies on its quality for correctness, nor
+/// for the bound: callers compare names exactly wherever hashes are equal, and sort, so names
+/// built to collide cost a comparison sort, never more.
+class name_hasher {
  public:
-  constexpr scratch() noexcept = default;
-  constexpr explicit scratch(std::size_t n)
-      : p_(std::allocator<std::uint64_t>{}.allocate(n)), n_(n) {
-    for (std::size_t i = 0; i < n; ++i) std::construct_at(p_ + i, std::uint64_t{0});
+  constexpr explicit name_hasher(std::uint64_t seed) noexcept : h_(seed) {}
+
+  constexpr void bytes(const char* p, const char* end) noexcept {
+    if (k_ == 0) {
+      for (; end - p >= 8; p += 8) mix(load_le64(p));
+    } else {
+      // The unfinished word takes the first 8 - k_ bytes of each loaded word, the rest start
+      // the next one: the words are those byte() would form.
+      for (; end - p >= 8; p += 8) {
+        const std::uint64_t x = load_le64(p);
+        mix(w_ | x << (8 * k_));
+        w_ = x >> (64 - 8 * k_);
+      }
+    }
+    for (; p != end; ++p) byte(*p);
   }
-  scratch(const scratch&) = delete;
-  scratch& operator=(const scratch&) = delete;
-  constexpr ~scratch() {
-    if (p_ != nullptr) std::allocator<std::uint64_t>{}.deallocate(p_, n_);
+  constexpr void byte(char c) noexcept {
+    w_ |= static_cast<std::uint64_t>(static_cast<unsigned char>(c)) << (8 * k_);
+    if (++k_ == 8) {
+      mix(w_);
+      w_ = 0;
+      k_ = 0;
+    }
   }
-  constexpr void swap(scratch& o) noexcept {
-    std::swap(p_, o.p_);
-    std::swap(n_, o.n_);
-  }
-  [[nodiscard]] constexpr std::size_t size() const noexcept { return n_; }
-  [[nodiscard]] constexpr bool empty() const noexcept { return n_ == 0; }
-  [[nodiscard]] constexpr std::uint64_t& operator[](std::size_t i) noexcept { return p_[i]; }
-  [[nodiscard]] constexpr const std::uint64_t& operator[](std::size_t i) const noexcept {
-    return p_[i];
+  [[nodiscard]] constexpr std::uint64_t finish() noexcept {
+    mix(w_);
+    mix(words_);
+    std::uint64_t h = h_ ^ k_;
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ULL;
+    h ^= h >> 33;
+    return h;
   }
 
  private:
-  std::uint64_t* p_ = nullptr;
-  std::size_t n_ = 0;
+  constexpr void mix(std::uint64_t w) noexcept {
+    ++words_;
+    h_ ^= mul_fold(h_ ^ 0xa0761d6478bd642fULL, w ^ 0xe7037ed1a0b428dbULL);
+  }
+  std::uint64_t h_;
+  std::uint64_t w_ = 0;  // the bytes of an unfinished word, first byte lowest
+  std::uint64_t words_ = 0;
+  unsigned k_ = 0;  // how many bytes w_ holds
 };
 
-/// Sorts `v` by `less` in O(n log n) without allocating; returns at once when already sorted.
-/// (Not std::sort: its instantiations cost several times this one's compile time, and these
-/// sorts run only on out-of-order input.)
-template <class Less>
-constexpr void heap_sort(scratch& v, const Less& less) {
-  const std::size_t n = v.size();
-  bool sorted = true;
-  for (std::size_t i = 1; i < n && sorted; ++i) sorted = !less(v[i], v[i - 1]);
-  if (sorted) return;
-  const auto sift_down = [&v, &less](std::size_t i, std::size_t size) {
-    for (;;) {
-      std::size_t c = 2 * i + 1;
-      if (c >= size) return;
-      if (c + 1 < size && less(v[c], v[c + 1])) ++c;
-      if (!less(v[i], v[c])) return;
-      std::swap(v[i], v[c]);
-      i = c;
-    }
-  };
-  for (std::size_t i = n / 2; i-- > 0;) sift_down(i, n);
-  for (std::size_t end = n; end > 1; --end) {
-    std::swap(v[0], v[end - 1]);
-    sift_down(0, end - 1);
-  }
+/// The hash of `name`'s decoded text at level `tag`.
+GDOS_DETAIL_COLD [[nodiscard]] constexpr std::uint64_t name_hash(std::uint64_t tag,
+                                                                 std::string_view name) noexcept {
+  name_hasher h(tag * 0x9e3779b97f4a7c15ULL + 0x2545f4914f6cdd1dULL);
+  h.bytes(name.data(), name.data() + name.size());
+  return h.finish();
+}
+GDOS_DETAIL_COLD [[nodiscard]] constexpr std::uint64_t name_hash(
+    std::uint64_t tag, const form::encoded_view& name) noexcept {
+  name_hasher h(tag * 0x9e3779b97f4a7c15ULL + 0x2545f4914f6cdd1dULL);
+  const char* p = name.encoded().data();
+  const char* const end = p + name.size();
+  const char* s = form::detail::find_special(p, end);
+  h.bytes(p, s);
+  decoded_pieces rest(s, end);
+  for (std::string_view d = rest.next(); !d.empty(); d = rest.next())
+    h.bytes(d.data(), d.data() + d.size());
+  return h.finish();
 }
 
 [[nodiscard]] constexpr std::string_view raw_text(std::string_view s) noexcept { return s; }
@@ -4068,36 +4425,122 @@ constexpr void heap_sort(scratch& v, const Less& less) {
   return s.encoded();
 }
 
-/// Plain integer order, a named type so that every sort of integer keys is one instantiation.
-struct less_u64 {
-  constexpr bool operator()(std::uint64_t a, std::uint64_t b) const noexcept { return a < b; }
+/// name_hash() as a function object: the default hash of find_repeats().
+struct level_name_hash {
+  template <class S>
+  [[nodiscard]] constexpr std::uint64_t operator()(std::uint64_t tag,
+                                                   const S& name) const noexcept {
+    return name_hash(tag, name);
+  }
 };
 
-/// The order of the deferred duplicate check: level, then decoded name, then position.
+/// find_repeats() for m fields (positions ascending at `pos`) whose hashes agree while their
+/// names do not all: the names copied, decoded, into one buffer, the fields merge-sorted by
+/// level and decoded name comparing the copies as memory, and each run of equal ones marked (in
+/// position order: the sort is stable). O(m log m) comparisons, no decoding inside the sort,
+/// whatever the spellings: this is what an input built to make hashes collide costs.
 template <class U>
-GDOS_DETAIL_COLD [[nodiscard]] constexpr bool unknown_less(const std::vector<U>& v, std::uint64_t a,
-                                                           std::uint64_t b) noexcept {
-  const std::uint64_t ta = tag_of(v[static_cast<std::size_t>(a)]);
-  const std::uint64_t tb = tag_of(v[static_cast<std::size_t>(b)]);
-  if (ta != tb) return ta < tb;
-  const int c = str_cmp(v[static_cast<std::size_t>(a)].name, v[static_cast<std::size_t>(b)].name);
-  return c != 0 ? c < 0 : a < b;
+GDOS_DETAIL_COLD constexpr void repeats_among(const std::vector<U>& v, const std::uint64_t* pos,
+                                              std::size_t m, scratch& first) {
+  // loc: [0, m) the fields (numbered 0 to m-1 in position order) being sorted; [m, 2m) the
+  // sort's room; [2m, 3m) each one's level; [3m, 4m) where its name ends in `text`.
+  scratch loc(4 * m);
+  std::size_t raw_size = 0;
+  for (std::size_t k = 0; k < m; ++k) raw_size += v[static_cast<std::size_t>(pos[k])].name.size();
+  basic_scratch<char> text(raw_size);  // decoding never lengthens
+  std::size_t end = 0;
+  for (std::size_t k = 0; k < m; ++k) {
+    const U& u = v[static_cast<std::size_t>(pos[k])];
+    loc[k] = k;
+    loc[2 * m + k] = tag_of(u);
+    const std::string_view raw = raw_text(u.name);
+    if constexpr (std::is_same_v<decltype(U::name), std::string_view>) {
+      for (const char c : raw) text[end++] = c;
+    } else {
+      end = static_cast<std::size_t>(form::decode_unchecked(raw, text.data() + end) - text.data());
+    }
+    loc[3 * m + k] = end;
+  }
+  const auto name = [&loc, &text, m](std::uint64_t k) {
+    const auto i = static_cast<std::size_t>(k);
+    const auto from = static_cast<std::size_t>(i == 0 ? 0 : loc[3 * m + i - 1]);
+    return std::string_view(text.data() + from, static_cast<std::size_t>(loc[3 * m + i]) - from);
+  };
+  const auto tag = [&loc, m](std::uint64_t k) { return loc[2 * m + static_cast<std::size_t>(k)]; };
+  merge_sort(&loc[0], &loc[m], m, [&](std::uint64_t a, std::uint64_t b) {
+    return tag(a) != tag(b) ? tag(a) < tag(b) : name(a) < name(b);
+  });
+  for (std::size_t a = 0, b = 1; b < m; ++b) {
+    if (tag(loc[b]) == tag(loc[a]) && name(loc[b]) == name(loc[a]))
+      first[static_cast<std::size_t>(pos[loc[b]])] = pos[loc[a]];
+    else
+      a = b;
+  }
+}
+
+/// Sets `first` to n integers, n = v.size(): for each unknown field of `v`, the position of the
+/// earliest field with its level and decoded name (its own when it is that one). O(n) to hash
+/// the names and sort the hashes (a radix sort of 64-bit keys: each the hash of a field's level
+/// and decoded name, with its position in the low bits), then equal hashes are confirmed by
+/// comparing the names; a set of equal hashes whose names differ (a collision, which an input
+/// can be built to cause) goes to repeats_among(), O(m log m). `hash` is a parameter for the
+/// tests, which make every hash collide to time and check that path.
+template <class U, class Hash = level_name_hash>
+GDOS_DETAIL_COLD constexpr void find_repeats(const std::vector<U>& v, scratch& first,
+                                             const Hash& hash = {}) {
+  const std::size_t n = v.size();
+  scratch(n).swap(first);
+  for (std::size_t i = 0; i < n; ++i) first[i] = i;
+  if (n < 2) return;
+  unsigned bits = 1;
+  while (bits < 64 && (n - 1) >> bits != 0) ++bits;
+  const std::uint64_t low = (std::uint64_t{1} << bits) - 1;
+  // The keys, then room for the radix sort: n integers and 256 counters.
+  scratch keys(2 * n + 256);
+  for (std::size_t i = 0; i < n; ++i) keys[i] = (hash(tag_of(v[i]), v[i].name) & ~low) | i;
+  // Positions ascend already: sorting the hash bits stably sorts the whole keys.
+  radix_sort(&keys[0], nullptr, n, bits, &keys[n], &keys[2 * n]);
+  for (std::size_t i = 0; i < n;) {
+    std::size_t j = i + 1;
+    while (j < n && (keys[j] & ~low) == (keys[i] & ~low)) ++j;
+    if (j - i > 1) {
+      for (std::size_t k = i; k < j; ++k) keys[k] &= low;
+      const U& head = v[static_cast<std::size_t>(keys[i])];
+      bool same = true;
+      for (std::size_t k = i + 1; k < j && same; ++k) {
+        const U& u = v[static_cast<std::size_t>(keys[k])];
+        same = tag_of(u) == tag_of(head) && str_eq(u.name, head.name);
+      }
+      if (same) {
+        for (std::size_t k = i + 1; k < j; ++k) first[static_cast<std::size_t>(keys[k])] = keys[i];
+      } else {
+        repeats_among(v, &keys[i], j - i, first);
+      }
+    }
+    i = j;
+  }
 }
 
 /// Finds duplicate unknown fields as they are added. Keys nearly always arrive grouped by
 /// level in ascending order, so a new field can only repeat one of the current level's run,
-/// which is short; anything else (a level met again, a long run) switches to one sort-based
-/// pass at the end (finish()), so adversarial input costs O(n log n), never O(n^2).
+/// which is short; anything else (a level met again, a long run) switches to one pass over the
+/// whole list at the end (finish(), find_repeats()), so adversarial input costs O(n log n),
+/// never O(n^2).
 struct unknown_dedup {
+  static constexpr std::size_t max_run_scan = 16;
+
   std::uint64_t run_tag = 0;
   std::size_t run_start = 0;
   bool any = false;
   bool deferred = false;
-
-  static constexpr std::size_t max_run_scan = 16;
+  // Once names are compared decoded: the hashes of the run's first `hashed` fields, so that
+  // a new name is compared only with those that hash alike (a decoded comparison can read as
+  // much as both names hold, and each new name meets up to max_run_scan of them).
+  std::size_t hashed = 0;
+  std::uint64_t hashes[max_run_scan + 1] = {};
 
   /// Position of an earlier field with the same level and name, npos when there is none or
-  /// the check is deferred to finish().
+  /// the check is deferred to finish(). The caller appends the field when it gets npos.
   template <class U, class Name>
   [[nodiscard]] constexpr std::size_t find(const std::vector<U>& v, std::uint64_t tag,
                                            const Name& name, bool plain_names) noexcept {
@@ -4115,24 +4558,29 @@ struct unknown_dedup {
           if (raw_text(v[i].name) == raw) return i;
         return npos;
       }
-      return find_decoded(v, run_start, name);
+      return find_decoded(v, name);
     }
     if (!any || tag > run_tag) {
       any = true;
       run_tag = tag;
       run_start = v.size();
+      hashed = 0;
       return npos;
     }
     deferred = true;
     return npos;
   }
 
-  /// find() once a name with an escape was kept: names compared decoded.
+  /// find() once a name with an escape was kept: names compared decoded where hashes agree.
   template <class U, class Name>
-  GDOS_DETAIL_COLD [[nodiscard]] static constexpr std::size_t find_decoded(
-      const std::vector<U>& v, std::size_t from, const Name& name) noexcept {
-    for (std::size_t i = from; i < v.size(); ++i)
-      if (str_eq(v[i].name, name)) return i;
+  GDOS_DETAIL_COLD [[nodiscard]] constexpr std::size_t find_decoded(const std::vector<U>& v,
+                                                                    const Name& name) noexcept {
+    for (; run_start + hashed < v.size(); ++hashed)
+      hashes[hashed] = name_hash(run_tag, v[run_start + hashed].name);
+    const std::uint64_t h = name_hash(run_tag, name);
+    for (std::size_t i = 0; i < hashed; ++i)
+      if (hashes[i] == h && str_eq(v[run_start + i].name, name)) return run_start + i;
+    hashes[hashed++] = h;  // the caller appends `name` at run_start + hashed - 1
     return static_cast<std::size_t>(-1);
   }
 
@@ -4142,43 +4590,34 @@ struct unknown_dedup {
   template <class U>
   [[nodiscard]] constexpr std::size_t finish(std::vector<U>& v, bool strict) const {
     if (!deferred || v.size() < 2) return static_cast<std::size_t>(-1);
-    return finish_sorted(v, strict);
+    return strict ? first_repeat(v) : merge_repeats(v);
+  }
+
+  /// The earliest position that repeats the level and decoded name of an earlier unknown
+  /// field, or npos.
+  template <class U>
+  GDOS_DETAIL_COLD [[nodiscard]] static constexpr std::size_t first_repeat(
+      const std::vector<U>& v) {
+    scratch first;
+    find_repeats(v, first);
+    for (std::size_t i = 0; i < v.size(); ++i)
+      if (first[i] != i) return i;
+    return static_cast<std::size_t>(-1);
   }
 
  private:
   template <class U>
-  GDOS_DETAIL_COLD [[nodiscard]] static constexpr std::size_t finish_sorted(std::vector<U>& v,
-                                                                            bool strict) {
-    constexpr std::size_t npos = static_cast<std::size_t>(-1);
-    scratch idx(v.size());
-    for (std::size_t i = 0; i < v.size(); ++i) idx[i] = i;
-    heap_sort(idx, [&v](std::uint64_t a, std::uint64_t b) { return unknown_less(v, a, b); });
-    std::size_t first_dup = npos;
-    scratch drop;  // flags, allocated when a duplicate is dropped
-    const auto pos = [&idx](std::size_t k) { return static_cast<std::size_t>(idx[k]); };
-    for (std::size_t i = 0; i < idx.size();) {
-      std::size_t j = i + 1;
-      while (j < idx.size() && tag_of(v[pos(j)]) == tag_of(v[pos(i)]) &&
-             str_eq(v[pos(j)].name, v[pos(i)].name))
-        ++j;
-      if (j - i > 1) {
-        if (strict) {
-          first_dup = std::min(first_dup, pos(i + 1));
-        } else {
-          if (drop.empty()) scratch(v.size()).swap(drop);
-          v[pos(i)].value = v[pos(j - 1)].value;
-          for (std::size_t k = i + 1; k < j; ++k) drop[pos(k)] = 1;
-        }
-      }
-      i = j;
-    }
-    if (!drop.empty()) {
-      std::size_t out = 0;
-      for (std::size_t i = 0; i < v.size(); ++i)
-        if (!drop[i]) v[out++] = v[i];
-      while (v.size() > out) v.pop_back();
-    }
-    return first_dup;
+  GDOS_DETAIL_COLD [[nodiscard]] static constexpr std::size_t merge_repeats(std::vector<U>& v) {
+    scratch first;
+    find_repeats(v, first);
+    // The last value goes to the first position, in body order; then the copies go.
+    std::size_t out = 0;
+    for (std::size_t i = 0; i < v.size(); ++i)
+      if (first[i] != i) v[static_cast<std::size_t>(first[i])].value = v[i].value;
+    for (std::size_t i = 0; i < v.size(); ++i)
+      if (first[i] == i) v[out++] = v[i];
+    while (v.size() > out) v.pop_back();
+    return static_cast<std::size_t>(-1);
   }
 };
 
@@ -5148,6 +5587,11 @@ namespace gdos {
 /// certificates, whose names are not known names of their level, and, at the top and order
 /// level, do not start with an index prefix (`digits_`). check_round_trip() checks a reply built
 /// by hand against these rules and the parser's limits, and says which rule it breaks where.
+///
+/// Time is linear in the text written. Unknown fields listed with their levels interleaved
+/// (never so in a parsed reply) are first put in level order with a radix sort, in scratch
+/// memory of 32 bytes per unknown field; should that memory not be there, each level's fields
+/// are filtered from the whole list instead (same text, quadratic time).
 template <response_string S>
 [[nodiscard]] constexpr form::write_result write_response(const basic_response<S>& r,
                                                           std::span<char> dest) noexcept;
@@ -5260,7 +5704,9 @@ struct round_trip_check {
 /// 4. no two unknown fields of one level share a name (decoded);
 /// 5. at most max_fields fields, and at most max_body_size bytes of text.
 ///
-/// Allocates a little scratch memory for rules 3 and 4; only std::bad_alloc can escape.
+/// Linear time: for rule 4 the names are hashed, decoded, in one pass and the hashes radix
+/// sorted (names whose hashes collide are sorted and compared exactly: n log n at worst).
+/// Allocates scratch memory for rules 3 and 4; only std::bad_alloc can escape.
 template <response_string S>
 [[nodiscard]] constexpr round_trip_check check_round_trip(const basic_response<S>& r,
                                                           const parse_options& options = {});
@@ -5278,7 +5724,7 @@ template <response_string S>
 /// 5. no two unknown fields of one match (or two un-indexed ones) share a name (decoded);
 /// 6. at most max_fields fields, and at most max_body_size bytes of text.
 ///
-/// Allocates a little scratch memory for rules 4 and 5; only std::bad_alloc can escape.
+/// Time and memory as for a reply (rule 5 as rule 4 there); only std::bad_alloc can escape.
 template <response_string S>
 [[nodiscard]] constexpr round_trip_check check_round_trip(const basic_org_details<S>& d,
                                                           const parse_options& options = {});
@@ -5438,39 +5884,48 @@ struct pair_writer {
   }
 };
 
-/// Writes the unknown fields level by level. When the list is grouped in ascending level order
-/// and the orders and certificates are ascending too (what the parser produces), one cursor
-/// walks the list once; otherwise each level filters the whole list.
+/// Writes the unknown fields level by level, each level's in list order, along the list's
+/// level_walk: one cursor along the walk when the levels are written in ascending order (what
+/// a parsed reply gives), a binary search of the walk per level otherwise. Either way a field
+/// of a level that is not written (an orphan) is skipped, and O(n log n) at worst. Without
+/// the memory to sort an interleaved list (run time, out of memory), each level filters the
+/// whole list instead.
 template <class U>
 class unknown_cursor {
  public:
-  constexpr explicit unknown_cursor(const std::vector<U>& v, bool levels_sorted) noexcept
-      : v_(v), sorted_(levels_sorted) {
-    for (std::size_t i = 1; i < v.size() && sorted_; ++i)
-      sorted_ = tag_of(v[i - 1]) <= tag_of(v[i]);
-  }
+  constexpr unknown_cursor(const level_walk<U>& walk, bool levels_ascending) noexcept
+      : walk_(walk), ascending_(levels_ascending) {}
 
   template <class Fn>
   constexpr void each(std::uint64_t tag, Fn&& fn) noexcept {
-    if (sorted_) {
-      while (i_ < v_.size() && tag_of(v_[i_]) < tag) ++i_;
-      for (; i_ < v_.size() && tag_of(v_[i_]) == tag; ++i_) fn(v_[i_]);
-    } else {
-      for (const auto& u : v_)
-        if (tag_of(u) == tag) fn(u);
+    if (!walk_.ok()) {
+      scan(tag, fn);
+      return;
     }
+    std::size_t k = ascending_ ? i_ : walk_.lower_bound(tag);
+    while (k < walk_.size() && walk_.tag(k) < tag) ++k;
+    for (; k < walk_.size() && walk_.tag(k) == tag; ++k) fn(walk_[k]);
+    if (ascending_) i_ = k;
   }
 
  private:
-  const std::vector<U>& v_;
-  bool sorted_;
+  template <class Fn>
+  GDOS_DETAIL_COLD constexpr void scan(std::uint64_t tag, Fn& fn) noexcept {
+    for (const U& u : walk_.list())
+      if (tag_of(u) == tag) fn(u);
+  }
+
+  const level_walk<U>& walk_;
+  bool ascending_;
   std::size_t i_ = 0;
 };
 
 /// Writes a reply: the top level's known fields (errorCode first) and unknown fields, then each
-/// order's, each followed by its certificates'.
+/// order's, each followed by its certificates'. `walk` is r.unknown_fields' (made once for the
+/// sizing and the writing pass).
 template <class Sink, class S>
-constexpr void write_response_body(Sink& s, const basic_response<S>& r) noexcept {
+constexpr void write_response_body(Sink& s, const basic_response<S>& r,
+                                   const level_walk<basic_unknown_field<S>>& walk) noexcept {
   static_assert(rows_of<basic_response<S>>[0].kind == value_kind::code,
                 "errorCode starts the body");
   pair_writer<Sink> w{s};
@@ -5482,7 +5937,7 @@ constexpr void write_response_body(Sink& s, const basic_response<S>& r) noexcept
     for (std::size_t j = 1; j < cs.size() && ascending; ++j)
       ascending = cs[j - 1].index < cs[j].index;
   }
-  unknown_cursor<basic_unknown_field<S>> unknown(r.unknown_fields, ascending);
+  unknown_cursor<basic_unknown_field<S>> unknown(walk, ascending);
   const auto put_unknown = [&w](const basic_unknown_field<S>& u) {
     w.unknown(u.order, u.certificate, u);
   };
@@ -5501,19 +5956,49 @@ constexpr void write_response_body(Sink& s, const basic_response<S>& r) noexcept
 /// Writes a suggestedOrgDetails list: `Status` and the un-indexed unknown fields, then each
 /// match's known and unknown fields.
 template <class Sink, class S>
-constexpr void write_org_details_body(Sink& s, const basic_org_details<S>& d) noexcept {
+constexpr void write_org_details_body(Sink& s, const basic_org_details<S>& d,
+                                      const level_walk<basic_org_unknown_field<S>>& walk) noexcept {
   pair_writer<Sink> w{s};
   w.known(0, 0, d);
   bool ascending = true;
   for (std::size_t i = 1; i < d.matches.size() && ascending; ++i)
     ascending = d.matches[i - 1].index < d.matches[i].index;
-  unknown_cursor<basic_org_unknown_field<S>> unknown(d.unknown_fields, ascending);
+  unknown_cursor<basic_org_unknown_field<S>> unknown(walk, ascending);
   const auto put_unknown = [&w](const basic_org_unknown_field<S>& u) { w.unknown(u.match, 0, u); };
   unknown.each(0, put_unknown);
   for (const auto& m : d.matches) {
     w.known(m.index, 0, m);
     unknown.each(m.index, put_unknown);
   }
+}
+
+/// The size of write_response_body(r) for a reply whose orders and certificates have unique
+/// indices and whose unknown fields all belong to one of them (what the round-trip check has
+/// checked by then): every pair is written once, so the same pairs are counted in list order,
+/// in linear time and without putting the unknown fields in level order.
+template <class S>
+[[nodiscard]] constexpr std::size_t checked_response_size(const basic_response<S>& r) noexcept {
+  size_sink s;
+  pair_writer<size_sink> w{s};
+  w.known(0, 0, r);
+  for (const auto& o : r.orders) {
+    w.known(o.index, 0, o);
+    for (const auto& c : o.certificates) w.known(o.index, c.index, c);
+  }
+  for (const auto& u : r.unknown_fields) w.unknown(u.order, u.certificate, u);
+  return s.n;
+}
+
+/// checked_response_size() of a suggestedOrgDetails list (unique match indices, no orphan).
+template <class S>
+[[nodiscard]] constexpr std::size_t checked_org_details_size(
+    const basic_org_details<S>& d) noexcept {
+  size_sink s;
+  pair_writer<size_sink> w{s};
+  w.known(0, 0, d);
+  for (const auto& m : d.matches) w.known(m.index, 0, m);
+  for (const auto& u : d.unknown_fields) w.unknown(u.match, 0, u);
+  return s.n;
 }
 
 template <class Body>
@@ -5557,23 +6042,31 @@ namespace gdos {
 template <response_string S>
 constexpr form::write_result write_response(const basic_response<S>& r,
                                             std::span<char> dest) noexcept {
-  return detail::write_to(dest, [&r](auto& sink) { detail::write_response_body(sink, r); });
+  const detail::level_walk walk(r.unknown_fields);
+  return detail::write_to(dest,
+                          [&r, &walk](auto& sink) { detail::write_response_body(sink, r, walk); });
 }
 
 template <response_string S>
 constexpr std::string write_response(const basic_response<S>& r) {
-  return detail::write_string([&r](auto& sink) { detail::write_response_body(sink, r); });
+  const detail::level_walk walk(r.unknown_fields);
+  return detail::write_string(
+      [&r, &walk](auto& sink) { detail::write_response_body(sink, r, walk); });
 }
 
 template <response_string S>
 constexpr form::write_result write_org_details(const basic_org_details<S>& d,
                                                std::span<char> dest) noexcept {
-  return detail::write_to(dest, [&d](auto& sink) { detail::write_org_details_body(sink, d); });
+  const detail::level_walk walk(d.unknown_fields);
+  return detail::write_to(
+      dest, [&d, &walk](auto& sink) { detail::write_org_details_body(sink, d, walk); });
 }
 
 template <response_string S>
 constexpr std::string write_org_details(const basic_org_details<S>& d) {
-  return detail::write_string([&d](auto& sink) { detail::write_org_details_body(sink, d); });
+  const detail::level_walk walk(d.unknown_fields);
+  return detail::write_string(
+      [&d, &walk](auto& sink) { detail::write_org_details_body(sink, d, walk); });
 }
 
 constexpr decoded_response make_error_response(api_code code, std::string_view message,
@@ -5698,30 +6191,17 @@ template <class... Records, class S>
 }
 
 /// The earliest unknown field (position) repeating the level and decoded name of an earlier
-/// one, or npos.
+/// one, or npos: the parser's deferred check (O(n log n) whatever the names).
 template <class U>
 [[nodiscard]] constexpr std::size_t first_duplicate(const std::vector<U>& v) {
-  constexpr std::size_t npos = static_cast<std::size_t>(-1);
-  if (v.size() < 2) return npos;
-  scratch idx(v.size());
-  for (std::size_t i = 0; i < v.size(); ++i) idx[i] = i;
-  heap_sort(idx, [&v](std::uint64_t a, std::uint64_t b) { return unknown_less(v, a, b); });
-  std::size_t first = npos;
-  for (std::size_t i = 1; i < idx.size(); ++i) {
-    const auto& a = v[static_cast<std::size_t>(idx[i - 1])];
-    const auto& b = v[static_cast<std::size_t>(idx[i])];
-    // Equal ones are sorted by position: idx[i] is a later copy of the run's first.
-    if (tag_of(a) == tag_of(b) && str_eq(a.name, b.name))
-      first = std::min(first, static_cast<std::size_t>(idx[i]));
-  }
-  return first;
+  return unknown_dedup::first_repeat(v);
 }
 
 // ---- the rules, one function each, in the order check_round_trip() applies them ---------------
 //
 // The unknown-field rules look each field up by its level (a binary search of orders,
-// certificates or matches) and then sort the list once by level and name for duplicates; the
-// writer's passes walk the list level by level.
+// certificates or matches); duplicates are found by hashing the names (first_duplicate()); the
+// text is sized in list order (checked_response_size()), never level by level.
 
 constexpr round_trip_check in_reply(round_trip_errc e, std::uint32_t x, std::uint32_t y,
                                     std::size_t k = round_trip_check::npos) noexcept {
@@ -5837,15 +6317,12 @@ template <class S>
   return {};
 }
 
-/// The last rule of both: at most max_fields fields, and at most max_body_size bytes, which
-/// `body` (a writer body, as detail::write_to takes) would write.
-template <class Body>
-[[nodiscard]] constexpr round_trip_errc check_limits(std::size_t fields, const Body& body,
+/// The last rule of both: at most max_fields fields, and at most max_body_size bytes of text
+/// (`size`, what the writer would write).
+[[nodiscard]] constexpr round_trip_errc check_limits(std::size_t fields, std::size_t size,
                                                      const parse_options& options) noexcept {
   if (fields > options.max_fields) return round_trip_errc::too_many_fields;
-  size_sink size;
-  body(size);
-  if (size.n > options.max_body_size) return round_trip_errc::body_too_large;
+  if (size > options.max_body_size) return round_trip_errc::body_too_large;
   return round_trip_errc::ok;
 }
 
@@ -5911,9 +6388,10 @@ constexpr round_trip_check check_round_trip(const basic_response<S>& r,
     const basic_unknown_field<S>& u = r.unknown_fields[k];
     return detail::in_reply(round_trip_errc::duplicate_name, u.order, u.certificate, k);
   }
-  const auto body = [&r](auto& sink) { detail::write_response_body(sink, r); };
-  return detail::in_reply(detail::check_limits(fields + r.unknown_fields.size(), body, options), 0,
-                          0);
+  // Rules 1 and 2 hold: each pair is written once, so the text can be sized in list order.
+  return detail::in_reply(detail::check_limits(fields + r.unknown_fields.size(),
+                                               detail::checked_response_size(r), options),
+                          0, 0);
 }
 
 template <response_string S>
@@ -5930,8 +6408,9 @@ constexpr round_trip_check check_round_trip(const basic_org_details<S>& d,
   // Rule 5: no two unknown fields of one match share a name.
   if (const std::size_t k = detail::first_duplicate(d.unknown_fields); k != round_trip_check::npos)
     return detail::in_list(round_trip_errc::duplicate_name, d.unknown_fields[k].match, k);
-  const auto body = [&d](auto& sink) { detail::write_org_details_body(sink, d); };
-  return detail::in_list(detail::check_limits(fields + d.unknown_fields.size(), body, options), 0);
+  return detail::in_list(detail::check_limits(fields + d.unknown_fields.size(),
+                                              detail::checked_org_details_size(d), options),
+                         0);
 }
 
 }  // namespace gdos
