@@ -10,8 +10,8 @@
 // every hash collides and the path taken when no scratch memory can be had.
 //
 // Bounds: the adversarial bodies of bench/adversarial_bodies.hpp at 4 MiB, each operation under
-// a generous CPU-time bound, and each formerly quadratic operation timed at two sizes: doubling
-// the input must cost well under four times as much.
+// a generous CPU-time bound, and each formerly quadratic operation timed at two sizes: four times
+// the input must cost well under sixteen times as much (at most 8x; n log n gives about 4.5).
 #include <gdos/response.hpp>
 //
 #include <doctest/doctest.h>
@@ -749,11 +749,12 @@ TEST_CASE("4 MiB adversarial bodies: every operation stays far below a second") 
   }
 }
 
-TEST_CASE("doubling an adversarial body costs well under four times as much") {
+TEST_CASE("quadrupling an adversarial body costs well under sixteen times as much") {
   // The operations that were quadratic (or n log n with a costly comparison) before, each on
-  // the body that hit it hardest: the least of three timings at 2 and 4 MiB (512 KiB and 1 MiB
-  // under the sanitizers, which slow everything tenfold). n log n gives about 2.1; a quadratic
-  // path, 4.
+  // the body that hit it hardest: the least of three timings at a quarter of and at the full
+  // scaling size (4 MiB; 1 MiB under the sanitizers, which slow everything tenfold). Linear
+  // gives 4, n log n about 4.5, a quadratic path 16; the bound is 8. A loaded machine can stretch
+  // one measurement, never every one: each case gets three attempts, a quadratic path fails all.
   struct scaled {
     adv::kind kind;
     op what;
@@ -768,16 +769,21 @@ TEST_CASE("doubling an adversarial body costs well under four times as much") {
   for (const scaled& c : cases) {
     CAPTURE(adv::name(c.kind));
     CAPTURE(op_name(c.what));
-    prepared half(c.kind, scaling_size / 2);
+    prepared quarter(c.kind, scaling_size / 4);
     prepared full(c.kind, scaling_size);
-    half.ready(c.what);
+    quarter.ready(c.what);
     full.ready(c.what);
-    const double t_half = best_ms(3, [&] { half.run(c.what); });
-    const double t_full = best_ms(3, [&] { full.run(c.what); });
-    MESSAGE(adv::name(c.kind), ", ", op_name(c.what), ": ", scaling_size / 2, " B ", t_half,
-            " ms, ", scaling_size, " B ", t_full, " ms (CPU, least of 3)");
-    // Below a millisecond the clock's granularity is all one would measure.
-    CHECK(t_full < 3.0 * std::max(t_half, 1.0));
+    double t_quarter = 0;
+    double t_full = 0;
+    for (int attempt = 0; attempt < 3; ++attempt) {
+      t_quarter = best_ms(3, [&] { quarter.run(c.what); });
+      t_full = best_ms(3, [&] { full.run(c.what); });
+      MESSAGE(adv::name(c.kind), ", ", op_name(c.what), ": ", scaling_size / 4, " B ", t_quarter,
+              " ms, ", scaling_size, " B ", t_full, " ms (CPU, least of 3)");
+      // Below half a millisecond the clock's granularity is all one would measure.
+      if (t_full < 8.0 * std::max(t_quarter, 0.5)) break;
+    }
+    CHECK(t_full < 8.0 * std::max(t_quarter, 0.5));
   }
 }
 
