@@ -32,10 +32,13 @@
 //                      the deferred check over ~100,000 names.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace gdos_adversarial {
 
@@ -241,6 +244,30 @@ inline std::string make(kind k, std::size_t bytes = max_body) {
     }
   }
   return body;
+}
+
+/// The level of an unknown field as one integer: (order << 32) | certificate for a reply's,
+/// the match index for a suggestedOrgDetails list's. Lists sorted by it are grouped by level.
+template <class U>
+std::uint64_t level_of(const U& u) {
+  if constexpr (requires { u.certificate; })
+    return (std::uint64_t{u.order} << 32) | u.certificate;
+  else
+    return u.match;
+}
+
+/// `list` grouped by level, each level's fields in list order (a sort of (level, position)
+/// pairs: std::stable_sort is deprecated inside libstdc++ 12 for clang).
+template <class U>
+std::vector<U> grouped(const std::vector<U>& list) {
+  std::vector<std::pair<std::uint64_t, std::size_t>> keys;
+  keys.reserve(list.size());
+  for (std::size_t i = 0; i < list.size(); ++i) keys.emplace_back(level_of(list[i]), i);
+  std::sort(keys.begin(), keys.end());
+  std::vector<U> out;
+  out.reserve(list.size());
+  for (const auto& key : keys) out.push_back(list[key.second]);
+  return out;
 }
 
 }  // namespace gdos_adversarial

@@ -48,25 +48,7 @@ namespace adv = gdos_adversarial;
 
 const gdos::parse_options lenient{.mode = gdos::parse_mode::lenient};
 
-template <class U>
-std::uint64_t level_of(const U& u) {
-  if constexpr (requires { u.certificate; })
-    return (std::uint64_t{u.order} << 32) | u.certificate;
-  else
-    return u.match;
-}
-
-/// `list` grouped by level, each level's fields in list order.
-template <class U>
-std::vector<U> grouped(const std::vector<U>& list) {
-  std::vector<std::pair<std::uint64_t, std::size_t>> keys;
-  for (std::size_t i = 0; i < list.size(); ++i) keys.emplace_back(level_of(list[i]), i);
-  std::sort(keys.begin(), keys.end());
-  std::vector<U> out;
-  out.reserve(list.size());
-  for (const auto& key : keys) out.push_back(list[key.second]);
-  return out;
-}
+using adv::grouped;
 
 /// One body, its lenient parse and the grouped copy, made on first use.
 struct prepared {

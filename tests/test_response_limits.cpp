@@ -67,13 +67,7 @@ struct nothrow_refused {
 std::string decoded(const form::encoded_view& v) { return form::decode(v.encoded()); }
 std::string decoded(std::string_view v) { return std::string(v); }
 
-template <class U>
-std::uint64_t level_of(const U& u) {
-  if constexpr (requires { u.certificate; })
-    return (std::uint64_t{u.order} << 32) | u.certificate;
-  else
-    return u.match;
-}
+using gdos_adversarial::level_of;
 
 /// Every set of two or more fields sharing a level and a decoded name, positions ascending,
 /// found by comparing every pair.
@@ -191,16 +185,10 @@ bool reference_lists_equal(const std::vector<U1>& a, const std::vector<U2>& b) {
   return true;
 }
 
-/// `list` grouped by level, each level's fields in list order (std::stable_sort is deprecated
-/// inside libstdc++ 12 for clang).
+/// `list` grouped by level, each level's fields in list order.
 template <class U>
 void group_by_level(std::vector<U>& list) {
-  std::vector<std::pair<std::uint64_t, std::size_t>> keys;
-  for (std::size_t i = 0; i < list.size(); ++i) keys.emplace_back(level_of(list[i]), i);
-  std::sort(keys.begin(), keys.end());
-  std::vector<U> out;
-  for (const auto& [level, i] : keys) out.push_back(list[i]);
-  list.swap(out);
+  list = gdos_adversarial::grouped(list);
 }
 
 // ---- random replies with names spelled every way ---------------------------------------------
