@@ -40,7 +40,6 @@
 #include <span>
 #include <string>
 #include <string_view>
-#include <utility>
 #include <vector>
 
 namespace gdos {
@@ -66,79 +65,19 @@ inline constexpr std::array<step, 6> all_steps = {step::csr,         step::dcv,
 
 /// The identifier of `s` ("csr", "dcv", "ov_callback", "organization_validation", "free_dvup",
 /// "ev_click_through"), for JSON and logs.
-[[nodiscard]] constexpr std::string_view to_string(step s) noexcept {
-  switch (s) {
-    case step::csr:
-      return "csr";
-    case step::dcv:
-      return "dcv";
-    case step::ov_callback:
-      return "ov_callback";
-    case step::organization_validation:
-      return "organization_validation";
-    case step::free_dvup:
-      return "free_dvup";
-    case step::ev_click_through:
-      return "ev_click_through";
-  }
-  return "unknown";
-}
+[[nodiscard]] constexpr std::string_view to_string(step s) noexcept;
 
 /// The reply field that carries `s` ("csrStatus", "dcvStatus", ...).
-[[nodiscard]] constexpr std::string_view field_name(step s) noexcept {
-  switch (s) {
-    case step::csr:
-      return "csrStatus";
-    case step::dcv:
-      return "dcvStatus";
-    case step::ov_callback:
-      return "ovCallBackStatus";
-    case step::organization_validation:
-      return "organizationValidationStatus";
-    case step::free_dvup:
-      return "freeDVUPStatus";
-    case step::ev_click_through:
-      return "evClickThroughStatus";
-  }
-  return "unknown";
-}
+[[nodiscard]] constexpr std::string_view field_name(step s) noexcept;
 
 /// A short name of `s` for people ("CSR", "DCV", "OV callback", "organization validation",
 /// "free DV upgrade", "EV click-through").
-[[nodiscard]] constexpr std::string_view display_name(step s) noexcept {
-  switch (s) {
-    case step::csr:
-      return "CSR";
-    case step::dcv:
-      return "DCV";
-    case step::ov_callback:
-      return "OV callback";
-    case step::organization_validation:
-      return "organization validation";
-    case step::free_dvup:
-      return "free DV upgrade";
-    case step::ev_click_through:
-      return "EV click-through";
-  }
-  return "unknown step";
-}
+[[nodiscard]] constexpr std::string_view display_name(step s) noexcept;
 
 /// A progress value in words for people ("not required", "not completed", "completed",
 /// "in progress"), as tables print it; "unknown" for a value the API does not document.
 /// to_string() gives the identifiers (`in_progress`) for JSON and logs.
-[[nodiscard]] constexpr std::string_view display_name(progress_status s) noexcept {
-  switch (s) {
-    case progress_status::not_required:
-      return "not required";
-    case progress_status::not_completed:
-      return "not completed";
-    case progress_status::completed:
-      return "completed";
-    case progress_status::in_progress:
-      return "in progress";
-  }
-  return "unknown";
-}
+[[nodiscard]] constexpr std::string_view display_name(progress_status s) noexcept;
 
 /// What the reseller (or their customer) has to do while `s` is pending, as a phrase that
 /// completes "next: ..." ("complete domain control validation").
@@ -147,44 +86,12 @@ inline constexpr std::array<step, 6> all_steps = {step::csr,         step::dcv,
 /// these phrases name the party's usual part in Sectigo's validation process (the customer
 /// answers the verification call, accepts the EV subscriber agreement e-mail, provides what
 /// the validation team asks for). A step `in_progress` still needs the same action to finish.
-[[nodiscard]] constexpr std::string_view next_action(step s) noexcept {
-  switch (s) {
-    case step::csr:
-      return "submit the certificate signing request (CSR)";
-    case step::dcv:
-      return "complete domain control validation";
-    case step::ov_callback:
-      return "answer the organization validation callback";
-    case step::organization_validation:
-      return "provide what the organization validation team asks for";
-    case step::free_dvup:
-      return "complete the free DV upgrade";
-    case step::ev_click_through:
-      return "accept the EV click-through (the subscriber agreement e-mail)";
-  }
-  return "check the order";
-}
+[[nodiscard]] constexpr std::string_view next_action(step s) noexcept;
 
 /// The value of step `s` in certificate `c`: nullopt when the reply did not carry the field.
 template <class S>
 [[nodiscard]] constexpr std::optional<progress_status> status_of(const basic_certificate<S>& c,
-                                                                 step s) noexcept {
-  switch (s) {
-    case step::csr:
-      return c.csr_status;
-    case step::dcv:
-      return c.dcv_status;
-    case step::ov_callback:
-      return c.ov_callback_status;
-    case step::organization_validation:
-      return c.organization_validation_status;
-    case step::free_dvup:
-      return c.free_dvup_status;
-    case step::ev_click_through:
-      return c.ev_click_through_status;
-  }
-  return std::nullopt;
-}
+                                                                 step s) noexcept;
 
 // =============================================================================================
 // Where a certificate stands
@@ -198,37 +105,14 @@ enum class step_state : std::uint8_t {
 };
 
 /// The identifier of `s` ("unknown", "pending", "done").
-[[nodiscard]] constexpr std::string_view to_string(step_state s) noexcept {
-  switch (s) {
-    case step_state::unknown:
-      return "unknown";
-    case step_state::pending:
-      return "pending";
-    case step_state::done:
-      return "done";
-  }
-  return "unknown";
-}
+[[nodiscard]] constexpr std::string_view to_string(step_state s) noexcept;
 
 /// The state of a progress value (nullopt: the field was absent).
-[[nodiscard]] constexpr step_state state_of(std::optional<progress_status> s) noexcept {
-  if (!s) return step_state::unknown;
-  switch (*s) {
-    case progress_status::not_completed:
-    case progress_status::in_progress:
-      return step_state::pending;
-    case progress_status::completed:
-    case progress_status::not_required:
-      return step_state::done;
-  }
-  return step_state::unknown;
-}
+[[nodiscard]] constexpr step_state state_of(std::optional<progress_status> s) noexcept;
 
 /// The state of step `s` of certificate `c`.
 template <class S>
-[[nodiscard]] constexpr step_state state_of(const basic_certificate<S>& c, step s) noexcept {
-  return state_of(status_of(c, s));
-}
+[[nodiscard]] constexpr step_state state_of(const basic_certificate<S>& c, step s) noexcept;
 
 /// The six step states of one certificate, a value (it views nothing).
 struct certificate_progress {
@@ -241,19 +125,11 @@ struct certificate_progress {
   }
 
   /// How many steps are in state `s`.
-  [[nodiscard]] constexpr std::size_t count(step_state s) const noexcept {
-    std::size_t n = 0;
-    for (const step_state x : states) n += x == s ? 1 : 0;
-    return n;
-  }
+  [[nodiscard]] constexpr std::size_t count(step_state s) const noexcept;
 
   /// The certificate as a whole: pending when any step is (there is something to do, whatever
   /// else is unknown), else unknown when any step is, else done.
-  [[nodiscard]] constexpr step_state overall() const noexcept {
-    if (count(step_state::pending) != 0) return step_state::pending;
-    if (count(step_state::unknown) != 0) return step_state::unknown;
-    return step_state::done;
-  }
+  [[nodiscard]] constexpr step_state overall() const noexcept;
 
   /// True when every step is known and done. A reply without progress fields (queryType=0)
   /// never says validation is complete: it does not say anything about it.
@@ -262,11 +138,7 @@ struct certificate_progress {
   }
 
   /// The first pending step in the API's order, or nullopt when none is pending.
-  [[nodiscard]] constexpr std::optional<step> first_pending() const noexcept {
-    for (const step s : all_steps)
-      if ((*this)[s] == step_state::pending) return s;
-    return std::nullopt;
-  }
+  [[nodiscard]] constexpr std::optional<step> first_pending() const noexcept;
 
   /// Step-wise equality.
   friend constexpr bool operator==(const certificate_progress&,
@@ -275,11 +147,7 @@ struct certificate_progress {
 
 /// The step states of certificate `c`.
 template <class S>
-[[nodiscard]] constexpr certificate_progress progress_of(const basic_certificate<S>& c) noexcept {
-  certificate_progress p;
-  for (const step s : all_steps) p.states[static_cast<std::size_t>(s)] = state_of(c, s);
-  return p;
-}
+[[nodiscard]] constexpr certificate_progress progress_of(const basic_certificate<S>& c) noexcept;
 
 // =============================================================================================
 // Final statuses
@@ -293,17 +161,7 @@ enum class final_kind : std::uint8_t {
 };
 
 /// The identifier of `k` ("not_final", "succeeded", "failed").
-[[nodiscard]] constexpr std::string_view to_string(final_kind k) noexcept {
-  switch (k) {
-    case final_kind::not_final:
-      return "not_final";
-    case final_kind::succeeded:
-      return "succeeded";
-    case final_kind::failed:
-      return "failed";
-  }
-  return "unknown";
-}
+[[nodiscard]] constexpr std::string_view to_string(final_kind k) noexcept;
 
 /// The status texts final_statuses{} treats as a success: `Issued`, the `orderStatus` of a
 /// finished order, and `Valid`, the description Sectigo gives an issued certificate
@@ -360,13 +218,7 @@ class final_statuses {
 
   /// How the decoded `text` ends the wait.
   template <response_string S>
-  [[nodiscard]] constexpr final_kind classify(const S& text) const noexcept {
-    for (const std::string_view t : succeeded_)
-      if (equals(text, t)) return final_kind::succeeded;
-    for (const std::string_view t : failed_)
-      if (equals(text, t)) return final_kind::failed;
-    return final_kind::not_final;
-  }
+  [[nodiscard]] constexpr final_kind classify(const S& text) const noexcept;
   /// classify() of a status that may be absent (absent is not final).
   template <response_string S>
   [[nodiscard]] constexpr final_kind classify(const std::optional<S>& text) const noexcept {
@@ -426,41 +278,7 @@ enum class change_kind : std::uint8_t {
 };
 
 /// The identifier of `k` ("order_added", "certificate_status", "step", ...).
-[[nodiscard]] constexpr std::string_view to_string(change_kind k) noexcept {
-  switch (k) {
-    case change_kind::order_added:
-      return "order_added";
-    case change_kind::order_removed:
-      return "order_removed";
-    case change_kind::order_number:
-      return "order_number";
-    case change_kind::order_date_time:
-      return "order_date_time";
-    case change_kind::order_status:
-      return "order_status";
-    case change_kind::order_status_reason:
-      return "order_status_reason";
-    case change_kind::suggested_org_details:
-      return "suggested_org_details";
-    case change_kind::certificate_added:
-      return "certificate_added";
-    case change_kind::certificate_removed:
-      return "certificate_removed";
-    case change_kind::serial_number:
-      return "serial_number";
-    case change_kind::object_type:
-      return "object_type";
-    case change_kind::fqdn:
-      return "fqdn";
-    case change_kind::certificate_status:
-      return "certificate_status";
-    case change_kind::certificate_status_reason:
-      return "certificate_status_reason";
-    case change_kind::step:
-      return "step";
-  }
-  return "unknown";
-}
+[[nodiscard]] constexpr std::string_view to_string(change_kind k) noexcept;
 
 /// One difference between two replies of the same order.
 ///
@@ -506,16 +324,7 @@ struct basic_change {
 /// Member-wise equality; texts compare decoded.
 template <class S>
 [[nodiscard]] constexpr bool operator==(const basic_change<S>& a,
-                                        const basic_change<S>& b) noexcept {
-  const auto same = [](const std::optional<S>& x, const std::optional<S>& y) {
-    return x.has_value() == y.has_value() && (!x || *x == *y);
-  };
-  return a.kind == b.kind && a.order == b.order && a.certificate == b.certificate &&
-         a.which_step == b.which_step && same(a.text_before, b.text_before) &&
-         same(a.text_after, b.text_after) && a.number_before == b.number_before &&
-         a.number_after == b.number_after && a.step_before == b.step_before &&
-         a.step_after == b.step_after;
-}
+                                        const basic_change<S>& b) noexcept;
 
 /// A change between two `response`s (texts are encoded views).
 using change = basic_change<form::encoded_view>;
@@ -525,134 +334,7 @@ using decoded_change = basic_change<std::string_view>;
 /// The reply field behind a change of one field ("orderStatus", "dcvStatus" for a step change
 /// of DCV, ...); empty for the kinds that add or remove an order or a certificate.
 template <class S>
-[[nodiscard]] constexpr std::string_view field_name_of(const basic_change<S>& c) noexcept {
-  switch (c.kind) {
-    case change_kind::order_number:
-      return "orderNumber";
-    case change_kind::order_date_time:
-      return "orderDateTime";
-    case change_kind::order_status:
-      return "orderStatus";
-    case change_kind::order_status_reason:
-      return "orderStatusReason";
-    case change_kind::suggested_org_details:
-      return "suggestedOrgDetails";
-    case change_kind::serial_number:
-      return "serialNumber";
-    case change_kind::object_type:
-      return "objectType";
-    case change_kind::fqdn:
-      return "FQDN";
-    case change_kind::certificate_status:
-      return "certificateStatus";
-    case change_kind::certificate_status_reason:
-      return "certificateStatusReason";
-    case change_kind::step:
-      return field_name(c.which_step);
-    case change_kind::order_added:
-    case change_kind::order_removed:
-    case change_kind::certificate_added:
-    case change_kind::certificate_removed:
-      break;
-  }
-  return {};
-}
-
-namespace detail {
-
-template <class S>
-[[nodiscard]] constexpr bool same_text(const std::optional<S>& a,
-                                       const std::optional<S>& b) noexcept {
-  return a.has_value() == b.has_value() && (!a || *a == *b);
-}
-
-template <class S, class F>
-constexpr void text_change(F& emit, change_kind kind, std::uint32_t x, std::uint32_t y,
-                           const std::optional<S>& before, const std::optional<S>& after) {
-  if (same_text(before, after)) return;
-  basic_change<S> c;
-  c.kind = kind;
-  c.order = x;
-  c.certificate = y;
-  c.text_before = before;
-  c.text_after = after;
-  emit(std::as_const(c));
-}
-
-template <class S, class F>
-constexpr void certificate_changes(F& emit, std::uint32_t x, const basic_certificate<S>& a,
-                                   const basic_certificate<S>& b) {
-  const std::uint32_t y = b.index;
-  text_change(emit, change_kind::serial_number, x, y, a.serial_number, b.serial_number);
-  text_change(emit, change_kind::object_type, x, y, a.object_type, b.object_type);
-  text_change(emit, change_kind::fqdn, x, y, a.fqdn, b.fqdn);
-  text_change(emit, change_kind::certificate_status, x, y, a.status, b.status);
-  text_change(emit, change_kind::certificate_status_reason, x, y, a.status_reason, b.status_reason);
-  for (const step s : all_steps) {
-    const std::optional<progress_status> before = status_of(a, s);
-    const std::optional<progress_status> after = status_of(b, s);
-    if (before == after) continue;
-    basic_change<S> c;
-    c.kind = change_kind::step;
-    c.order = x;
-    c.certificate = y;
-    c.which_step = s;
-    c.step_before = before;
-    c.step_after = after;
-    emit(std::as_const(c));
-  }
-}
-
-template <class S, class F>
-constexpr void emit_bare(F& emit, change_kind kind, std::uint32_t x, std::uint32_t y) {
-  basic_change<S> c;
-  c.kind = kind;
-  c.order = x;
-  c.certificate = y;
-  emit(std::as_const(c));
-}
-
-/// Changes of one order present in both replies (`a` may be an empty stand-in for an added
-/// order). The certificates are merged by index, which both lists hold in ascending order.
-template <class S, class F>
-constexpr void order_changes(F& emit, const basic_order<S>& a, const basic_order<S>& b) {
-  const std::uint32_t x = b.index;
-  if (a.number != b.number) {
-    basic_change<S> c;
-    c.kind = change_kind::order_number;
-    c.order = x;
-    c.number_before = a.number;
-    c.number_after = b.number;
-    emit(std::as_const(c));
-  }
-  text_change(emit, change_kind::order_date_time, x, 0, a.date_time, b.date_time);
-  text_change(emit, change_kind::order_status, x, 0, a.status, b.status);
-  text_change(emit, change_kind::order_status_reason, x, 0, a.status_reason, b.status_reason);
-  text_change(emit, change_kind::suggested_org_details, x, 0, a.suggested_org_details,
-              b.suggested_org_details);
-
-  const auto& ca = a.certificates;
-  const auto& cb = b.certificates;
-  const basic_certificate<S> none{};
-  std::size_t i = 0;
-  std::size_t j = 0;
-  while (i < ca.size() || j < cb.size()) {
-    if (j == cb.size() || (i < ca.size() && ca[i].index < cb[j].index)) {
-      emit_bare<S>(emit, change_kind::certificate_removed, x, ca[i].index);
-      ++i;
-    } else if (i == ca.size() || cb[j].index < ca[i].index) {
-      emit_bare<S>(emit, change_kind::certificate_added, x, cb[j].index);
-      certificate_changes(emit, x, none, cb[j]);
-      ++j;
-    } else {
-      certificate_changes(emit, x, ca[i], cb[j]);
-      ++i;
-      ++j;
-    }
-  }
-}
-
-}  // namespace detail
+[[nodiscard]] constexpr std::string_view field_name_of(const basic_change<S>& c) noexcept;
 
 /// Calls `f(const basic_change<S>&)` for each difference between `before` and `after`, two
 /// replies of the same order (the previous poll and this one), without allocating.
@@ -681,28 +363,7 @@ constexpr void order_changes(F& emit, const basic_order<S>& a, const basic_order
 /// ends after at most one step per order and certificate.
 template <response_string S, class F>
 constexpr void for_each_change(const basic_response<S>& before, const basic_response<S>& after,
-                               F&& f) {
-  const auto& a = before.orders;
-  const auto& b = after.orders;
-  std::size_t i = 0;
-  std::size_t j = 0;
-  while (i < a.size() || j < b.size()) {
-    if (j == b.size() || (i < a.size() && a[i].index < b[j].index)) {
-      detail::emit_bare<S>(f, change_kind::order_removed, a[i].index, 0);
-      ++i;
-    } else if (i == a.size() || b[j].index < a[i].index) {
-      detail::emit_bare<S>(f, change_kind::order_added, b[j].index, 0);
-      basic_order<S> none;
-      none.index = b[j].index;
-      detail::order_changes(f, none, b[j]);
-      ++j;
-    } else {
-      detail::order_changes(f, a[i], b[j]);
-      ++i;
-      ++j;
-    }
-  }
-}
+                               F&& f);
 
 /// The differences between `before` and `after` as a vector, in the order for_each_change()
 /// gives them. Only std::bad_alloc can escape.
@@ -715,65 +376,14 @@ constexpr void for_each_change(const basic_response<S>& before, const basic_resp
 template <response_string S>
 [[nodiscard]] constexpr std::vector<basic_change<S>> diff(
     const basic_response<S>& before GDOS_LIFETIMEBOUND,
-    const basic_response<S>& after GDOS_LIFETIMEBOUND) {
-  std::vector<basic_change<S>> out;
-  for_each_change(before, after, [&out](const basic_change<S>& c) { out.push_back(c); });
-  return out;
-}
+    const basic_response<S>& after GDOS_LIFETIMEBOUND);
 
 /// The changes from an empty reply to `after`, i.e. all of `after` as a first poll reports it:
 /// `order_added` for each order, followed by its fields and its certificates (each
 /// `certificate_added`, followed by its fields and steps). Same lifetime as diff(before, after).
 template <response_string S>
 [[nodiscard]] constexpr std::vector<basic_change<S>> diff(
-    const basic_response<S>& after GDOS_LIFETIMEBOUND) {
-  std::vector<basic_change<S>> out;
-  for_each_change(basic_response<S>{}, after,
-                  [&out](const basic_change<S>& c) { out.push_back(c); });
-  return out;
-}
-
-namespace detail {
-
-inline void describe_printable(std::string& out, std::string_view text) {
-  constexpr std::size_t max = 80;
-  const std::size_t n = text.size() < max ? text.size() : max;
-  for (std::size_t i = 0; i < n; ++i) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    out.push_back(c >= 0x20 && c < 0x7f ? text[i] : '?');
-  }
-  if (n < text.size()) out += "...";
-}
-
-inline void describe_text(std::string& out, const std::optional<std::string_view>& text) {
-  if (!text) {
-    out += "(absent)";
-    return;
-  }
-  out += '"';
-  describe_printable(out, *text);
-  out += '"';
-}
-
-inline void describe_text(std::string& out, const std::optional<form::encoded_view>& text) {
-  if (!text) {
-    out += "(absent)";
-    return;
-  }
-  const std::string plain = text->decode();
-  describe_text(out, std::optional<std::string_view>(plain));
-}
-
-inline void describe_step(std::string& out, std::optional<progress_status> s) {
-  if (!s)
-    out += "(absent)";
-  else if (is_known(*s))
-    out += to_string(*s);
-  else
-    out += "undocumented value " + std::to_string(to_int(*s));
-}
-
-}  // namespace detail
+    const basic_response<S>& after GDOS_LIFETIMEBOUND);
 
 /// One line of English for `c`, for logs and terminals, e.g.
 /// `order 1: orderStatus "Pending" -> "Issued"`,
@@ -783,55 +393,8 @@ inline void describe_step(std::string& out, std::optional<progress_status> s) {
 /// shown with non-printable bytes as `?`, so a hostile reply cannot inject terminal controls or
 /// line breaks. Only std::bad_alloc can escape.
 template <response_string S>
-[[nodiscard]] std::string describe(const basic_change<S>& c) {
-  std::string out = "order " + std::to_string(c.order);
-  if (c.certificate != 0) out += " certificate " + std::to_string(c.certificate);
-  const char* replacement = c.order >= 2 ? " (replacement)" : "";
-  switch (c.kind) {
-    case change_kind::order_added:
-      return out + replacement + " appeared";
-    case change_kind::order_removed:
-      return out + replacement + " disappeared";
-    case change_kind::certificate_added:
-      return out + " appeared";
-    case change_kind::certificate_removed:
-      return out + " disappeared";
-    case change_kind::order_number:
-      out += ": orderNumber ";
-      out += c.number_before ? std::to_string(*c.number_before) : "(absent)";
-      out += " -> ";
-      out += c.number_after ? std::to_string(*c.number_after) : "(absent)";
-      return out;
-    case change_kind::step:
-      out += ": ";
-      out += display_name(c.which_step);
-      out += ' ';
-      detail::describe_step(out, c.step_before);
-      out += " -> ";
-      detail::describe_step(out, c.step_after);
-      if (c.state_after() == step_state::pending) {
-        out += "; next: ";
-        out += next_action(c.which_step);
-      }
-      return out;
-    case change_kind::order_date_time:
-    case change_kind::order_status:
-    case change_kind::order_status_reason:
-    case change_kind::suggested_org_details:
-    case change_kind::serial_number:
-    case change_kind::object_type:
-    case change_kind::fqdn:
-    case change_kind::certificate_status:
-    case change_kind::certificate_status_reason:
-      break;
-  }
-  out += ": ";
-  out += field_name_of(c);
-  out += ' ';
-  detail::describe_text(out, c.text_before);
-  out += " -> ";
-  detail::describe_text(out, c.text_after);
-  return out;
-}
+[[nodiscard]] std::string describe(const basic_change<S>& c);
 
 }  // namespace gdos
+
+#include <gdos/impl/progress.hpp>
