@@ -6425,7 +6425,6 @@ constexpr round_trip_check check_round_trip(const basic_org_details<S>& d,
 #include <span>
 #include <string>
 #include <string_view>
-#include <utility>
 #include <vector>
 
 namespace gdos {
@@ -6451,79 +6450,19 @@ inline constexpr std::array<step, 6> all_steps = {step::csr,         step::dcv,
 
 /// The identifier of `s` ("csr", "dcv", "ov_callback", "organization_validation", "free_dvup",
 /// "ev_click_through"), for JSON and logs.
-[[nodiscard]] constexpr std::string_view to_string(step s) noexcept {
-  switch (s) {
-    case step::csr:
-      return "csr";
-    case step::dcv:
-      return "dcv";
-    case step::ov_callback:
-      return "ov_callback";
-    case step::organization_validation:
-      return "organization_validation";
-    case step::free_dvup:
-      return "free_dvup";
-    case step::ev_click_through:
-      return "ev_click_through";
-  }
-  return "unknown";
-}
+[[nodiscard]] constexpr std::string_view to_string(step s) noexcept;
 
 /// The reply field that carries `s` ("csrStatus", "dcvStatus", ...).
-[[nodiscard]] constexpr std::string_view field_name(step s) noexcept {
-  switch (s) {
-    case step::csr:
-      return "csrStatus";
-    case step::dcv:
-      return "dcvStatus";
-    case step::ov_callback:
-      return "ovCallBackStatus";
-    case step::organization_validation:
-      return "organizationValidationStatus";
-    case step::free_dvup:
-      return "freeDVUPStatus";
-    case step::ev_click_through:
-      return "evClickThroughStatus";
-  }
-  return "unknown";
-}
+[[nodiscard]] constexpr std::string_view field_name(step s) noexcept;
 
 /// A short name of `s` for people ("CSR", "DCV", "OV callback", "organization validation",
 /// "free DV upgrade", "EV click-through").
-[[nodiscard]] constexpr std::string_view display_name(step s) noexcept {
-  switch (s) {
-    case step::csr:
-      return "CSR";
-    case step::dcv:
-      return "DCV";
-    case step::ov_callback:
-      return "OV callback";
-    case step::organization_validation:
-      return "organization validation";
-    case step::free_dvup:
-      return "free DV upgrade";
-    case step::ev_click_through:
-      return "EV click-through";
-  }
-  return "unknown step";
-}
+[[nodiscard]] constexpr std::string_view display_name(step s) noexcept;
 
 /// A progress value in words for people ("not required", "not completed", "completed",
 /// "in progress"), as tables print it; "unknown" for a value the API does not document.
 /// to_string() gives the identifiers (`in_progress`) for JSON and logs.
-[[nodiscard]] constexpr std::string_view display_name(progress_status s) noexcept {
-  switch (s) {
-    case progress_status::not_required:
-      return "not required";
-    case progress_status::not_completed:
-      return "not completed";
-    case progress_status::completed:
-      return "completed";
-    case progress_status::in_progress:
-      return "in progress";
-  }
-  return "unknown";
-}
+[[nodiscard]] constexpr std::string_view display_name(progress_status s) noexcept;
 
 /// What the reseller (or their customer) has to do while `s` is pending, as a phrase that
 /// completes "next: ..." ("complete domain control validation").
@@ -6532,44 +6471,12 @@ inline constexpr std::array<step, 6> all_steps = {step::csr,         step::dcv,
 /// these phrases name the party's usual part in Sectigo's validation process (the customer
 /// answers the verification call, accepts the EV subscriber agreement e-mail, provides what
 /// the validation team asks for). A step `in_progress` still needs the same action to finish.
-[[nodiscard]] constexpr std::string_view next_action(step s) noexcept {
-  switch (s) {
-    case step::csr:
-      return "submit the certificate signing request (CSR)";
-    case step::dcv:
-      return "complete domain control validation";
-    case step::ov_callback:
-      return "answer the organization validation callback";
-    case step::organization_validation:
-      return "provide what the organization validation team asks for";
-    case step::free_dvup:
-      return "complete the free DV upgrade";
-    case step::ev_click_through:
-      return "accept the EV click-through (the subscriber agreement e-mail)";
-  }
-  return "check the order";
-}
+[[nodiscard]] constexpr std::string_view next_action(step s) noexcept;
 
 /// The value of step `s` in certificate `c`: nullopt when the reply did not carry the field.
 template <class S>
 [[nodiscard]] constexpr std::optional<progress_status> status_of(const basic_certificate<S>& c,
-                                                                 step s) noexcept {
-  switch (s) {
-    case step::csr:
-      return c.csr_status;
-    case step::dcv:
-      return c.dcv_status;
-    case step::ov_callback:
-      return c.ov_callback_status;
-    case step::organization_validation:
-      return c.organization_validation_status;
-    case step::free_dvup:
-      return c.free_dvup_status;
-    case step::ev_click_through:
-      return c.ev_click_through_status;
-  }
-  return std::nullopt;
-}
+                                                                 step s) noexcept;
 
 // =============================================================================================
 // Where a certificate stands
@@ -6583,37 +6490,14 @@ enum class step_state : std::uint8_t {
 };
 
 /// The identifier of `s` ("unknown", "pending", "done").
-[[nodiscard]] constexpr std::string_view to_string(step_state s) noexcept {
-  switch (s) {
-    case step_state::unknown:
-      return "unknown";
-    case step_state::pending:
-      return "pending";
-    case step_state::done:
-      return "done";
-  }
-  return "unknown";
-}
+[[nodiscard]] constexpr std::string_view to_string(step_state s) noexcept;
 
 /// The state of a progress value (nullopt: the field was absent).
-[[nodiscard]] constexpr step_state state_of(std::optional<progress_status> s) noexcept {
-  if (!s) return step_state::unknown;
-  switch (*s) {
-    case progress_status::not_completed:
-    case progress_status::in_progress:
-      return step_state::pending;
-    case progress_status::completed:
-    case progress_status::not_required:
-      return step_state::done;
-  }
-  return step_state::unknown;
-}
+[[nodiscard]] constexpr step_state state_of(std::optional<progress_status> s) noexcept;
 
 /// The state of step `s` of certificate `c`.
 template <class S>
-[[nodiscard]] constexpr step_state state_of(const basic_certificate<S>& c, step s) noexcept {
-  return state_of(status_of(c, s));
-}
+[[nodiscard]] constexpr step_state state_of(const basic_certificate<S>& c, step s) noexcept;
 
 /// The six step states of one certificate, a value (it views nothing).
 struct certificate_progress {
@@ -6626,19 +6510,11 @@ struct certificate_progress {
   }
 
   /// How many steps are in state `s`.
-  [[nodiscard]] constexpr std::size_t count(step_state s) const noexcept {
-    std::size_t n = 0;
-    for (const step_state x : states) n += x == s ? 1 : 0;
-    return n;
-  }
+  [[nodiscard]] constexpr std::size_t count(step_state s) const noexcept;
 
   /// The certificate as a whole: pending when any step is (there is something to do, whatever
   /// else is unknown), else unknown when any step is, else done.
-  [[nodiscard]] constexpr step_state overall() const noexcept {
-    if (count(step_state::pending) != 0) return step_state::pending;
-    if (count(step_state::unknown) != 0) return step_state::unknown;
-    return step_state::done;
-  }
+  [[nodiscard]] constexpr step_state overall() const noexcept;
 
   /// True when every step is known and done. A reply without progress fields (queryType=0)
   /// never says validation is complete: it does not say anything about it.
@@ -6647,11 +6523,7 @@ struct certificate_progress {
   }
 
   /// The first pending step in the API's order, or nullopt when none is pending.
-  [[nodiscard]] constexpr std::optional<step> first_pending() const noexcept {
-    for (const step s : all_steps)
-      if ((*this)[s] == step_state::pending) return s;
-    return std::nullopt;
-  }
+  [[nodiscard]] constexpr std::optional<step> first_pending() const noexcept;
 
   /// Step-wise equality.
   friend constexpr bool operator==(const certificate_progress&,
@@ -6660,11 +6532,7 @@ struct certificate_progress {
 
 /// The step states of certificate `c`.
 template <class S>
-[[nodiscard]] constexpr certificate_progress progress_of(const basic_certificate<S>& c) noexcept {
-  certificate_progress p;
-  for (const step s : all_steps) p.states[static_cast<std::size_t>(s)] = state_of(c, s);
-  return p;
-}
+[[nodiscard]] constexpr certificate_progress progress_of(const basic_certificate<S>& c) noexcept;
 
 // =============================================================================================
 // Final statuses
@@ -6678,17 +6546,7 @@ enum class final_kind : std::uint8_t {
 };
 
 /// The identifier of `k` ("not_final", "succeeded", "failed").
-[[nodiscard]] constexpr std::string_view to_string(final_kind k) noexcept {
-  switch (k) {
-    case final_kind::not_final:
-      return "not_final";
-    case final_kind::succeeded:
-      return "succeeded";
-    case final_kind::failed:
-      return "failed";
-  }
-  return "unknown";
-}
+[[nodiscard]] constexpr std::string_view to_string(final_kind k) noexcept;
 
 /// The status texts final_statuses{} treats as a success: `Issued`, the `orderStatus` of a
 /// finished order, and `Valid`, the description Sectigo gives an issued certificate
@@ -6745,13 +6603,7 @@ class final_statuses {
 
   /// How the decoded `text` ends the wait.
   template <response_string S>
-  [[nodiscard]] constexpr final_kind classify(const S& text) const noexcept {
-    for (const std::string_view t : succeeded_)
-      if (equals(text, t)) return final_kind::succeeded;
-    for (const std::string_view t : failed_)
-      if (equals(text, t)) return final_kind::failed;
-    return final_kind::not_final;
-  }
+  [[nodiscard]] constexpr final_kind classify(const S& text) const noexcept;
   /// classify() of a status that may be absent (absent is not final).
   template <response_string S>
   [[nodiscard]] constexpr final_kind classify(const std::optional<S>& text) const noexcept {
@@ -6811,41 +6663,7 @@ enum class change_kind : std::uint8_t {
 };
 
 /// The identifier of `k` ("order_added", "certificate_status", "step", ...).
-[[nodiscard]] constexpr std::string_view to_string(change_kind k) noexcept {
-  switch (k) {
-    case change_kind::order_added:
-      return "order_added";
-    case change_kind::order_removed:
-      return "order_removed";
-    case change_kind::order_number:
-      return "order_number";
-    case change_kind::order_date_time:
-      return "order_date_time";
-    case change_kind::order_status:
-      return "order_status";
-    case change_kind::order_status_reason:
-      return "order_status_reason";
-    case change_kind::suggested_org_details:
-      return "suggested_org_details";
-    case change_kind::certificate_added:
-      return "certificate_added";
-    case change_kind::certificate_removed:
-      return "certificate_removed";
-    case change_kind::serial_number:
-      return "serial_number";
-    case change_kind::object_type:
-      return "object_type";
-    case change_kind::fqdn:
-      return "fqdn";
-    case change_kind::certificate_status:
-      return "certificate_status";
-    case change_kind::certificate_status_reason:
-      return "certificate_status_reason";
-    case change_kind::step:
-      return "step";
-  }
-  return "unknown";
-}
+[[nodiscard]] constexpr std::string_view to_string(change_kind k) noexcept;
 
 /// One difference between two replies of the same order.
 ///
@@ -6891,7 +6709,323 @@ struct basic_change {
 /// Member-wise equality; texts compare decoded.
 template <class S>
 [[nodiscard]] constexpr bool operator==(const basic_change<S>& a,
-                                        const basic_change<S>& b) noexcept {
+                                        const basic_change<S>& b) noexcept;
+
+/// A change between two `response`s (texts are encoded views).
+using change = basic_change<form::encoded_view>;
+/// A change between two `decoded_response`s (texts are plain views).
+using decoded_change = basic_change<std::string_view>;
+
+/// The reply field behind a change of one field ("orderStatus", "dcvStatus" for a step change
+/// of DCV, ...); empty for the kinds that add or remove an order or a certificate.
+template <class S>
+[[nodiscard]] constexpr std::string_view field_name_of(const basic_change<S>& c) noexcept;
+
+/// Calls `f(const basic_change<S>&)` for each difference between `before` and `after`, two
+/// replies of the same order (the previous poll and this one), without allocating.
+///
+/// Orders are matched by index X and certificates by index Y, both walked in ascending index
+/// order as the parsers give them (so the cost is linear in the size of the two replies; each
+/// text is compared decoded, once). The changes come in that order too: for each order, its
+/// own fields (number, date, status, reason, suggestedOrgDetails), then its certificates, each
+/// with its texts (serial number, object type, FQDN, status, reason) and then its six steps in
+/// the API's order.
+///
+/// - An order or a certificate that only `after` has is reported as `order_added` /
+///   `certificate_added`, followed by the changes that give each of its fields its value
+///   (from absent), so a first poll diffed against an empty `basic_response` lists the whole
+///   order; one that only `before` has is a single `order_removed` / `certificate_removed`
+///   (its fields go with it).
+/// - Applying the changes in order to the documented order and certificate fields of `before`
+///   (set each field to its after-value, add an empty order or certificate, remove one with
+///   everything in it) gives exactly those of `after`; diff(r, r) is empty.
+/// - Not compared: the error fields (errorCode, errorMessage...: a poll that fails is a
+///   call_error, not a reply to diff) and unknown fields (later API versions' validity dates,
+///   tracking numbers...).
+///
+/// Precondition: the indices of `orders` and of each `certificates` are ascending and unique,
+/// as every parser result has; on other input the records are unspecified but the walk still
+/// ends after at most one step per order and certificate.
+template <response_string S, class F>
+constexpr void for_each_change(const basic_response<S>& before, const basic_response<S>& after,
+                               F&& f);
+
+/// The differences between `before` and `after` as a vector, in the order for_each_change()
+/// gives them. Only std::bad_alloc can escape.
+///
+/// Lifetime: the records hold copies of the replies' string views, so they are valid as long
+/// as the bodies those view: for a gdos::reply, as long as that reply (or a copy of it) lives;
+/// for a parse_response() result, as long as the parsed text. Both arguments are marked
+/// lifetimebound because a temporary reply takes its body with it (clang warns); for the first
+/// poll, use the one-argument diff(after) rather than an empty temporary.
+template <response_string S>
+[[nodiscard]] constexpr std::vector<basic_change<S>> diff(
+    const basic_response<S>& before GDOS_LIFETIMEBOUND,
+    const basic_response<S>& after GDOS_LIFETIMEBOUND);
+
+/// The changes from an empty reply to `after`, i.e. all of `after` as a first poll reports it:
+/// `order_added` for each order, followed by its fields and its certificates (each
+/// `certificate_added`, followed by its fields and steps). Same lifetime as diff(before, after).
+template <response_string S>
+[[nodiscard]] constexpr std::vector<basic_change<S>> diff(
+    const basic_response<S>& after GDOS_LIFETIMEBOUND);
+
+/// One line of English for `c`, for logs and terminals, e.g.
+/// `order 1: orderStatus "Pending" -> "Issued"`,
+/// `order 1 certificate 1: DCV not_completed -> completed`,
+/// `order 1 certificate 2: DCV (absent) -> not_completed; next: complete domain control
+/// validation`, `order 2 (replacement) appeared`. Texts are decoded, quoted, cut after 80 bytes and
+/// shown with non-printable bytes as `?`, so a hostile reply cannot inject terminal controls or
+/// line breaks. Only std::bad_alloc can escape.
+template <response_string S>
+[[nodiscard]] std::string describe(const basic_change<S>& c);
+
+}  // namespace gdos
+
+// ---- begin gdos/impl/progress.hpp ----
+/// @file impl/progress.hpp
+/// @brief The bodies of gdos/progress.hpp: the names of the steps and states, the step states of
+/// a certificate, the final-status lists, the walk behind for_each_change() and diff(), and
+/// describe(). Included at the end of that header.
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace gdos {
+
+// ---- the six steps ----------------------------------------------------------------------------
+
+constexpr std::string_view to_string(step s) noexcept {
+  switch (s) {
+    case step::csr:
+      return "csr";
+    case step::dcv:
+      return "dcv";
+    case step::ov_callback:
+      return "ov_callback";
+    case step::organization_validation:
+      return "organization_validation";
+    case step::free_dvup:
+      return "free_dvup";
+    case step::ev_click_through:
+      return "ev_click_through";
+  }
+  return "unknown";
+}
+
+constexpr std::string_view field_name(step s) noexcept {
+  switch (s) {
+    case step::csr:
+      return "csrStatus";
+    case step::dcv:
+      return "dcvStatus";
+    case step::ov_callback:
+      return "ovCallBackStatus";
+    case step::organization_validation:
+      return "organizationValidationStatus";
+    case step::free_dvup:
+      return "freeDVUPStatus";
+    case step::ev_click_through:
+      return "evClickThroughStatus";
+  }
+  return "unknown";
+}
+
+constexpr std::string_view display_name(step s) noexcept {
+  switch (s) {
+    case step::csr:
+      return "CSR";
+    case step::dcv:
+      return "DCV";
+    case step::ov_callback:
+      return "OV callback";
+    case step::organization_validation:
+      return "organization validation";
+    case step::free_dvup:
+      return "free DV upgrade";
+    case step::ev_click_through:
+      return "EV click-through";
+  }
+  return "unknown step";
+}
+
+constexpr std::string_view display_name(progress_status s) noexcept {
+  switch (s) {
+    case progress_status::not_required:
+      return "not required";
+    case progress_status::not_completed:
+      return "not completed";
+    case progress_status::completed:
+      return "completed";
+    case progress_status::in_progress:
+      return "in progress";
+  }
+  return "unknown";
+}
+
+constexpr std::string_view next_action(step s) noexcept {
+  switch (s) {
+    case step::csr:
+      return "submit the certificate signing request (CSR)";
+    case step::dcv:
+      return "complete domain control validation";
+    case step::ov_callback:
+      return "answer the organization validation callback";
+    case step::organization_validation:
+      return "provide what the organization validation team asks for";
+    case step::free_dvup:
+      return "complete the free DV upgrade";
+    case step::ev_click_through:
+      return "accept the EV click-through (the subscriber agreement e-mail)";
+  }
+  return "check the order";
+}
+
+template <class S>
+constexpr std::optional<progress_status> status_of(const basic_certificate<S>& c, step s) noexcept {
+  switch (s) {
+    case step::csr:
+      return c.csr_status;
+    case step::dcv:
+      return c.dcv_status;
+    case step::ov_callback:
+      return c.ov_callback_status;
+    case step::organization_validation:
+      return c.organization_validation_status;
+    case step::free_dvup:
+      return c.free_dvup_status;
+    case step::ev_click_through:
+      return c.ev_click_through_status;
+  }
+  return std::nullopt;
+}
+
+// ---- where a certificate stands ---------------------------------------------------------------
+
+constexpr std::string_view to_string(step_state s) noexcept {
+  switch (s) {
+    case step_state::unknown:
+      return "unknown";
+    case step_state::pending:
+      return "pending";
+    case step_state::done:
+      return "done";
+  }
+  return "unknown";
+}
+
+constexpr step_state state_of(std::optional<progress_status> s) noexcept {
+  if (!s) return step_state::unknown;
+  switch (*s) {
+    case progress_status::not_completed:
+    case progress_status::in_progress:
+      return step_state::pending;
+    case progress_status::completed:
+    case progress_status::not_required:
+      return step_state::done;
+  }
+  return step_state::unknown;
+}
+
+template <class S>
+constexpr step_state state_of(const basic_certificate<S>& c, step s) noexcept {
+  return state_of(status_of(c, s));
+}
+
+constexpr std::size_t certificate_progress::count(step_state s) const noexcept {
+  std::size_t n = 0;
+  for (const step_state x : states) n += x == s ? 1 : 0;
+  return n;
+}
+
+constexpr step_state certificate_progress::overall() const noexcept {
+  if (count(step_state::pending) != 0) return step_state::pending;
+  if (count(step_state::unknown) != 0) return step_state::unknown;
+  return step_state::done;
+}
+
+constexpr std::optional<step> certificate_progress::first_pending() const noexcept {
+  for (const step s : all_steps)
+    if ((*this)[s] == step_state::pending) return s;
+  return std::nullopt;
+}
+
+template <class S>
+constexpr certificate_progress progress_of(const basic_certificate<S>& c) noexcept {
+  certificate_progress p;
+  for (const step s : all_steps) p.states[static_cast<std::size_t>(s)] = state_of(c, s);
+  return p;
+}
+
+// ---- final statuses ---------------------------------------------------------------------------
+
+constexpr std::string_view to_string(final_kind k) noexcept {
+  switch (k) {
+    case final_kind::not_final:
+      return "not_final";
+    case final_kind::succeeded:
+      return "succeeded";
+    case final_kind::failed:
+      return "failed";
+  }
+  return "unknown";
+}
+
+template <response_string S>
+constexpr final_kind final_statuses::classify(const S& text) const noexcept {
+  for (const std::string_view t : succeeded_)
+    if (equals(text, t)) return final_kind::succeeded;
+  for (const std::string_view t : failed_)
+    if (equals(text, t)) return final_kind::failed;
+  return final_kind::not_final;
+}
+
+// ---- changes between two replies --------------------------------------------------------------
+
+constexpr std::string_view to_string(change_kind k) noexcept {
+  switch (k) {
+    case change_kind::order_added:
+      return "order_added";
+    case change_kind::order_removed:
+      return "order_removed";
+    case change_kind::order_number:
+      return "order_number";
+    case change_kind::order_date_time:
+      return "order_date_time";
+    case change_kind::order_status:
+      return "order_status";
+    case change_kind::order_status_reason:
+      return "order_status_reason";
+    case change_kind::suggested_org_details:
+      return "suggested_org_details";
+    case change_kind::certificate_added:
+      return "certificate_added";
+    case change_kind::certificate_removed:
+      return "certificate_removed";
+    case change_kind::serial_number:
+      return "serial_number";
+    case change_kind::object_type:
+      return "object_type";
+    case change_kind::fqdn:
+      return "fqdn";
+    case change_kind::certificate_status:
+      return "certificate_status";
+    case change_kind::certificate_status_reason:
+      return "certificate_status_reason";
+    case change_kind::step:
+      return "step";
+  }
+  return "unknown";
+}
+
+template <class S>
+constexpr bool operator==(const basic_change<S>& a, const basic_change<S>& b) noexcept {
   const auto same = [](const std::optional<S>& x, const std::optional<S>& y) {
     return x.has_value() == y.has_value() && (!x || *x == *y);
   };
@@ -6902,15 +7036,8 @@ template <class S>
          a.step_after == b.step_after;
 }
 
-/// A change between two `response`s (texts are encoded views).
-using change = basic_change<form::encoded_view>;
-/// A change between two `decoded_response`s (texts are plain views).
-using decoded_change = basic_change<std::string_view>;
-
-/// The reply field behind a change of one field ("orderStatus", "dcvStatus" for a step change
-/// of DCV, ...); empty for the kinds that add or remove an order or a certificate.
 template <class S>
-[[nodiscard]] constexpr std::string_view field_name_of(const basic_change<S>& c) noexcept {
+constexpr std::string_view field_name_of(const basic_change<S>& c) noexcept {
   switch (c.kind) {
     case change_kind::order_number:
       return "orderNumber";
@@ -7039,31 +7166,6 @@ constexpr void order_changes(F& emit, const basic_order<S>& a, const basic_order
 
 }  // namespace detail
 
-/// Calls `f(const basic_change<S>&)` for each difference between `before` and `after`, two
-/// replies of the same order (the previous poll and this one), without allocating.
-///
-/// Orders are matched by index X and certificates by index Y, both walked in ascending index
-/// order as the parsers give them (so the cost is linear in the size of the two replies; each
-/// text is compared decoded, once). The changes come in that order too: for each order, its
-/// own fields (number, date, status, reason, suggestedOrgDetails), then its certificates, each
-/// with its texts (serial number, object type, FQDN, status, reason) and then its six steps in
-/// the API's order.
-///
-/// - An order or a certificate that only `after` has is reported as `order_added` /
-///   `certificate_added`, followed by the changes that give each of its fields its value
-///   (from absent), so a first poll diffed against an empty `basic_response` lists the whole
-///   order; one that only `before` has is a single `order_removed` / `certificate_removed`
-///   (its fields go with it).
-/// - Applying the changes in order to the documented order and certificate fields of `before`
-///   (set each field to its after-value, add an empty order or certificate, remove one with
-///   everything in it) gives exactly those of `after`; diff(r, r) is empty.
-/// - Not compared: the error fields (errorCode, errorMessage...: a poll that fails is a
-///   call_error, not a reply to diff) and unknown fields (later API versions' validity dates,
-///   tracking numbers...).
-///
-/// Precondition: the indices of `orders` and of each `certificates` are ascending and unique,
-/// as every parser result has; on other input the records are unspecified but the walk still
-/// ends after at most one step per order and certificate.
 template <response_string S, class F>
 constexpr void for_each_change(const basic_response<S>& before, const basic_response<S>& after,
                                F&& f) {
@@ -7089,34 +7191,23 @@ constexpr void for_each_change(const basic_response<S>& before, const basic_resp
   }
 }
 
-/// The differences between `before` and `after` as a vector, in the order for_each_change()
-/// gives them. Only std::bad_alloc can escape.
-///
-/// Lifetime: the records hold copies of the replies' string views, so they are valid as long
-/// as the bodies those view: for a gdos::reply, as long as that reply (or a copy of it) lives;
-/// for a parse_response() result, as long as the parsed text. Both arguments are marked
-/// lifetimebound because a temporary reply takes its body with it (clang warns); for the first
-/// poll, use the one-argument diff(after) rather than an empty temporary.
 template <response_string S>
-[[nodiscard]] constexpr std::vector<basic_change<S>> diff(
-    const basic_response<S>& before GDOS_LIFETIMEBOUND,
-    const basic_response<S>& after GDOS_LIFETIMEBOUND) {
+constexpr std::vector<basic_change<S>> diff(const basic_response<S>& before,
+                                            const basic_response<S>& after) {
   std::vector<basic_change<S>> out;
   for_each_change(before, after, [&out](const basic_change<S>& c) { out.push_back(c); });
   return out;
 }
 
-/// The changes from an empty reply to `after`, i.e. all of `after` as a first poll reports it:
-/// `order_added` for each order, followed by its fields and its certificates (each
-/// `certificate_added`, followed by its fields and steps). Same lifetime as diff(before, after).
 template <response_string S>
-[[nodiscard]] constexpr std::vector<basic_change<S>> diff(
-    const basic_response<S>& after GDOS_LIFETIMEBOUND) {
+constexpr std::vector<basic_change<S>> diff(const basic_response<S>& after) {
   std::vector<basic_change<S>> out;
   for_each_change(basic_response<S>{}, after,
                   [&out](const basic_change<S>& c) { out.push_back(c); });
   return out;
 }
+
+// ---- describe() -------------------------------------------------------------------------------
 
 namespace detail {
 
@@ -7160,15 +7251,8 @@ inline void describe_step(std::string& out, std::optional<progress_status> s) {
 
 }  // namespace detail
 
-/// One line of English for `c`, for logs and terminals, e.g.
-/// `order 1: orderStatus "Pending" -> "Issued"`,
-/// `order 1 certificate 1: DCV not_completed -> completed`,
-/// `order 1 certificate 2: DCV (absent) -> not_completed; next: complete domain control
-/// validation`, `order 2 (replacement) appeared`. Texts are decoded, quoted, cut after 80 bytes and
-/// shown with non-printable bytes as `?`, so a hostile reply cannot inject terminal controls or
-/// line breaks. Only std::bad_alloc can escape.
 template <response_string S>
-[[nodiscard]] std::string describe(const basic_change<S>& c) {
+std::string describe(const basic_change<S>& c) {
   std::string out = "order " + std::to_string(c.order);
   if (c.certificate != 0) out += " certificate " + std::to_string(c.certificate);
   const char* replacement = c.order >= 2 ? " (replacement)" : "";
@@ -7220,6 +7304,7 @@ template <response_string S>
 }
 
 }  // namespace gdos
+// ---- end gdos/impl/progress.hpp ----
 // ---- end gdos/progress.hpp ----
 // ---- begin gdos/reply.hpp ----
 /// @file reply.hpp
