@@ -22,6 +22,8 @@ with gdos' API can avoid:
                 views and progress values into nested vectors of structs with optional members,
                 keeping unknown fields; no errors, limits, decoding, out-of-order keys or
                 duplicates. A lower bound on what any typed parser's instantiation costs;
+  parsing header  includes only <gdos/parse_response.hpp> (the reply model and its parsers) and
+                calls gdos::parse_response: what a unit that only reads replies pays;
   peer splits   (when installed) Boost.URL's params_view and cpp-httplib's parse_query_text
                 splitting the same body into decoded (name, value) strings, untyped.
 
@@ -29,6 +31,7 @@ with gdos' API can avoid:
     python3 tools/compile_time.py --cxx clang++-19 --runs 9 --breakdown
     python3 tools/compile_time.py --floor               # what the budget leaves room for
     python3 tools/compile_time.py --enforce             # exit 1 when over budget
+    python3 tools/compile_time.py --floor --compare /tmp/old/include   # before/after, one run
 """
 
 from __future__ import annotations
@@ -83,6 +86,15 @@ int main(int argc, char**) {{
 }}
 """
 
+
+PARSE_ONLY_TU = """\
+#include <gdos/parse_response.hpp>
+
+int main(int argc, char**) {{
+  const std::string_view body = "{reply}";
+{body}
+}}
+"""
 
 DECLARATIONS_TU = """\
 #include <gdos/gdos.hpp>
@@ -221,8 +233,8 @@ def gdos_headers() -> list[Path]:
     return sorted((INCLUDE / "gdos").glob("*.hpp"))
 
 
-def umbrella_headers() -> list[Path]:
-    """The gdos headers <gdos/gdos.hpp> pulls in, transitively."""
+def included_headers(entry: str = "gdos/gdos.hpp") -> list[Path]:
+    """The gdos headers `entry` pulls in, transitively (itself first)."""
     seen: list[Path] = []
 
     def visit(path: Path) -> None:
@@ -233,14 +245,25 @@ def umbrella_headers() -> list[Path]:
             if name.startswith("gdos/") and (INCLUDE / name).is_file():
                 visit(INCLUDE / name)
 
-    visit(INCLUDE / "gdos" / "gdos.hpp")
+    visit(INCLUDE / entry)
     return seen
+
+
+def umbrella_headers() -> list[Path]:
+    """The gdos headers <gdos/gdos.hpp> pulls in, transitively."""
+    return included_headers("gdos/gdos.hpp")
+
+
+# Includes a default build does not see: the development checks (config.hpp) are off.
+OFF_BLOCK_RE = re.compile(r"^\s*#\s*if\s+GDOS_DEVELOPMENT_CHECKS\b.*?^\s*#\s*(?:else|endif)\b",
+                          re.M | re.S)
 
 
 def std_headers(headers: list[Path]) -> list[str]:
     names: set[str] = set()
     for h in headers:
-        for name in STD_INCLUDE_RE.findall(h.read_text(encoding="utf-8")):
+        text = OFF_BLOCK_RE.sub("", h.read_text(encoding="utf-8"))
+        for name in STD_INCLUDE_RE.findall(text):
             if not name.startswith("gdos/"):
                 names.add(name)
     return sorted(names)
@@ -262,8 +285,13 @@ def compile_once(cmd: list[str]) -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+# Sources compiled against another include/ tree (--compare): source -> that tree.
+OTHER_INCLUDE: dict[Path, Path] = {}
+
+
 def compile_cmd(cxx: list[str], flags: list[str], source: Path) -> list[str]:
-    return [*cxx, *flags, "-I", str(INCLUDE), "-c", str(source), "-o", os.devnull]
+    include = OTHER_INCLUDE.get(source, INCLUDE)
+    return [*cxx, *flags, "-I", str(include), "-c", str(source), "-o", os.devnull]
 
 
 def median_seconds(cxx: list[str], flags: list[str], sources: list[Path], runs: int) -> list[float]:
@@ -289,6 +317,10 @@ def main() -> int:
     ap.add_argument("--references", action="store_true", help="time well-known headers for scale")
     ap.add_argument("--floor", action="store_true",
                     help="also time the declarations alone, a toy parser and peer splits")
+    ap.add_argument("--compare", action="append", default=[], metavar="DIR",
+                    help="with --floor: also time the parsing-header unit against DIR (another\n"
+                         "include/ tree, e.g. `git archive` of an older commit), in the same\n"
+                         "rounds; repeatable")
     args = ap.parse_args()
 
     cxx = shlex.split(args.cxx)
@@ -336,6 +368,14 @@ def main() -> int:
             floor.append(("toy typed parser after <gdos/gdos.hpp>",
                           unit("toy_gdos", TOY_PARSER_TU.format(
                               includes=f"{includes}\n#include <gdos/gdos.hpp>", reply=reply))))
+            floor.append(("<gdos/parse_response.hpp> + parse_response",
+                          unit("parse_only", PARSE_ONLY_TU.format(reply=reply,
+                                                                 body=PARSE_RESPONSE))))
+            for i, other in enumerate(args.compare):
+                src = unit(f"parse_only_other{i}",
+                           PARSE_ONLY_TU.format(reply=reply, body=PARSE_RESPONSE))
+                OTHER_INCLUDE[src] = Path(other).resolve()
+                floor.append((f"  same, -I {other}", src))
             for i, (label, (header, text)) in enumerate(PEER_SPLIT_TUS.items()):
                 src = unit(f"peer{i}", text.format(reply=reply))
                 probe = subprocess.run([*cxx, *flags, "-fsyntax-only", str(src)],
@@ -360,6 +400,17 @@ def main() -> int:
             for (label, _), secs in zip(floor, times[2:]):
                 print(f"  {label:46} {secs:6.2f} s  {secs / base:5.2f} x  "
                       f"(+{secs - base:.2f} s)")
+            by_label = {label: secs for (label, _), secs in zip(floor, times[2:])}
+            parse_only = by_label.get("<gdos/parse_response.hpp> + parse_response")
+            peers = {k: v for k, v in by_label.items() if k.endswith("split (untyped)")}
+            parsing = {"this tree": parse_only} if parse_only is not None else {}
+            parsing.update({k.strip(): v for k, v in by_label.items() if k.startswith("  same")})
+            if parsing and peers:
+                print()
+                for label, secs in peers.items():
+                    for which, mine in parsing.items():
+                        print(f"parsing header + parse_response ({which}) / {label}: "
+                              f"{mine / secs:.2f} x")
 
         if args.breakdown:
             print()
