@@ -13,7 +13,9 @@
 /// demand, so a caller pays only for what it reads) and whose integers and progress statuses
 /// are parsed. parse_response_in_place() decodes every string in the caller's mutable buffer
 /// instead and returns a `decoded_response` of plain `std::string_view`s. Both are
-/// `basic_response<S>`: the same members, S being the string type.
+/// `basic_response<S>`: the same members, S being the string type. `orderDateTime` as a
+/// `std::chrono::local_seconds` (basic_order::local_time()) comes from gdos/response_dates.hpp,
+/// which this header includes and the parsing header does not.
 ///
 /// Nothing is dropped: fields this version does not know (later API versions add `slId`,
 /// `validityPeriodStart`, `upsTrackingID`, ...) are kept, in order, with the order and
@@ -36,3 +38,6 @@
 #include <gdos/parse_response.hpp>
 #include <gdos/response_model.hpp>
 #include <gdos/write_response.hpp>
+
+// Apart from the parsers, for <chrono>.
+#include <gdos/response_dates.hpp>

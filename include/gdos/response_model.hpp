@@ -21,7 +21,6 @@
 #include <gdos/config.hpp>
 #include <gdos/form.hpp>
 
-#include <chrono>
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
@@ -222,18 +221,6 @@ class unknown_fields_view {
   std::uint64_t tag_ = 0;
 };
 
-// ---- dates ----------------------------------------------------------------------------------
-
-/// Parses `YYYY-MM-DD HH:MM` or `YYYY-MM-DD HH:MM:SS` (decoded text, as in orderDateTime).
-/// The API gives no time zone, so none is invented: the result is a `local_seconds`, a time of
-/// day on a calendar date. Returns nullopt for any other shape or an impossible date or time.
-[[nodiscard]] constexpr std::optional<std::chrono::local_seconds> parse_date_time(
-    std::string_view text) noexcept;
-
-/// parse_date_time() of the decoded text of `text` (`2025-06-11+11%3A57` as sent).
-[[nodiscard]] constexpr std::optional<std::chrono::local_seconds> parse_date_time(
-    const form::encoded_view& text) noexcept;
-
 // ---- the reply ------------------------------------------------------------------------------
 
 /// Certificate Y of an order (`X_Y_` fields). Absent fields are nullopt; strings live as long
@@ -272,8 +259,12 @@ struct basic_order {
   std::optional<S> suggested_org_details;
   std::vector<basic_certificate<S>> certificates;  ///< In ascending index order.
 
-  /// date_time parsed by parse_date_time(); nullopt when absent or not of that shape.
-  [[nodiscard]] constexpr std::optional<std::chrono::local_seconds> local_time() const noexcept;
+  /// date_time parsed by parse_date_time(): a `std::optional<std::chrono::local_seconds>`,
+  /// nullopt when absent or not of that shape. Defined in gdos/response_dates.hpp (which
+  /// gdos/response.hpp includes), so that a unit including only gdos/parse_response.hpp does
+  /// not compile `<chrono>`; `Lazy` is never given.
+  template <class Lazy = void>
+  [[nodiscard]] constexpr auto local_time() const noexcept;
 
   /// The certificate with index `y`, or nullptr. Valid until `certificates` changes.
   [[nodiscard]] constexpr const basic_certificate<S>* find_certificate(
