@@ -187,8 +187,8 @@ class parser_base {
     const std::string_view raw(f.name_begin, static_cast<std::size_t>(f.key_end - f.name_begin));
     f.escaped_name = decode_keys && form::needs_decoding(raw);
     if (!f.escaped_name) return raw;
-    const auto d = form::decode_to(raw, buf);
-    return d ? std::string_view(buf.data(), d.size) : std::string_view{};
+    const std::size_t n = decode_short(raw, buf);
+    return n != static_cast<std::size_t>(-1) ? std::string_view(buf.data(), n) : std::string_view{};
   }
 
   template <class T>

@@ -203,6 +203,22 @@ GDOS_DETAIL_COLD [[nodiscard]] constexpr row_id lookup_name(level lv, std::strin
   return no_row;
 }
 
+/// Decodes a short `raw` (a key's name, an integer) into `buf`; returns the decoded size, or
+/// npos when it does not fit. Byte by byte on purpose: these are a few bytes on rare paths, and
+/// the SIMD decoder would be code that every unit calling the lazy parser compiles for nothing.
+template <std::size_t N>
+[[nodiscard]] constexpr std::size_t decode_short(std::string_view raw,
+                                                 std::array<char, N>& buf) noexcept {
+  const char* p = raw.data();
+  const char* const end = p + raw.size();
+  std::size_t n = 0;
+  while (p != end) {
+    if (n == N) return static_cast<std::size_t>(-1);
+    buf[n++] = form::detail::next_decoded(p, end);
+  }
+  return n;
+}
+
 // ---- indices and integers ------------------------------------------------------------------
 
 /// The byte at p, decoded when Decode (`+` and `%XX`); `len` gets the raw length (1 or 3).
@@ -309,8 +325,8 @@ GDOS_DETAIL_COLD [[nodiscard]] constexpr bool parse_decoded_integer(std::string_
                                                                     std::int64_t& out) noexcept {
   // An integer is at most 20 characters; anything longer is not one.
   std::array<char, 24> buf{};
-  const auto r = form::decode_to(raw, buf);
-  return r && parse_decimal(std::string_view(buf.data(), r.size), out);
+  const std::size_t n = decode_short(raw, buf);
+  return n != static_cast<std::size_t>(-1) && parse_decimal(std::string_view(buf.data(), n), out);
 }
 
 /// parse_decimal() of [b, e), decoded first when Decode and needed.

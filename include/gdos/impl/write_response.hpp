@@ -165,9 +165,9 @@ template <class... Records, class S>
   std::array<char, max_name_size + 4> buf{};
   if constexpr (std::same_as<S, form::encoded_view>) {
     if (form::needs_decoding(text)) {
-      const auto d = form::decode_to(text, buf);
-      if (!d) return false;
-      text = std::string_view(buf.data(), d.size);
+      const std::size_t n = decode_short(text, buf);
+      if (n == static_cast<std::size_t>(-1)) return false;
+      text = std::string_view(buf.data(), n);
     }
   }
   return ((lookup_row<Records>(text) != no_row) || ...);
