@@ -247,24 +247,21 @@ struct kind_rows {
 inline constexpr std::size_t max_name_size = 28;
 
 /// The names of one table prepared for the parser's fast path, which compares raw bytes with
-/// `name=`: the key of each row, and for each first byte the rows whose name starts with it.
+/// `name=` (a key of constant size, so each comparison compiles to a few word compares).
 template <std::size_t N>
 struct name_index {
   std::array<std::array<char, max_name_size + 1>, N> key{};  // `name=`
   std::array<std::uint8_t, N> key_size{};                    // its bytes
-  std::array<std::array<row_id, N>, 256> starting{};         // rows starting with a byte
-  std::array<std::uint8_t, 256> starting_count{};            // how many
 };
 
-/// True when the names of `rows` suit the fast path: each starts with an ASCII letter (the
-/// matcher dispatches on it), needs no decoding and holds no separator (raw comparison is then
-/// exact), is at most max_name_size long and is not there twice.
+/// True when the names of `rows` suit the fast path: each needs no decoding and holds no
+/// separator (raw comparison is then exact), is at most max_name_size long and is not there
+/// twice.
 template <class Rows>
 [[nodiscard]] consteval bool names_fit_fast_path(const Rows& rows) {
   for (std::size_t i = 0; i < rows.size(); ++i) {
     const std::string_view n = rows[i].name;
     if (n.empty() || n.size() > max_name_size) return false;
-    if (!((n[0] >= 'A' && n[0] <= 'Z') || (n[0] >= 'a' && n[0] <= 'z'))) return false;
     for (const char c : n)
       if (c == '=' || c == '&' || c == '%' || c == '+' || c == '\0') return false;
     for (std::size_t j = 0; j < i; ++j)
@@ -278,17 +275,14 @@ template <class Record>
   constexpr const auto& rows = rows_of<Record>;
   static_assert(rows.size() < no_row, "row ids must fit row_id, with no_row left over");
   static_assert(names_fit_fast_path(rows),
-                "a field name is empty, too long, repeated, does not "
-                "start with a letter, or holds a byte that needs "
-                "decoding or separates fields");
+                "a field name is empty, too long, repeated, or holds "
+                "a byte that needs decoding or separates fields");
   name_index<rows.size()> ix{};
   for (std::size_t i = 0; i < rows.size(); ++i) {
     const std::string_view n = rows[i].name;
     for (std::size_t k = 0; k < n.size(); ++k) ix.key[i][k] = n[k];
     ix.key[i][n.size()] = '=';
     ix.key_size[i] = static_cast<std::uint8_t>(n.size() + 1);
-    const auto c = static_cast<unsigned char>(n[0]);
-    ix.starting[c][ix.starting_count[c]++] = static_cast<row_id>(i);
   }
   return ix;
 }
