@@ -2245,7 +2245,9 @@ struct utf8_step {
 /// demand, so a caller pays only for what it reads) and whose integers and progress statuses
 /// are parsed. parse_response_in_place() decodes every string in the caller's mutable buffer
 /// instead and returns a `decoded_response` of plain `std::string_view`s. Both are
-/// `basic_response<S>`: the same members, S being the string type.
+/// `basic_response<S>`: the same members, S being the string type. `orderDateTime` as a
+/// `std::chrono::local_seconds` (basic_order::local_time()) comes from gdos/response_dates.hpp,
+/// which this header includes and the parsing header does not.
 ///
 /// Nothing is dropped: fields this version does not know (later API versions add `slId`,
 /// `validityPeriodStart`, `upsTrackingID`, ...) are kept, in order, with the order and
@@ -2308,7 +2310,6 @@ struct utf8_step {
 /// whatever its string types. Everything here is `constexpr`; only parse_error::message() and
 /// the functions that fill vectors allocate.
 
-#include <chrono>
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
@@ -2509,18 +2510,6 @@ class unknown_fields_view {
   std::uint64_t tag_ = 0;
 };
 
-// ---- dates ----------------------------------------------------------------------------------
-
-/// Parses `YYYY-MM-DD HH:MM` or `YYYY-MM-DD HH:MM:SS` (decoded text, as in orderDateTime).
-/// The API gives no time zone, so none is invented: the result is a `local_seconds`, a time of
-/// day on a calendar date. Returns nullopt for any other shape or an impossible date or time.
-[[nodiscard]] constexpr std::optional<std::chrono::local_seconds> parse_date_time(
-    std::string_view text) noexcept;
-
-/// parse_date_time() of the decoded text of `text` (`2025-06-11+11%3A57` as sent).
-[[nodiscard]] constexpr std::optional<std::chrono::local_seconds> parse_date_time(
-    const form::encoded_view& text) noexcept;
-
 // ---- the reply ------------------------------------------------------------------------------
 
 /// Certificate Y of an order (`X_Y_` fields). Absent fields are nullopt; strings live as long
@@ -2559,8 +2548,12 @@ struct basic_order {
   std::optional<S> suggested_org_details;
   std::vector<basic_certificate<S>> certificates;  ///< In ascending index order.
 
-  /// date_time parsed by parse_date_time(); nullopt when absent or not of that shape.
-  [[nodiscard]] constexpr std::optional<std::chrono::local_seconds> local_time() const noexcept;
+  /// date_time parsed by parse_date_time(): a `std::optional<std::chrono::local_seconds>`,
+  /// nullopt when absent or not of that shape. Defined in gdos/response_dates.hpp (which
+  /// gdos/response.hpp includes), so that a unit including only gdos/parse_response.hpp does
+  /// not compile `<chrono>`; `Lazy` is never given.
+  template <class Lazy = void>
+  [[nodiscard]] constexpr auto local_time() const noexcept;
 
   /// The certificate with index `y`, or nullptr. Valid until `certificates` changes.
   [[nodiscard]] constexpr const basic_certificate<S>* find_certificate(
@@ -2975,24 +2968,21 @@ struct kind_rows {
 inline constexpr std::size_t max_name_size = 28;
 
 /// The names of one table prepared for the parser's fast path, which compares raw bytes with
-/// `name=`: the key of each row, and for each first byte the rows whose name starts with it.
+/// `name=` (a key of constant size, so each comparison compiles to a few word compares).
 template <std::size_t N>
 struct name_index {
   std::array<std::array<char, max_name_size + 1>, N> key{};  // `name=`
   std::array<std::uint8_t, N> key_size{};                    // its bytes
-  std::array<std::array<row_id, N>, 256> starting{};         // rows starting with a byte
-  std::array<std::uint8_t, 256> starting_count{};            // how many
 };
 
-/// True when the names of `rows` suit the fast path: each starts with an ASCII letter (the
-/// matcher dispatches on it), needs no decoding and holds no separator (raw comparison is then
-/// exact), is at most max_name_size long and is not there twice.
+/// True when the names of `rows` suit the fast path: each needs no decoding and holds no
+/// separator (raw comparison is then exact), is at most max_name_size long and is not there
+/// twice.
 template <class Rows>
 [[nodiscard]] consteval bool names_fit_fast_path(const Rows& rows) {
   for (std::size_t i = 0; i < rows.size(); ++i) {
     const std::string_view n = rows[i].name;
     if (n.empty() || n.size() > max_name_size) return false;
-    if (!((n[0] >= 'A' && n[0] <= 'Z') || (n[0] >= 'a' && n[0] <= 'z'))) return false;
     for (const char c : n)
       if (c == '=' || c == '&' || c == '%' || c == '+' || c == '\0') return false;
     for (std::size_t j = 0; j < i; ++j)
@@ -3006,17 +2996,14 @@ template <class Record>
   constexpr const auto& rows = rows_of<Record>;
   static_assert(rows.size() < no_row, "row ids must fit row_id, with no_row left over");
   static_assert(names_fit_fast_path(rows),
-                "a field name is empty, too long, repeated, does not "
-                "start with a letter, or holds a byte that needs "
-                "decoding or separates fields");
+                "a field name is empty, too long, repeated, or holds "
+                "a byte that needs decoding or separates fields");
   name_index<rows.size()> ix{};
   for (std::size_t i = 0; i < rows.size(); ++i) {
     const std::string_view n = rows[i].name;
     for (std::size_t k = 0; k < n.size(); ++k) ix.key[i][k] = n[k];
     ix.key[i][n.size()] = '=';
     ix.key_size[i] = static_cast<std::uint8_t>(n.size() + 1);
-    const auto c = static_cast<unsigned char>(n[0]);
-    ix.starting[c][ix.starting_count[c]++] = static_cast<row_id>(i);
   }
   return ix;
 }
@@ -3228,7 +3215,6 @@ struct less_u64 {
 #include <algorithm>
 #include <array>
 #include <bit>
-#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -3749,49 +3735,11 @@ constexpr bool unknown_fields_view<U>::empty() const noexcept {
   return begin() == end();
 }
 
-// ---- dates ------------------------------------------------------------------------------------
-
-constexpr std::optional<std::chrono::local_seconds> parse_date_time(
-    std::string_view text) noexcept {
-  if (text.size() != 16 && text.size() != 19) return std::nullopt;
-  // Each part is a fixed number of digits at a fixed place.
-  const auto num = [&text](std::size_t pos, std::size_t len, int& out) {
-    const detail::digits_read d = detail::read_digits(text.substr(pos, len));
-    out = static_cast<int>(d.value);
-    return d.ok();
-  };
-  int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0;
-  if (!num(0, 4, y) || text[4] != '-' || !num(5, 2, mo) || text[7] != '-' || !num(8, 2, d) ||
-      text[10] != ' ' || !num(11, 2, h) || text[13] != ':' || !num(14, 2, mi))
-    return std::nullopt;
-  if (text.size() == 19 && (text[16] != ':' || !num(17, 2, s))) return std::nullopt;
-  const std::chrono::year_month_day ymd{std::chrono::year{y},
-                                        std::chrono::month{static_cast<unsigned>(mo)},
-                                        std::chrono::day{static_cast<unsigned>(d)}};
-  if (!ymd.ok() || h > 23 || mi > 59 || s > 59) return std::nullopt;
-  return std::chrono::local_days{ymd} + std::chrono::hours{h} + std::chrono::minutes{mi} +
-         std::chrono::seconds{s};
-}
-
-constexpr std::optional<std::chrono::local_seconds> parse_date_time(
-    const form::encoded_view& text) noexcept {
-  std::array<char, 19> buf{};
-  const auto r = text.decode_to(buf);
-  if (!r) return std::nullopt;
-  return parse_date_time(std::string_view(buf.data(), r.size));
-}
-
 // ---- the reply --------------------------------------------------------------------------------
 
 template <class S1, class S2>
 constexpr bool operator==(const basic_certificate<S1>& a, const basic_certificate<S2>& b) noexcept {
   return a.index == b.index && detail::known_equal(a, b);
-}
-
-template <class S>
-constexpr std::optional<std::chrono::local_seconds> basic_order<S>::local_time() const noexcept {
-  if (!date_time) return std::nullopt;
-  return parse_date_time(*date_time);
 }
 
 template <class S>
@@ -4027,11 +3975,11 @@ namespace gdos::detail {
 
 // ---- known names ------------------------------------------------------------------------------
 
-// The fast-path matcher, generated from the tables so that no name is spelled twice, compiles to
-// what a hand-written trie would: a switch on the first byte, then, for each row whose name
-// starts with it, one comparison of a constant size against constant bytes (a few word
-// compares, no call). Measured against the hand-written trie it replaced: no slower (see
-// bench/README.md, Response parsing).
+// The fast-path matcher is generated from the tables, so that no name is spelled twice: for each
+// row, a test of the first byte, then a comparison of a constant size against constant bytes (a
+// few word compares, no call). A switch on the first byte with a case per letter (the previous
+// matcher) was no faster and cost every unit calling parse_response about 0.3 s more with g++ 12
+// (bench/README.md, Compile time).
 
 /// True when [q, end) starts with `name=` of Record's row I; vb is then set past the '='.
 template <class Record, row_id I>
@@ -4046,57 +3994,25 @@ template <class Record, row_id I>
   return true;
 }
 
-/// The row of Record whose `name=` starts [q, end), among those whose name starts with C.
-template <class Record, char C>
-[[nodiscard]] GDOS_DETAIL_ALWAYS_INLINE constexpr row_id match_starting(const char* q,
-                                                                        const char* end,
-                                                                        const char*& vb) noexcept {
-  constexpr const auto& ix = names_of<Record>;
-  constexpr auto c = static_cast<unsigned char>(C);
-  return [&]<std::size_t... J>(std::index_sequence<J...>) {
-    row_id r = no_row;
-    (void)((key_matches<Record, ix.starting[c][J]>(q, end, vb) ? (r = ix.starting[c][J], true)
-                                                               : false) ||
-           ...);
-    return r;
-  }(std::make_index_sequence<ix.starting_count[c]>{});
-}
-
-// One case per letter that can start a name (names_fit_fast_path); a letter no name starts with
-// compiles to `return no_row`.
-#define GDOS_DETAIL_LETTER(c) \
-  case c:                     \
-    return match_starting<Record, c>(q, end, vb);
-
 /// The row of Record whose name, followed by '=', starts [q, end) (q != end); on a match, vb is
 /// set past the '='. The parser's fast path: raw bytes, exact for names that need no decoding
-/// (an escaped key does not match and takes the slow path).
+/// (an escaped key does not match and takes the slow path). One test of the first byte per row,
+/// then a comparison of constant size against constant bytes.
 template <class Record>
 [[nodiscard]] GDOS_DETAIL_ALWAYS_INLINE constexpr row_id match_row(const char* q, const char* end,
                                                                    const char*& vb) noexcept {
   GDOS_ASSERT(q != end);
-  // clang-format off
-  switch (*q) {
-    GDOS_DETAIL_LETTER('A') GDOS_DETAIL_LETTER('B') GDOS_DETAIL_LETTER('C') GDOS_DETAIL_LETTER('D')
-    GDOS_DETAIL_LETTER('E') GDOS_DETAIL_LETTER('F') GDOS_DETAIL_LETTER('G') GDOS_DETAIL_LETTER('H')
-    GDOS_DETAIL_LETTER('I') GDOS_DETAIL_LETTER('J') GDOS_DETAIL_LETTER('K') GDOS_DETAIL_LETTER('L')
-    GDOS_DETAIL_LETTER('M') GDOS_DETAIL_LETTER('N') GDOS_DETAIL_LETTER('O') GDOS_DETAIL_LETTER('P')
-    GDOS_DETAIL_LETTER('Q') GDOS_DETAIL_LETTER('R') GDOS_DETAIL_LETTER('S') GDOS_DETAIL_LETTER('T')
-    GDOS_DETAIL_LETTER('U') GDOS_DETAIL_LETTER('V') GDOS_DETAIL_LETTER('W') GDOS_DETAIL_LETTER('X')
-    GDOS_DETAIL_LETTER('Y') GDOS_DETAIL_LETTER('Z')
-    GDOS_DETAIL_LETTER('a') GDOS_DETAIL_LETTER('b') GDOS_DETAIL_LETTER('c') GDOS_DETAIL_LETTER('d')
-    GDOS_DETAIL_LETTER('e') GDOS_DETAIL_LETTER('f') GDOS_DETAIL_LETTER('g') GDOS_DETAIL_LETTER('h')
-    GDOS_DETAIL_LETTER('i') GDOS_DETAIL_LETTER('j') GDOS_DETAIL_LETTER('k') GDOS_DETAIL_LETTER('l')
-    GDOS_DETAIL_LETTER('m') GDOS_DETAIL_LETTER('n') GDOS_DETAIL_LETTER('o') GDOS_DETAIL_LETTER('p')
-    GDOS_DETAIL_LETTER('q') GDOS_DETAIL_LETTER('r') GDOS_DETAIL_LETTER('s') GDOS_DETAIL_LETTER('t')
-    GDOS_DETAIL_LETTER('u') GDOS_DETAIL_LETTER('v') GDOS_DETAIL_LETTER('w') GDOS_DETAIL_LETTER('x')
-    GDOS_DETAIL_LETTER('y') GDOS_DETAIL_LETTER('z')
-    default:
-      return no_row;
-  }
-  // clang-format on
+  constexpr const auto& ix = names_of<Record>;
+  const char c = *q;
+  return [&]<std::size_t... I>(std::index_sequence<I...>) {
+    row_id r = no_row;
+    (void)(((c == ix.key[I][0] && key_matches<Record, static_cast<row_id>(I)>(q, end, vb))
+                ? (r = static_cast<row_id>(I), true)
+                : false) ||
+           ...);
+    return r;
+  }(std::make_index_sequence<ix.key.size()>{});
 }
-#undef GDOS_DETAIL_LETTER
 
 /// match_row() for the record of a reply level (top, order or certificate).
 template <class S>
@@ -4134,6 +4050,22 @@ GDOS_DETAIL_COLD [[nodiscard]] constexpr row_id lookup_name(level lv, std::strin
       return lookup_row<basic_org_match<S>>(n);
   }
   return no_row;
+}
+
+/// Decodes a short `raw` (a key's name, an integer) into `buf`; returns the decoded size, or
+/// npos when it does not fit. Byte by byte on purpose: these are a few bytes on rare paths, and
+/// the SIMD decoder would be code that every unit calling the lazy parser compiles for nothing.
+template <std::size_t N>
+[[nodiscard]] constexpr std::size_t decode_short(std::string_view raw,
+                                                 std::array<char, N>& buf) noexcept {
+  const char* p = raw.data();
+  const char* const end = p + raw.size();
+  std::size_t n = 0;
+  while (p != end) {
+    if (n == N) return static_cast<std::size_t>(-1);
+    buf[n++] = form::detail::next_decoded(p, end);
+  }
+  return n;
 }
 
 // ---- indices and integers ------------------------------------------------------------------
@@ -4242,8 +4174,8 @@ GDOS_DETAIL_COLD [[nodiscard]] constexpr bool parse_decoded_integer(std::string_
                                                                     std::int64_t& out) noexcept {
   // An integer is at most 20 characters; anything longer is not one.
   std::array<char, 24> buf{};
-  const auto r = form::decode_to(raw, buf);
-  return r && parse_decimal(std::string_view(buf.data(), r.size), out);
+  const std::size_t n = decode_short(raw, buf);
+  return n != static_cast<std::size_t>(-1) && parse_decimal(std::string_view(buf.data(), n), out);
 }
 
 /// parse_decimal() of [b, e), decoded first when Decode and needed.
@@ -4988,8 +4920,8 @@ class parser_base {
     const std::string_view raw(f.name_begin, static_cast<std::size_t>(f.key_end - f.name_begin));
     f.escaped_name = decode_keys && form::needs_decoding(raw);
     if (!f.escaped_name) return raw;
-    const auto d = form::decode_to(raw, buf);
-    return d ? std::string_view(buf.data(), d.size) : std::string_view{};
+    const std::size_t n = decode_short(raw, buf);
+    return n != static_cast<std::size_t>(-1) ? std::string_view(buf.data(), n) : std::string_view{};
   }
 
   template <class T>
@@ -6182,9 +6114,9 @@ template <class... Records, class S>
   std::array<char, max_name_size + 4> buf{};
   if constexpr (std::same_as<S, form::encoded_view>) {
     if (form::needs_decoding(text)) {
-      const auto d = form::decode_to(text, buf);
-      if (!d) return false;
-      text = std::string_view(buf.data(), d.size);
+      const std::size_t n = decode_short(text, buf);
+      if (n == static_cast<std::size_t>(-1)) return false;
+      text = std::string_view(buf.data(), n);
     }
   }
   return ((lookup_row<Records>(text) != no_row) || ...);
@@ -6416,6 +6348,87 @@ constexpr round_trip_check check_round_trip(const basic_org_details<S>& d,
 }  // namespace gdos
 // ---- end gdos/impl/write_response.hpp ----
 // ---- end gdos/write_response.hpp ----
+
+// Apart from the parsers, for <chrono>.
+// ---- begin gdos/response_dates.hpp ----
+/// @file response_dates.hpp
+/// @brief Layer 3, dates: `orderDateTime` (`2025-06-11 11:57`) as a point on the local time line.
+///
+/// Kept apart from the model so that a unit that only parses replies (gdos/parse_response.hpp)
+/// does not compile `<chrono>` (about 0.07 s with g++ 12: bench/README.md, Compile time).
+/// gdos/response.hpp includes this header, and with it basic_order::local_time().
+
+#include <chrono>
+#include <optional>
+#include <string_view>
+
+namespace gdos {
+
+/// Parses `YYYY-MM-DD HH:MM` or `YYYY-MM-DD HH:MM:SS` (decoded text, as in orderDateTime).
+/// The API gives no time zone, so none is invented: the result is a `local_seconds`, a time of
+/// day on a calendar date. Returns nullopt for any other shape or an impossible date or time.
+[[nodiscard]] constexpr std::optional<std::chrono::local_seconds> parse_date_time(
+    std::string_view text) noexcept;
+
+/// parse_date_time() of the decoded text of `text` (`2025-06-11+11%3A57` as sent).
+[[nodiscard]] constexpr std::optional<std::chrono::local_seconds> parse_date_time(
+    const form::encoded_view& text) noexcept;
+
+}  // namespace gdos
+
+// ---- begin gdos/impl/response_dates.hpp ----
+/// @file impl/response_dates.hpp
+/// @brief The bodies of gdos/response_dates.hpp, and basic_order::local_time(). Included at the
+/// end of that header.
+
+#include <array>
+#include <chrono>
+#include <cstddef>
+#include <optional>
+#include <string_view>
+
+namespace gdos {
+
+constexpr std::optional<std::chrono::local_seconds> parse_date_time(
+    std::string_view text) noexcept {
+  if (text.size() != 16 && text.size() != 19) return std::nullopt;
+  // Each part is a fixed number of digits at a fixed place.
+  const auto num = [&text](std::size_t pos, std::size_t len, int& out) {
+    const detail::digits_read d = detail::read_digits(text.substr(pos, len));
+    out = static_cast<int>(d.value);
+    return d.ok();
+  };
+  int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0;
+  if (!num(0, 4, y) || text[4] != '-' || !num(5, 2, mo) || text[7] != '-' || !num(8, 2, d) ||
+      text[10] != ' ' || !num(11, 2, h) || text[13] != ':' || !num(14, 2, mi))
+    return std::nullopt;
+  if (text.size() == 19 && (text[16] != ':' || !num(17, 2, s))) return std::nullopt;
+  const std::chrono::year_month_day ymd{std::chrono::year{y},
+                                        std::chrono::month{static_cast<unsigned>(mo)},
+                                        std::chrono::day{static_cast<unsigned>(d)}};
+  if (!ymd.ok() || h > 23 || mi > 59 || s > 59) return std::nullopt;
+  return std::chrono::local_days{ymd} + std::chrono::hours{h} + std::chrono::minutes{mi} +
+         std::chrono::seconds{s};
+}
+
+constexpr std::optional<std::chrono::local_seconds> parse_date_time(
+    const form::encoded_view& text) noexcept {
+  std::array<char, 19> buf{};
+  const auto r = text.decode_to(buf);
+  if (!r) return std::nullopt;
+  return parse_date_time(std::string_view(buf.data(), r.size));
+}
+
+template <class S>
+template <class Lazy>
+constexpr auto basic_order<S>::local_time() const noexcept {
+  if (!date_time) return std::optional<std::chrono::local_seconds>{};
+  return parse_date_time(*date_time);
+}
+
+}  // namespace gdos
+// ---- end gdos/impl/response_dates.hpp ----
+// ---- end gdos/response_dates.hpp ----
 // ---- end gdos/response.hpp ----
 
 #include <array>
