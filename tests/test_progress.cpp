@@ -12,6 +12,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <ctime>
 #include <deque>
 #include <optional>
 #include <string>
@@ -780,12 +781,13 @@ double best_seconds(std::uint32_t orders, std::uint32_t certificates) {
   const auto b = wide_reply(orders, certificates, "b");
   double best = 1e9;
   for (int run = 0; run < 5; ++run) {
-    const auto t0 = std::chrono::steady_clock::now();
+    // CPU time of this process: other processes on a loaded machine do not count.
+    const std::clock_t t0 = std::clock();
     std::size_t n = 0;
     gdos::for_each_change(a, b, [&n](const gdos::decoded_change&) { ++n; });
-    const std::chrono::duration<double> dt = std::chrono::steady_clock::now() - t0;
+    const double dt = static_cast<double>(std::clock() - t0) / CLOCKS_PER_SEC;
     REQUIRE(n == std::size_t{orders} * (1 + certificates));
-    best = std::min(best, dt.count());
+    best = std::min(best, dt);
   }
   return best;
 }
@@ -794,11 +796,17 @@ double best_seconds(std::uint32_t orders, std::uint32_t certificates) {
 
 TEST_CASE("the diff is linear: sixteen times the certificates take about sixteen times as long") {
   // A quadratic matching of orders or certificates would take 256 times as long. The bound
-  // allows a factor of 4 over linear for cache effects (the large pair is 2 x 7 MB) and a noisy
-  // shared machine; the best of five runs of each size is compared.
-  const double small = best_seconds(25, 100);
-  const double large = best_seconds(400, 100);
-  CAPTURE(small);
-  CAPTURE(large);
-  CHECK(large < 64 * small);
+  // allows a factor of 4 over linear for cache effects (the large pair is 2 x 7 MB); the best
+  // of five runs of each size is compared, in CPU time, and a loaded machine (the asan stage
+  // saw 0.18 s against 0.116 s once) gets three attempts: a quadratic diff fails all three.
+  double small = 0;
+  double large = 0;
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    small = best_seconds(25, 100);
+    large = best_seconds(400, 100);
+    MESSAGE("25 orders: ", small, " s, 400 orders: ", large, " s (CPU, best of 5)");
+    // std::clock() counts microseconds; below 0.1 ms the granularity would start to show.
+    if (large < 64 * std::max(small, 0.0001)) break;
+  }
+  CHECK(large < 64 * std::max(small, 0.0001));
 }
