@@ -32,6 +32,9 @@ namespace gdos::detail {
 /// The 64 bits of a 64 x 64 -> 128-bit product folded (high half xor low half).
 [[nodiscard]] constexpr std::uint64_t mul_fold(std::uint64_t a, std::uint64_t b) noexcept {
 #if defined(__SIZEOF_INT128__)
+  // A typedef: __extension__, which keeps -Wpedantic quiet about __int128, does not apply to an
+  // alias-declaration.
+  // NOLINTNEXTLINE(modernize-use-using)
   __extension__ typedef unsigned __int128 u128;
   const u128 p = static_cast<u128>(a) * b;
   return static_cast<std::uint64_t>(p) ^ static_cast<std::uint64_t>(p >> 64);
