@@ -556,6 +556,28 @@ cmp -s "$work/legacy_query.err" "$work/legacy_decode.err" ||
 run legacy_query_json 3 "$gdos" query --endpoint "$rurl/legacy" --allow-plain-http --order 1 --json
 json legacy_query_json 'e=d["error"]; assert e["step"]=="malformed_reply" and e["errorCode"]==-16 and e["contentType"]=="text/plain", e'
 
+# ---- issue #13: a JSON reply (what responseFormat=2 gets back) is named, with what to ask instead -----
+
+printf '{"errorCode":0,"orders":[]}' >"$replies/json.body"
+echo 'application/json; charset=UTF-8' >"$replies/json.type"
+# Not recognisable by its body, but sent as application/json: the type says what it is.
+printf '[1]' >"$replies/json_type_only.body"
+echo application/json >"$replies/json_type_only.type"
+for r in json json_type_only; do
+  run "json_reply_query_$r" 3 "$gdos" query --endpoint "$rurl/$r" --allow-plain-http --order 1
+  contains "json_reply_query_$r" err 'gdos: malformed_reply: JSON body (the reply to responseFormat=2)'
+  contains "json_reply_query_$r" err 'ask for responseFormat=1'
+  run "json_reply_query_${r}_json" 3 "$gdos" query --endpoint "$rurl/$r" --allow-plain-http --order 1 --json
+  json "json_reply_query_${r}_json" 'e=d["error"]; assert e["step"]=="malformed_reply" and e["parse"]=="json_body" and e["contentType"].startswith("application/json"), e'
+done
+run json_reply_decode 3 "$gdos" decode "$replies/json.body"
+contains json_reply_decode err 'gdos: malformed_reply: JSON body (the reply to responseFormat=2)'
+contains json_reply_decode err 'ask for responseFormat=1'
+cmp -s "$work/json_reply_query_json.err" "$work/json_reply_decode.err" ||
+  fail "JSON reply: query says $(cat "$work/json_reply_query_json.err"), decode says $(cat "$work/json_reply_decode.err")"
+run json_reply_decode_json 3 "$gdos" decode "$replies/json.body" --json
+json json_reply_decode_json 'e=d["error"]; assert e["step"]=="malformed_reply" and e["parse"]=="json_body" and e["offset"]==0, e'
+
 # ---- issue #11: HTTPS only unless --allow-plain-http ------------------------------------------------------
 
 run plain_refused 2 "$gdos" query --endpoint "$rurl/other_order" --order 8

@@ -227,6 +227,12 @@ constexpr bool not_urlencoded_bodies_are_typed_errors() {
          error_is("\r\n", response_errc::empty_body) &&
          error_is("<html><body>502 Bad Gateway</body></html>", response_errc::html_body) &&
          error_is("\xEF\xBB\xBF\r\n  <!DOCTYPE html>", response_errc::html_body) &&
+         // The reply to responseFormat=2 is JSON: said as such, with where it starts.
+         error_is(R"({"errorCode":0,"orders":[]})", response_errc::json_body) &&
+         error_is("\xEF\xBB\xBF \r\n{\"errorCode\": -16}", response_errc::json_body) &&
+         gdos::parse_response(" \t{}").error().offset == 2 &&
+         // A brace later in a url-encoded body is a value like any other.
+         gdos::parse_response("errorCode=0&x={}").has_value() &&
          error_is("Service Unavailable", response_errc::not_urlencoded) &&
          error_is("1_orderNumber=5&1_orderStatus=Pending", response_errc::missing_error_code) &&
          error_is("errorcode=0", response_errc::missing_error_code) &&

@@ -178,6 +178,8 @@ TEST_CASE("a call_error is classified by the step that failed") {
         retry_verdict::retry);
   // An error page or garbage in place of the reply is transient trouble...
   CHECK(classify(malformed(response_errc::html_body)) == retry_verdict::retry);
+  // Asking again gets JSON again: the request must ask for responseFormat=1.
+  CHECK(classify(malformed(response_errc::json_body)) == retry_verdict::permanent);
   CHECK(classify(malformed(response_errc::not_urlencoded)) == retry_verdict::retry);
   CHECK(classify(malformed(response_errc::empty_body)) == retry_verdict::retry);
   // ...a reply over the limits or breaking the strict rules comes back the same.

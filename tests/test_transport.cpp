@@ -354,6 +354,41 @@ TEST_CASE("a legacy newline reply behind a wrong Content-Type is reported as the
   }
 }
 
+TEST_CASE("a JSON reply (responseFormat=2) is reported as JSON, whatever its Content-Type says") {
+  const auto check_json = [](const gdos::http_response& answer) {
+    recording_transport t{answer};
+    const auto r = gdos::get_detailed_order_status(t, valid_request);
+    REQUIRE_FALSE(r);
+    CHECK(r.error().code == gdos::call_errc::malformed_reply);
+    CHECK(r.error().parse.code == gdos::response_errc::json_body);
+    CHECK(r.error().message().find("ask for responseFormat=1") != std::string::npos);
+  };
+  // As Sectigo documents it: application/json.
+  check_json(reply_with(200, "application/json; charset=UTF-8", R"({"errorCode":0})"));
+  // Any body sent as application/json, even one gdos cannot tell apart.
+  check_json(reply_with(200, "Application/JSON", "[1]"));
+  // A JSON body behind another type, or behind the url-encoded type.
+  check_json(reply_with(200, "text/plain", "  {\"errorCode\":-16}"));
+  check_json(reply_with(200, std::string(form_type), R"({"errorCode":0})"));
+  // Not JSON and not sent as JSON: the Content-Type error it was.
+  recording_transport t{reply_with(200, "text/plain", "errorCode=0")};
+  const auto r = gdos::get_detailed_order_status(t, valid_request);
+  REQUIRE_FALSE(r);
+  CHECK(r.error().code == gdos::call_errc::content_type);
+  CHECK(gdos::is_json_content_type(" application/json ;q=1"));
+  CHECK_FALSE(gdos::is_json_content_type("application/jsonp"));
+}
+
+TEST_CASE("a request asking for JSON is sent as asked; the JSON reply is reported, not parsed") {
+  gdos::request req = valid_request;
+  req.response_format = gdos::response_format::json;
+  recording_transport t{reply_with(200, "application/json", R"({"errorCode":0})")};
+  const auto r = gdos::get_detailed_order_status(t, req);
+  REQUIRE_FALSE(r);
+  CHECK(t.body.find("&responseFormat=2") != std::string::npos);
+  CHECK(r.error().parse.code == gdos::response_errc::json_body);
+}
+
 TEST_CASE("a body parse_response() refuses is a typed error with the parse error") {
   recording_transport t{reply_with(200, std::string(form_type), "<html>maintenance</html>")};
   const auto r = gdos::get_detailed_order_status(t, valid_request);

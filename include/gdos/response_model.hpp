@@ -99,11 +99,14 @@ struct parse_options {
 
 /// Why a reply (or a suggestedOrgDetails list) was refused.
 enum class response_errc : std::uint8_t {
-  ok = 0,                 ///< No error.
-  body_too_large,         ///< Longer than parse_options::max_body_size.
-  empty_body,             ///< Nothing but an optional trailing newline.
-  legacy_format,          ///< The newline-delimited format (`-16\nPermission denied!`).
-  html_body,              ///< An HTML page (a proxy's or server's error page).
+  ok = 0,          ///< No error.
+  body_too_large,  ///< Longer than parse_options::max_body_size.
+  empty_body,      ///< Nothing but an optional trailing newline.
+  legacy_format,   ///< The newline-delimited format (`-16\nPermission denied!`).
+  html_body,       ///< An HTML page (a proxy's or server's error page).
+  /// A JSON body (`{` first, after optional spaces): the reply to responseFormat=2. gdos reads
+  /// url-encoded replies: ask for responseFormat=1 (response_format::url_encoded).
+  json_body,
   not_urlencoded,         ///< No `=` anywhere: not a url-encoded reply.
   missing_error_code,     ///< Url-encoded, but no `errorCode`.
   invalid_error_code,     ///< `errorCode` is not a 32-bit decimal integer.

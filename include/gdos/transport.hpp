@@ -14,9 +14,12 @@
 /// 2. call the transport once with `POST <url>`, `application/x-www-form-urlencoded`, the body;
 /// 3. check what came back, in this order: a transport failure (no reply at all), an HTTP
 ///    status other than 200, an empty body, a Content-Type that is not url-encoded (unless the
-///    body is a reply format gdos recognises but does not read, such as the legacy newline
-///    format: then that is what is reported), a body parse_response() refuses, an errorCode
-///    other than 0. Each is a call_error carrying what was seen (call_errc says which);
+///    body is a reply format gdos recognises but does not read: the legacy newline format, or
+///    JSON, the reply to responseFormat=2, by its `{` or its application/json type; then that is
+///    what is reported, as a malformed_reply with response_errc::legacy_format or json_body), a
+///    body parse_response() refuses, an errorCode other than 0. Each is a call_error carrying
+///    what was seen (call_errc says which). A request with response_format::json is sent as
+///    asked, and its JSON reply reported as json_body: this function reads url-encoded replies;
 /// 4. return a gdos::reply (reply.hpp) that owns the body and the parsed response viewing it.
 ///
 /// **Transport failures** are values, not exceptions: a transport that could not connect,
@@ -191,20 +194,38 @@ concept returns_http_response =
 template <class T>
 concept transport = std::invocable<T&, const http_request&> && detail::returns_http_response<T>;
 
+namespace detail {
+
+/// True when the media type of `content_type` is `lower` (given in lower case): compared ASCII
+/// case-insensitively, with surrounding spaces and any parameters (`; charset=UTF-8`) ignored, as
+/// RFC 9110 compares media types.
+[[nodiscard]] constexpr bool media_type_is(std::string_view content_type,
+                                           std::string_view lower) noexcept {
+  std::string_view t = content_type.substr(0, content_type.find(';'));
+  while (!t.empty() && (t.front() == ' ' || t.front() == '\t')) t.remove_prefix(1);
+  while (!t.empty() && (t.back() == ' ' || t.back() == '\t')) t.remove_suffix(1);
+  if (t.size() != lower.size()) return false;
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    char c = t[i];
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (c != lower[i]) return false;
+  }
+  return true;
+}
+
+}  // namespace detail
+
 /// True when `content_type` names application/x-www-form-urlencoded: the media type compared
 /// ASCII case-insensitively, with surrounding spaces and any parameters (`; charset=UTF-8`)
 /// ignored, as RFC 9110 compares media types.
 [[nodiscard]] constexpr bool is_form_content_type(std::string_view content_type) noexcept {
-  std::string_view t = content_type.substr(0, content_type.find(';'));
-  while (!t.empty() && (t.front() == ' ' || t.front() == '\t')) t.remove_prefix(1);
-  while (!t.empty() && (t.back() == ' ' || t.back() == '\t')) t.remove_suffix(1);
-  if (t.size() != request_content_type.size()) return false;
-  for (std::size_t i = 0; i < t.size(); ++i) {
-    char c = t[i];
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    if (c != request_content_type[i]) return false;
-  }
-  return true;
+  return detail::media_type_is(content_type, request_content_type);
+}
+
+/// True when `content_type` names application/json, the type Sectigo documents for the reply
+/// to responseFormat=2 (compared as is_form_content_type() compares).
+[[nodiscard]] constexpr bool is_json_content_type(std::string_view content_type) noexcept {
+  return detail::media_type_is(content_type, "application/json");
 }
 
 // =============================================================================================
@@ -220,8 +241,9 @@ enum class call_errc : std::uint8_t {
   http_status,      ///< A reply with an HTTP status other than 200.
   empty_body,       ///< A 200 reply with an empty body.
   content_type,     ///< A 200 reply whose Content-Type is not application/x-www-form-urlencoded.
-  malformed_reply,  ///< A body parse_response() refuses (HTML page, legacy format, garbage).
-  api_error,        ///< A well-formed reply whose errorCode is not 0 (-16 wrong password...).
+  /// A body parse_response() refuses (HTML page, legacy format, JSON, garbage).
+  malformed_reply,
+  api_error,  ///< A well-formed reply whose errorCode is not 0 (-16 wrong password...).
 };
 
 /// The identifier of `e` ("transport", "api_error", ...); "unknown" for a value that is not an
@@ -675,13 +697,19 @@ inline void keep_parse_error(call_error& e, const parse_error& p, std::string_vi
 }
 
 /// For a body behind a Content-Type other than url-encoded: the parse error when the body is a
-/// reply format gdos recognises but does not read (the legacy newline format), which says more
-/// than the header does. (Other such formats, e.g. a JSON reply, belong here.)
+/// reply format gdos recognises but does not read, which says more than the header does: the
+/// legacy newline format, or JSON (a body starting with `{`, or any body sent as
+/// application/json: what responseFormat=2 gets back).
 template <class Body>
 [[nodiscard]] std::optional<parse_error> recognised_foreign_body(const Body& body,
+                                                                 std::string_view content_type,
                                                                  const parse_options& options) {
   auto parsed = parse_response(body, options);
-  if (!parsed && parsed.error().code == response_errc::legacy_format) return parsed.error();
+  if (!parsed && (parsed.error().code == response_errc::legacy_format ||
+                  parsed.error().code == response_errc::json_body))
+    return parsed.error();
+  if (is_json_content_type(content_type))
+    return parse_error{response_errc::json_body, 0, {}, api_code::success, {}};
   return std::nullopt;
 }
 
@@ -711,7 +739,8 @@ result<reply, call_error> check_http_response(Http&& http, const call_options& o
   }
   if (http.body.empty()) return fail(call_errc::empty_body);
   if (options.check_content_type && !is_form_content_type(http.content_type)) {
-    if (const auto foreign = detail::recognised_foreign_body(http.body, options.parse)) {
+    if (const auto foreign =
+            detail::recognised_foreign_body(http.body, http.content_type, options.parse)) {
       detail::keep_parse_error(e, *foreign, secret);
       return fail(call_errc::malformed_reply);
     }

@@ -32,7 +32,7 @@ namespace gdos::detail {
   return n;
 }
 
-/// Checks done before splitting: size, the legacy newline format, emptiness, HTML.
+/// Checks done before splitting: size, the legacy newline format, emptiness, HTML, JSON.
 /// Returns the usable size (trailing newline removed) or sets `err`.
 [[nodiscard]] constexpr std::size_t precheck(const char* b, std::size_t n, const parse_options& opt,
                                              parse_error& err) noexcept {
@@ -71,6 +71,12 @@ namespace gdos::detail {
   while (i < size && (b[i] == ' ' || b[i] == '\t' || b[i] == '\r' || b[i] == '\n')) ++i;
   if (i < size && b[i] == '<') {
     err = {response_errc::html_body, i, {}, api_code::success, {}};
+    return 0;
+  }
+  // A url-encoded reply starts with a name (errorCode, usually); `{` starts the JSON object a
+  // responseFormat=2 request gets back.
+  if (i < size && b[i] == '{') {
+    err = {response_errc::json_body, i, {}, api_code::success, {}};
     return 0;
   }
   return size;

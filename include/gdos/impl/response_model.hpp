@@ -94,6 +94,8 @@ constexpr std::string_view to_string(response_errc e) noexcept {
       return "legacy_format";
     case html_body:
       return "html_body";
+    case json_body:
+      return "json_body";
     case not_urlencoded:
       return "not_urlencoded";
     case missing_error_code:
@@ -143,6 +145,9 @@ constexpr std::string_view message(response_errc e) noexcept {
       return "newline-delimited reply (the legacy format), not url-encoded";
     case html_body:
       return "HTML page instead of a url-encoded reply";
+    case json_body:
+      return "JSON body (the reply to responseFormat=2) instead of a url-encoded reply: ask for "
+             "responseFormat=1";
     case not_urlencoded:
       return "not a url-encoded reply (no '=' anywhere)";
     case missing_error_code:
