@@ -420,6 +420,12 @@ TEST_SUITE("form: strict decoding") {
     os << form::errc::malformed_escape << ' ' << form::check_strict("a%zz").code << ' '
        << static_cast<form::errc>(9);
     CHECK(os.str() == "malformed_escape malformed_escape unknown");
+    CHECK(form::check_strict("a%zz").message() ==
+          "malformed percent escape ('%' not followed by two hex digits) at byte 1");
+    CHECK(form::check_strict("a%20").message() == "ok");
+    std::ostringstream result;
+    result << form::check_strict("%");
+    CHECK(result.str() == form::check_strict("%").message());
   }
 }
 

@@ -647,6 +647,20 @@ TEST_CASE("a validation error printed holds the field and the problem, never the
   std::ostringstream ok;
   ok << gdos::validate(sample);
   CHECK(ok.str() == "ok");
+  CHECK(v.message() == "loginPassword: too long");
+  CHECK(gdos::validate(sample).message() == "ok");
+}
+
+TEST_CASE("An encode result says in one line what happened, and prints it") {
+  std::array<char, 8> small{};
+  const gdos::encode_result too_small = gdos::encode_request_to(sample, small);
+  CHECK(too_small.message() ==
+        "buffer too small: " + std::to_string(sample_body.size()) + " bytes needed");
+  std::array<char, 256> big{};
+  CHECK(gdos::encode_request_to(sample, big).message() == "ok");
+  std::ostringstream os;
+  os << gdos::encode_request_to(with_password(""), big);
+  CHECK(os.str() == "loginPassword: missing");
 }
 
 // ================================================================================================

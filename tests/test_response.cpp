@@ -17,6 +17,7 @@
 #include <random>
 #include <ranges>
 #include <span>
+#include <sstream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -210,6 +211,74 @@ TEST_CASE("errors give the offending key and its byte offset, with a readable me
   CHECK(h.error().code == response_errc::not_urlencoded);
   CHECK(h.error().message() == "not a url-encoded reply (no '=' anywhere) at byte 0");
 }
+
+TEST_CASE("errors, statuses and modes print with <<, as their message or identifier") {
+  std::ostringstream os;
+  const auto r = gdos::parse_response("errorCode=0&1_1_csrStatus=\x01x");
+  os << r.error() << '|' << r.error().code << '|' << progress_status::in_progress << '|'
+     << static_cast<progress_status>(7) << '|' << gdos::org_status::not_found << '|'
+     << parse_mode::lenient << '|' << gdos::round_trip_errc::known_name;
+  CHECK(os.str() ==
+        "value does not parse as its field's type: '1_1_csrStatus' at byte 12|invalid_value|"
+        "in_progress|7|not_found|lenient|known_name");
+  CHECK(gdos::to_string(parse_mode::strict) == "strict");
+  gdos::decoded_response built;
+  built.orders.emplace_back().index = 1;
+  built.orders[0].status = "Issued";
+  built.unknown_fields.push_back({.order = 1, .name = "orderStatus", .value = "x"});
+  const gdos::round_trip_check c = gdos::check_round_trip(built);
+  CHECK(c.message() == std::string(gdos::message(gdos::round_trip_errc::known_name)) +
+                           ": order 1, unknown field 0");
+  std::ostringstream printed;
+  printed << c << '|' << gdos::check_round_trip(gdos::decoded_response{});
+  CHECK(printed.str() == c.message() + "|ok");
+  CHECK(gdos::to_string(static_cast<parse_mode>(5)) == "unknown");
+}
+
+// ---- finding one unknown field ------------------------------------------------------------------
+
+namespace {
+
+// What the mock sends for showValidityPeriod=Y (Sectigo's pages name no field for it).
+constexpr std::string_view validity_body =
+    "errorCode=0&top=1&1_slId=7&1_1_FQDN=a.example&1_1_validityPeriodStart=2025-01-15+10%3A05"
+    "&1_1_validity%50eriodEnd=2026-01-15+10%3A05&1_1_validityPeriodDays=365&2_1_validityPeriodDays="
+    "90";
+
+constexpr bool find_unknown_looks_a_field_up_by_level_and_decoded_name() {
+  const auto r = gdos::parse_response(validity_body);
+  if (!r) return false;
+  const auto* end = r->find_unknown(1, 1, "validityPeriodEnd");  // name escaped in the body
+  const auto* days2 = r->find_unknown(2, 1, "validityPeriodDays");
+  return end != nullptr && end->value == "2026-01-15 10:05" && days2 != nullptr &&
+         days2->value == "90" && r->find_unknown(1, 1, "validityPeriodDays")->value == "365" &&
+         r->find_unknown(0, 0, "top") != nullptr && r->find_unknown(1, 0, "slId") != nullptr &&
+         // The level must match: slId is the order's, not the certificate's.
+         r->find_unknown(1, 1, "slId") == nullptr && r->find_unknown(1, 1, "FQDN") == nullptr &&
+         r->find_unknown(3, 1, "validityPeriodDays") == nullptr &&
+         // The dates have orderDateTime's shape.
+         gdos::parse_date_time(end->value) ==
+             gdos::parse_date_time(std::string_view("2026-01-15 10:05"));
+}
+
+constexpr bool find_unknown_works_on_plain_strings_and_org_lists() {
+  std::array<char, 200> buf{};
+  for (std::size_t i = 0; i < validity_body.size(); ++i) buf[i] = validity_body[i];
+  const auto plain =
+      gdos::parse_response_in_place(std::span<char>(buf.data(), validity_body.size()));
+  const auto org = gdos::parse_org_details("Status=Found&1_organizationName=A&1_x%79z=2&note=n");
+  return plain && plain->find_unknown(1, 1, "validityPeriodEnd") != nullptr &&
+         plain->find_unknown(1, 1, "validityPeriodEnd")->value == "2026-01-15 10:05" && org &&
+         org->find_unknown(1, "xyz") != nullptr && org->find_unknown(1, "xyz")->value == "2" &&
+         org->find_unknown(0, "note") != nullptr && org->find_unknown(0, "xyz") == nullptr;
+}
+
+TEST_CASE("find_unknown looks an unknown field up by its level and decoded name") {
+  CHECK_BOTH_WAYS(find_unknown_looks_a_field_up_by_level_and_decoded_name);
+  CHECK_BOTH_WAYS(find_unknown_works_on_plain_strings_and_org_lists);
+}
+
+}  // namespace
 
 // ---- bodies that are not url-encoded replies --------------------------------------------------
 

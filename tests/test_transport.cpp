@@ -379,6 +379,15 @@ TEST_CASE("a JSON reply (responseFormat=2) is reported as JSON, whatever its Con
   CHECK_FALSE(gdos::is_json_content_type("application/jsonp"));
 }
 
+TEST_CASE("a call_error prints its message()") {
+  recording_transport t{reply_with(503, "text/html", "<h1>down</h1>")};
+  const auto r = gdos::get_detailed_order_status(t, valid_request);
+  REQUIRE_FALSE(r);
+  std::ostringstream os;
+  os << r.error() << '|' << r.error().code;
+  CHECK(os.str() == r.error().message() + "|http_status");
+}
+
 TEST_CASE("a request asking for JSON is sent as asked; the JSON reply is reported, not parsed") {
   gdos::request req = valid_request;
   req.response_format = gdos::response_format::json;

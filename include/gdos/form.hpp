@@ -60,17 +60,6 @@ enum class errc : std::uint8_t {
   malformed_escape,  ///< A `%` not followed by two hexadecimal digits.
 };
 
-/// Outcome of check_strict(): `offset` is the byte offset of the offending `%` (or the input's
-/// size when there is none).
-struct check_result {
-  errc code = errc::ok;    ///< What went wrong, errc::ok when nothing did.
-  std::size_t offset = 0;  ///< Where, in bytes from the start of the checked text.
-  /// True when the text has no malformed escape.
-  constexpr explicit operator bool() const noexcept { return code == errc::ok; }
-  /// Member-wise equality.
-  friend constexpr bool operator==(const check_result&, const check_result&) = default;
-};
-
 /// The identifier of `e` ("ok", "malformed_escape").
 [[nodiscard]] constexpr std::string_view to_string(errc e) noexcept {
   switch (e) {
@@ -92,6 +81,33 @@ struct check_result {
   }
   return "unknown form error";
 }
+
+/// Outcome of check_strict(): `offset` is the byte offset of the offending `%` (or the input's
+/// size when there is none).
+struct check_result {
+  errc code = errc::ok;    ///< What went wrong, errc::ok when nothing did.
+  std::size_t offset = 0;  ///< Where, in bytes from the start of the checked text.
+  /// True when the text has no malformed escape.
+  constexpr explicit operator bool() const noexcept { return code == errc::ok; }
+  /// Member-wise equality.
+  friend constexpr bool operator==(const check_result&, const check_result&) = default;
+
+  /// One line: message(code) and the offset (`malformed percent escape ... at byte 7`), or `ok`.
+  [[nodiscard]] std::string message() const {
+    if (code == errc::ok) return "ok";
+    std::string out(form::message(code));
+    out += " at byte ";
+    out += gdos::detail::to_decimal(offset).view();
+    return out;
+  }
+
+  /// Prints message().
+  template <string_view_stream Stream>
+  friend Stream& operator<<(Stream& os, const check_result& r) {
+    os << std::string_view(r.message());
+    return os;
+  }
+};
 
 // Makes gdos' enumeration printer (common.hpp) visible to argument-dependent lookup for the
 // enumerations of this namespace: `os << gdos::form::errc::ok` prints `ok`.

@@ -394,6 +394,15 @@ struct validation_result {
   /// Member-wise equality.
   friend constexpr bool operator==(const validation_result&,
                                    const validation_result&) noexcept = default;
+  /// One line: the field's wire name and the problem (`loginName: too long`), or `ok`. What
+  /// `<<` prints.
+  [[nodiscard]] constexpr std::string message() const {
+    if (code == request_errc::ok) return "ok";
+    std::string out(field_name(field));
+    out += ": ";
+    out += gdos::message(code);
+    return out;
+  }
 };
 
 /// Checks `r` against the API's rules, in field order: login name 1..64 characters, password
@@ -453,6 +462,22 @@ struct encode_result {
   [[nodiscard]] constexpr validation_result validation() const noexcept {
     return code == request_errc::buffer_too_small ? validation_result{}
                                                   : validation_result{code, field};
+  }
+  /// One line: `ok`, `buffer too small: N bytes needed`, or the validation error
+  /// (`loginName: too long`). What `<<` prints.
+  [[nodiscard]] constexpr std::string message() const {
+    if (code != request_errc::buffer_too_small) return validation().message();
+    std::string out(gdos::message(code));
+    out += ": ";
+    out += detail::to_decimal(size).view();
+    out += " bytes needed";
+    return out;
+  }
+  /// Prints message().
+  template <string_view_stream Stream>
+  friend Stream& operator<<(Stream& os, const encode_result& r) {
+    os << std::string_view(r.message());
+    return os;
   }
   /// Member-wise equality.
   friend constexpr bool operator==(const encode_result&, const encode_result&) noexcept = default;

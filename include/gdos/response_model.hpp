@@ -85,6 +85,17 @@ enum class parse_mode : std::uint8_t {
   lenient,
 };
 
+/// The identifier of `m` ("strict", "lenient").
+[[nodiscard]] constexpr std::string_view to_string(parse_mode m) noexcept {
+  switch (m) {
+    case parse_mode::strict:
+      return "strict";
+    case parse_mode::lenient:
+      return "lenient";
+  }
+  return "unknown";
+}
+
 /// Limits and mode of the parsers. The defaults are safe for untrusted input and far above
 /// any real reply (the largest test body, 20 orders of 10 certificates, has 2,700 fields).
 struct parse_options {
@@ -154,6 +165,13 @@ struct parse_error {
   /// A one-line English message: message(code), the key (non-printable bytes shown as `?`, at
   /// most 64 of them) and the offset; for legacy_format, the code and message.
   [[nodiscard]] std::string message() const;
+
+  /// Prints message().
+  template <string_view_stream Stream>
+  friend Stream& operator<<(Stream& os, const parse_error& e) {
+    os << std::string_view(e.message());
+    return os;
+  }
 };
 
 // ---- unknown fields -------------------------------------------------------------------------
@@ -308,6 +326,21 @@ struct basic_response {
   /// Walks the whole list (linear time). Valid until `unknown_fields` changes.
   [[nodiscard]] constexpr unknown_fields_view<basic_unknown_field<S>> unknown_fields_of(
       std::uint32_t order = 0, std::uint32_t certificate = 0) const noexcept;
+
+  /// The unknown field named `name` (compared with the decoded name) of certificate
+  /// `certificate` of order `order` (0 for "not inside one", as in basic_unknown_field), or
+  /// nullptr: one call instead of a loop over unknown_fields_of(). The first in body order, if a
+  /// lenient parse kept several. Linear in the number of unknown fields. Valid until
+  /// `unknown_fields` changes.
+  ///
+  /// This is how to read the fields `showValidityPeriod=Y` adds: Sectigo's request page says it
+  /// displays "the validity period of the certificate" but its pages name no response field for
+  /// it, so gdos does not type them. gdos' mock sends `validityPeriodStart` and
+  /// `validityPeriodEnd` (`2025-01-15 10:05`, the shape of orderDateTime, which
+  /// parse_date_time() reads) and `validityPeriodDays`:
+  /// `parse_date_time(r.find_unknown(1, 1, "validityPeriodEnd")->value)` after a null check.
+  [[nodiscard]] constexpr const basic_unknown_field<S>* find_unknown(
+      std::uint32_t order, std::uint32_t certificate, std::string_view name) const noexcept;
 };
 
 /// Decoded equality: error fields, orders and certificates, and unknown fields compared level
@@ -373,6 +406,11 @@ struct basic_org_details {
   /// `unknown_fields` changes.
   [[nodiscard]] constexpr unknown_fields_view<basic_org_unknown_field<S>> unknown_fields_of(
       std::uint32_t match = 0) const noexcept;
+
+  /// The unknown field named `name` (compared decoded) of match `match` (0: un-indexed), or
+  /// nullptr. Linear in the number of unknown fields. Valid until `unknown_fields` changes.
+  [[nodiscard]] constexpr const basic_org_unknown_field<S>* find_unknown(
+      std::uint32_t match, std::string_view name) const noexcept;
 };
 
 /// Decoded equality; unknown fields compared match by match, in time and memory as for replies.

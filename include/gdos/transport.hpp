@@ -335,6 +335,13 @@ struct call_error {
   /// `no reply (tls_verification): ...`). Safe to print: holds no password. Non-printable
   /// bytes of received text are shown as `?`.
   [[nodiscard]] std::string message() const;
+
+  /// Prints message().
+  template <string_view_stream Stream>
+  friend Stream& operator<<(Stream& os, const call_error& e) {
+    os << std::string_view(e.message());
+    return os;
+  }
 };
 
 // =============================================================================================

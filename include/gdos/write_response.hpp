@@ -140,6 +140,17 @@ struct round_trip_check {
   constexpr explicit operator bool() const noexcept { return code == round_trip_errc::ok; }
   /// Member-wise equality.
   friend constexpr bool operator==(const round_trip_check&, const round_trip_check&) = default;
+
+  /// One line: message(code) and where (`... known name of its level: order 1, unknown field
+  /// 1`), or `ok`.
+  [[nodiscard]] std::string message() const;
+
+  /// Prints message().
+  template <string_view_stream Stream>
+  friend Stream& operator<<(Stream& os, const round_trip_check& c) {
+    os << std::string_view(c.message());
+    return os;
+  }
 };
 
 /// Checks that write_response(r) parses back, with the same options, to a reply equal to `r`:

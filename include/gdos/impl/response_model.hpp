@@ -577,6 +577,14 @@ constexpr unknown_fields_view<basic_unknown_field<S>> basic_response<S>::unknown
           (static_cast<std::uint64_t>(order) << 32) | certificate};
 }
 
+template <class S>
+constexpr const basic_unknown_field<S>* basic_response<S>::find_unknown(
+    std::uint32_t order, std::uint32_t certificate, std::string_view name) const noexcept {
+  for (const basic_unknown_field<S>& u : unknown_fields)
+    if (u.order == order && u.certificate == certificate && detail::str_eq(u.name, name)) return &u;
+  return nullptr;
+}
+
 template <class S1, class S2>
 constexpr bool operator==(const basic_response<S1>& a, const basic_response<S2>& b) noexcept {
   if (!detail::known_equal(a, b) || a.orders.size() != b.orders.size()) return false;
@@ -605,6 +613,14 @@ template <class S>
 constexpr unknown_fields_view<basic_org_unknown_field<S>> basic_org_details<S>::unknown_fields_of(
     std::uint32_t match) const noexcept {
   return {std::span<const basic_org_unknown_field<S>>(unknown_fields), match};
+}
+
+template <class S>
+constexpr const basic_org_unknown_field<S>* basic_org_details<S>::find_unknown(
+    std::uint32_t match, std::string_view name) const noexcept {
+  for (const basic_org_unknown_field<S>& u : unknown_fields)
+    if (u.match == match && detail::str_eq(u.name, name)) return &u;
+  return nullptr;
 }
 
 template <class S1, class S2>

@@ -4,6 +4,7 @@
 /// that header.
 #pragma once
 
+#include <gdos/detail/decimal.hpp>
 #include <gdos/detail/reply_fields.hpp>
 #include <gdos/detail/reply_scan.hpp>
 #include <gdos/detail/reply_tables.hpp>
@@ -133,6 +134,24 @@ constexpr std::string_view message(round_trip_errc e) noexcept {
       return "text larger than the configured maximum body size";
   }
   return "unknown round-trip error";
+}
+
+inline std::string round_trip_check::message() const {
+  if (code == round_trip_errc::ok) return "ok";
+  std::string out(gdos::message(code));
+  std::string_view sep = ": ";
+  const auto where = [&](std::string_view what, std::uint64_t v) {
+    out += sep;
+    out += what;
+    out += ' ';
+    out += detail::to_decimal(v).view();
+    sep = ", ";
+  };
+  if (order != 0) where("order", order);
+  if (certificate != 0) where("certificate", certificate);
+  if (match != 0) where("match", match);
+  if (unknown_index != npos) where("unknown field", unknown_index);
+  return out;
 }
 
 namespace detail {
