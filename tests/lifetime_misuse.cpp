@@ -49,6 +49,10 @@ int main() {
   static_assert(gdos::result<int, gdos::api_code>(1).value() == 1);
   const gdos::reply kept = *gdos::parse_reply(fetch_body());
   n += static_cast<int>(kept.body().size());
+  const gdos::response viewed = *gdos::parse_response(body);
+  n += static_cast<int>(viewed.orders.size());
+  const auto org = gdos::org_details_of(kept.orders[0]);
+  n += org ? 1 : 0;
 #elif GDOS_MISUSE == 1
   // The password is a temporary: the request would send freed memory.
   gdos::request req{.login_name = "reseller", .login_password = load_password(), .order_number = 1};
@@ -80,6 +84,31 @@ int main() {
 #elif GDOS_MISUSE == 8
   // Misuse in a constant expression is a compile error, not a trap.
   static_assert(gdos::result<int, gdos::api_code>(1).error() == gdos::api_code::success);
+#elif GDOS_MISUSE == 13
+  // parse_response of a temporary body: the reply views freed memory.
+  const gdos::response r = *gdos::parse_response(fetch_body());
+  n += static_cast<int>(r.orders.size());
+#elif GDOS_MISUSE == 14
+  // parse_org_details of a temporary decoded list: the first one-liner of issue #13.
+  const auto r = gdos::parse_response(body);
+  auto org = gdos::parse_org_details(r->orders[0].suggested_org_details->decode());
+  n += org ? 1 : 0;
+#elif GDOS_MISUSE == 15
+  // A response sliced out of the reply that owns its body: it views the body of a temporary.
+  gdos::request req{.login_name = "reseller", .login_password = password, .order_number = 1};
+  const gdos::response r = *gdos::get_detailed_order_status(answer, req);
+  n += static_cast<int>(r.orders.size());
+#elif GDOS_MISUSE == 16
+  // The same by assignment from a named reply: the copy outlives `kept` when it is returned.
+  const gdos::reply kept = *gdos::parse_reply(fetch_body());
+  gdos::response r;
+  r = kept;
+  n += static_cast<int>(r.orders.size());
+#elif GDOS_MISUSE == 17
+  // An org_details sliced out of the owned_org_details that owns its list.
+  const gdos::reply kept = *gdos::parse_reply(fetch_body());
+  const gdos::org_details org = *gdos::org_details_of(kept.orders[0]);
+  n += org.status ? 1 : 0;
 #elif GDOS_MISUSE == 12
   // The body of a temporary reply: the view outlives the only owner of the body.
   const std::string_view b = (*gdos::parse_reply(fetch_body())).body();

@@ -124,6 +124,7 @@ TEST_CASE("README: writing a reply") {
   CHECK(check.code == gdos::round_trip_errc::known_name);
   CHECK(check.order == 1);
   CHECK(check.unknown_index == 1);
-  const auto back = gdos::parse_response(gdos::write_response(reply));  // orderStatus twice
+  const std::string written = gdos::write_response(reply);  // orderStatus twice
+  const auto back = gdos::parse_response(written);
   CHECK(back.error().code == gdos::response_errc::duplicate_key);
 }

@@ -28,6 +28,18 @@ static_assert(!body_works<gdos::reply> && !body_works<const gdos::reply>);
 static_assert(get_works<const gdos::reply&> && !get_works<gdos::reply>);
 static_assert(list_works<const gdos::owned_org_details&> && !list_works<gdos::owned_org_details>);
 static_assert(get_works<const gdos::owned_org_details&> && !get_works<gdos::owned_org_details>);
+// A response or org_details copied (or moved) out of its owner would view the owner's text and
+// die with it: refused. References bind as usual.
+static_assert(!std::is_constructible_v<gdos::response, gdos::reply>);
+static_assert(!std::is_constructible_v<gdos::response, const gdos::reply&>);
+static_assert(!std::is_assignable_v<gdos::response&, gdos::reply>);
+static_assert(!std::is_assignable_v<gdos::response&, const gdos::reply&>);
+static_assert(!std::is_constructible_v<gdos::org_details, gdos::owned_org_details>);
+static_assert(!std::is_assignable_v<gdos::org_details&, const gdos::owned_org_details&>);
+static_assert(std::is_convertible_v<gdos::reply&, const gdos::response&>);
+static_assert(std::is_copy_constructible_v<gdos::response> &&
+              std::is_copy_constructible_v<gdos::reply>);
+static_assert(std::is_nothrow_move_constructible_v<gdos::response>);
 // The content type is a string it can copy out of a temporary.
 static_assert(std::is_same_v<decltype(std::declval<gdos::reply>().content_type()), std::string>);
 // parse_reply takes the body over: an lvalue must be moved (or copied) in explicitly.

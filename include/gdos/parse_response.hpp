@@ -50,6 +50,14 @@ template <class Lazy = void>
 [[nodiscard]] constexpr result<response, parse_error> parse_response(
     std::string_view body GDOS_LIFETIMEBOUND, const parse_options& options = {});
 
+/// Refused: the reply would view a body that dies at the end of the full expression
+/// (`*gdos::parse_response(fetch())` reads freed memory). Keep the body in a variable, or let
+/// parse_reply() (reply.hpp) take it over and keep it: `gdos::parse_reply(fetch())`.
+template <class Lazy = void, class String>
+  requires detail::temporary_string<String>
+result<response, parse_error> parse_response(String&& temporary_body_use_parse_reply,
+                                             const parse_options& options = {}) = delete;
+
 /// Parses a reply held in mutable memory, decoding every key and value in place first, so the
 /// strings of the result are plain text (each decoded exactly once: a `%2541` in the body is
 /// `%41` in the result). The result's views point into `body` and live as long as it does.
@@ -61,14 +69,24 @@ template <class Lazy = void>
     std::span<char> body GDOS_LIFETIMEBOUND, const parse_options& options = {});
 
 /// Parses a suggestedOrgDetails list: `list` is the field's value decoded once (the outer
-/// decoding), which the caller owns, e.g. `std::string list = o.suggested_org_details->decode();`
-/// or a decoded_order's value. The result's strings are encoded_views into `list` (the inner
-/// decoding is done on demand, so `%26` in an organization name stays inside the name) and
-/// live as long as `list`. Un-indexed names belong to match 1. strict mode refuses a list
-/// without `Status`, duplicate keys and bad indices. Only std::bad_alloc can escape.
+/// decoding), which the caller owns, e.g.
+/// `std::string list = decode_or(o.suggested_org_details, "");` or a decoded_order's value
+/// (org_details_of(order) in reply.hpp does both steps and keeps the text). The result's strings
+/// are encoded_views into `list` (the inner decoding is done on demand, so `%26` in an organization
+/// name stays inside the name) and live as long as `list`. Un-indexed names belong to match 1.
+/// strict mode refuses a list without `Status`, duplicate keys and bad indices. Only std::bad_alloc
+/// can escape.
 template <class Lazy = void>
 [[nodiscard]] constexpr result<org_details, parse_error> parse_org_details(
     std::string_view list GDOS_LIFETIMEBOUND, const parse_options& options = {});
+
+/// Refused: the list would view text that dies at the end of the full expression
+/// (`parse_org_details(o.suggested_org_details->decode())` reads freed memory). Keep the text in
+/// a variable, or call org_details_of(order) (reply.hpp), which keeps it.
+template <class Lazy = void, class String>
+  requires detail::temporary_string<String>
+result<org_details, parse_error> parse_org_details(String&& temporary_list_use_org_details_of,
+                                                   const parse_options& options = {}) = delete;
 
 /// Decodes the raw suggestedOrgDetails value `value` into `buffer`, then parses it as
 /// parse_org_details(list). The result's strings point into `buffer`, which the caller owns and

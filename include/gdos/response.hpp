@@ -27,15 +27,21 @@
 ///
 /// Errors are values: parsers return `result<T, parse_error>` and never throw; the functions
 /// that fill `std::vector`s can let only `std::bad_alloc` escape, and are the only ones not
-/// marked `noexcept`. Everything is `constexpr`.
+/// marked `noexcept`. Everything is `constexpr` but the owning types.
+///
+/// The parsed types view the text they were parsed from. gdos::reply and
+/// gdos::owned_org_details (reply.hpp) are the same types owning their text: what to keep past
+/// the body's scope or return from a function.
 ///
 /// This header is the layer's umbrella; its parts can be included alone:
 /// - gdos/response_model.hpp: the reply types, the parse options and errors;
 /// - gdos/parse_response.hpp: the parsers (the model and the parsers, nothing else);
-/// - gdos/write_response.hpp: the writers and the round-trip check.
+/// - gdos/write_response.hpp: the writers and the round-trip check;
+/// - gdos/reply.hpp: the owning types, parse_reply() and org_details_of().
 #pragma once
 
 #include <gdos/parse_response.hpp>
+#include <gdos/reply.hpp>
 #include <gdos/response_model.hpp>
 #include <gdos/write_response.hpp>
 

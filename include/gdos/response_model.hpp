@@ -29,6 +29,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 namespace gdos {
@@ -305,6 +306,29 @@ template <class S1, class S2>
 /// from plain strings for write_response()). Orders are in ascending index order.
 template <class S>
 struct basic_response {
+  /// An empty reply: errorCode 0, no order.
+  constexpr basic_response() = default;
+  /// A copy (its strings view the same text).
+  constexpr basic_response(const basic_response&) = default;
+  /// Moved (its strings view the same text).
+  constexpr basic_response(basic_response&&) noexcept = default;
+  /// Copy assignment.
+  constexpr basic_response& operator=(const basic_response&) = default;
+  /// Move assignment.
+  constexpr basic_response& operator=(basic_response&&) noexcept = default;
+  /// Refused: a response copied or moved out of a type that owns its text (gdos::reply) views
+  /// that text and dies with its owner (`gdos::response r = *get_detailed_order_status(...);`).
+  /// Keep the reply itself, or bind a reference: `const gdos::response& r = reply;`.
+  template <class Owner>
+    requires(std::derived_from<std::remove_cvref_t<Owner>, basic_response> &&
+             !std::same_as<std::remove_cvref_t<Owner>, basic_response>)
+  basic_response(Owner&& owner_keep_it_instead_of_a_sliced_copy) = delete;
+  /// Refused, as the constructor from a type that owns its text.
+  template <class Owner>
+    requires(std::derived_from<std::remove_cvref_t<Owner>, basic_response> &&
+             !std::same_as<std::remove_cvref_t<Owner>, basic_response>)
+  basic_response& operator=(Owner&& owner_keep_it_instead_of_a_sliced_copy) = delete;
+
   api_code error_code = api_code::success;  ///< `errorCode`; any integer is kept.
   std::optional<S> error_message;           ///< `errorMessage` (sent when errorCode != 0).
   std::optional<S> error_item;              ///< `errorItem` (the argument in question).
@@ -394,6 +418,29 @@ template <class S1, class S2>
 /// (or its buffer) and live as long as it does.
 template <class S>
 struct basic_org_details {
+  /// An empty list: no Status, no match.
+  constexpr basic_org_details() = default;
+  /// A copy (its strings view the same text).
+  constexpr basic_org_details(const basic_org_details&) = default;
+  /// Moved (its strings view the same text).
+  constexpr basic_org_details(basic_org_details&&) noexcept = default;
+  /// Copy assignment.
+  constexpr basic_org_details& operator=(const basic_org_details&) = default;
+  /// Move assignment.
+  constexpr basic_org_details& operator=(basic_org_details&&) noexcept = default;
+  /// Refused: a list copied or moved out of a type that owns its text
+  /// (gdos::owned_org_details) views that text and dies with its owner. Keep the owner, or bind
+  /// a reference.
+  template <class Owner>
+    requires(std::derived_from<std::remove_cvref_t<Owner>, basic_org_details> &&
+             !std::same_as<std::remove_cvref_t<Owner>, basic_org_details>)
+  basic_org_details(Owner&& owner_keep_it_instead_of_a_sliced_copy) = delete;
+  /// Refused, as the constructor from a type that owns its text.
+  template <class Owner>
+    requires(std::derived_from<std::remove_cvref_t<Owner>, basic_org_details> &&
+             !std::same_as<std::remove_cvref_t<Owner>, basic_org_details>)
+  basic_org_details& operator=(Owner&& owner_keep_it_instead_of_a_sliced_copy) = delete;
+
   std::optional<S> status;                  ///< `Status`, as sent (see status_kind()).
   std::vector<basic_org_match<S>> matches;  ///< In ascending index order.
   /// Unknown fields of every level, tagged with their match index (0: un-indexed).
