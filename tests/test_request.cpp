@@ -651,7 +651,7 @@ TEST_CASE("a validation error printed holds the field and the problem, never the
   CHECK(gdos::validate(sample).message() == "ok");
 }
 
-TEST_CASE("An encode result says in one line what happened, and prints it") {
+TEST_CASE("an encode result says in one line what happened, and prints it") {
   std::array<char, 8> small{};
   const gdos::encode_result too_small = gdos::encode_request_to(sample, small);
   CHECK(too_small.message() ==
