@@ -1366,17 +1366,6 @@ enum class errc : std::uint8_t {
   malformed_escape,  ///< A `%` not followed by two hexadecimal digits.
 };
 
-/// Outcome of check_strict(): `offset` is the byte offset of the offending `%` (or the input's
-/// size when there is none).
-struct check_result {
-  errc code = errc::ok;    ///< What went wrong, errc::ok when nothing did.
-  std::size_t offset = 0;  ///< Where, in bytes from the start of the checked text.
-  /// True when the text has no malformed escape.
-  constexpr explicit operator bool() const noexcept { return code == errc::ok; }
-  /// Member-wise equality.
-  friend constexpr bool operator==(const check_result&, const check_result&) = default;
-};
-
 /// The identifier of `e` ("ok", "malformed_escape").
 [[nodiscard]] constexpr std::string_view to_string(errc e) noexcept {
   switch (e) {
@@ -1398,6 +1387,33 @@ struct check_result {
   }
   return "unknown form error";
 }
+
+/// Outcome of check_strict(): `offset` is the byte offset of the offending `%` (or the input's
+/// size when there is none).
+struct check_result {
+  errc code = errc::ok;    ///< What went wrong, errc::ok when nothing did.
+  std::size_t offset = 0;  ///< Where, in bytes from the start of the checked text.
+  /// True when the text has no malformed escape.
+  constexpr explicit operator bool() const noexcept { return code == errc::ok; }
+  /// Member-wise equality.
+  friend constexpr bool operator==(const check_result&, const check_result&) = default;
+
+  /// One line: message(code) and the offset (`malformed percent escape ... at byte 7`), or `ok`.
+  [[nodiscard]] std::string message() const {
+    if (code == errc::ok) return "ok";
+    std::string out(form::message(code));
+    out += " at byte ";
+    out += gdos::detail::to_decimal(offset).view();
+    return out;
+  }
+
+  /// Prints message().
+  template <string_view_stream Stream>
+  friend Stream& operator<<(Stream& os, const check_result& r) {
+    os << std::string_view(r.message());
+    return os;
+  }
+};
 
 // Makes gdos' enumeration printer (common.hpp) visible to argument-dependent lookup for the
 // enumerations of this namespace: `os << gdos::form::errc::ok` prints `ok`.
@@ -2259,12 +2275,17 @@ struct utf8_step {
 ///
 /// Errors are values: parsers return `result<T, parse_error>` and never throw; the functions
 /// that fill `std::vector`s can let only `std::bad_alloc` escape, and are the only ones not
-/// marked `noexcept`. Everything is `constexpr`.
+/// marked `noexcept`. Everything is `constexpr` but the owning types.
+///
+/// The parsed types view the text they were parsed from. gdos::reply and
+/// gdos::owned_org_details (reply.hpp) are the same types owning their text: what to keep past
+/// the body's scope or return from a function.
 ///
 /// This header is the layer's umbrella; its parts can be included alone:
 /// - gdos/response_model.hpp: the reply types, the parse options and errors;
 /// - gdos/parse_response.hpp: the parsers (the model and the parsers, nothing else);
-/// - gdos/write_response.hpp: the writers and the round-trip check.
+/// - gdos/write_response.hpp: the writers and the round-trip check;
+/// - gdos/reply.hpp: the owning types, parse_reply() and org_details_of().
 
 // ---- begin gdos/parse_response.hpp ----
 /// @file parse_response.hpp
@@ -2318,6 +2339,7 @@ struct utf8_step {
 #include <span>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 namespace gdos {
@@ -2374,6 +2396,17 @@ enum class parse_mode : std::uint8_t {
   lenient,
 };
 
+/// The identifier of `m` ("strict", "lenient").
+[[nodiscard]] constexpr std::string_view to_string(parse_mode m) noexcept {
+  switch (m) {
+    case parse_mode::strict:
+      return "strict";
+    case parse_mode::lenient:
+      return "lenient";
+  }
+  return "unknown";
+}
+
 /// Limits and mode of the parsers. The defaults are safe for untrusted input and far above
 /// any real reply (the largest test body, 20 orders of 10 certificates, has 2,700 fields).
 struct parse_options {
@@ -2388,11 +2421,14 @@ struct parse_options {
 
 /// Why a reply (or a suggestedOrgDetails list) was refused.
 enum class response_errc : std::uint8_t {
-  ok = 0,                 ///< No error.
-  body_too_large,         ///< Longer than parse_options::max_body_size.
-  empty_body,             ///< Nothing but an optional trailing newline.
-  legacy_format,          ///< The newline-delimited format (`-16\nPermission denied!`).
-  html_body,              ///< An HTML page (a proxy's or server's error page).
+  ok = 0,          ///< No error.
+  body_too_large,  ///< Longer than parse_options::max_body_size.
+  empty_body,      ///< Nothing but an optional trailing newline.
+  legacy_format,   ///< The newline-delimited format (`-16\nPermission denied!`).
+  html_body,       ///< An HTML page (a proxy's or server's error page).
+  /// A JSON body (`{` first, after optional spaces): the reply to responseFormat=2. gdos reads
+  /// url-encoded replies: ask for responseFormat=1 (response_format::url_encoded).
+  json_body,
   not_urlencoded,         ///< No `=` anywhere: not a url-encoded reply.
   missing_error_code,     ///< Url-encoded, but no `errorCode`.
   invalid_error_code,     ///< `errorCode` is not a 32-bit decimal integer.
@@ -2440,6 +2476,13 @@ struct parse_error {
   /// A one-line English message: message(code), the key (non-printable bytes shown as `?`, at
   /// most 64 of them) and the offset; for legacy_format, the code and message.
   [[nodiscard]] std::string message() const;
+
+  /// Prints message().
+  template <string_view_stream Stream>
+  friend Stream& operator<<(Stream& os, const parse_error& e) {
+    os << std::string_view(e.message());
+    return os;
+  }
 };
 
 // ---- unknown fields -------------------------------------------------------------------------
@@ -2573,6 +2616,29 @@ template <class S1, class S2>
 /// from plain strings for write_response()). Orders are in ascending index order.
 template <class S>
 struct basic_response {
+  /// An empty reply: errorCode 0, no order.
+  constexpr basic_response() = default;
+  /// A copy (its strings view the same text).
+  constexpr basic_response(const basic_response&) = default;
+  /// Moved (its strings view the same text).
+  constexpr basic_response(basic_response&&) noexcept = default;
+  /// Copy assignment.
+  constexpr basic_response& operator=(const basic_response&) = default;
+  /// Move assignment.
+  constexpr basic_response& operator=(basic_response&&) noexcept = default;
+  /// Refused: a response copied or moved out of a type that owns its text (gdos::reply) views
+  /// that text and dies with its owner (`gdos::response r = *get_detailed_order_status(...);`).
+  /// Keep the reply itself, or bind a reference: `const gdos::response& r = reply;`.
+  template <class Owner>
+    requires(std::derived_from<std::remove_cvref_t<Owner>, basic_response> &&
+             !std::same_as<std::remove_cvref_t<Owner>, basic_response>)
+  basic_response(Owner&& owner_keep_it_instead_of_a_sliced_copy) = delete;
+  /// Refused, as the constructor from a type that owns its text.
+  template <class Owner>
+    requires(std::derived_from<std::remove_cvref_t<Owner>, basic_response> &&
+             !std::same_as<std::remove_cvref_t<Owner>, basic_response>)
+  basic_response& operator=(Owner&& owner_keep_it_instead_of_a_sliced_copy) = delete;
+
   api_code error_code = api_code::success;  ///< `errorCode`; any integer is kept.
   std::optional<S> error_message;           ///< `errorMessage` (sent when errorCode != 0).
   std::optional<S> error_item;              ///< `errorItem` (the argument in question).
@@ -2594,6 +2660,21 @@ struct basic_response {
   /// Walks the whole list (linear time). Valid until `unknown_fields` changes.
   [[nodiscard]] constexpr unknown_fields_view<basic_unknown_field<S>> unknown_fields_of(
       std::uint32_t order = 0, std::uint32_t certificate = 0) const noexcept;
+
+  /// The unknown field named `name` (compared with the decoded name) of certificate
+  /// `certificate` of order `order` (0 for "not inside one", as in basic_unknown_field), or
+  /// nullptr: one call instead of a loop over unknown_fields_of(). The first in body order, if a
+  /// lenient parse kept several. Linear in the number of unknown fields. Valid until
+  /// `unknown_fields` changes.
+  ///
+  /// This is how to read the fields `showValidityPeriod=Y` adds: Sectigo's request page says it
+  /// displays "the validity period of the certificate" but its pages name no response field for
+  /// it, so gdos does not type them. gdos' mock sends `validityPeriodStart` and
+  /// `validityPeriodEnd` (`2025-01-15 10:05`, the shape of orderDateTime, which
+  /// parse_date_time() reads) and `validityPeriodDays`:
+  /// `parse_date_time(r.find_unknown(1, 1, "validityPeriodEnd")->value)` after a null check.
+  [[nodiscard]] constexpr const basic_unknown_field<S>* find_unknown(
+      std::uint32_t order, std::uint32_t certificate, std::string_view name) const noexcept;
 };
 
 /// Decoded equality: error fields, orders and certificates, and unknown fields compared level
@@ -2647,6 +2728,29 @@ template <class S1, class S2>
 /// (or its buffer) and live as long as it does.
 template <class S>
 struct basic_org_details {
+  /// An empty list: no Status, no match.
+  constexpr basic_org_details() = default;
+  /// A copy (its strings view the same text).
+  constexpr basic_org_details(const basic_org_details&) = default;
+  /// Moved (its strings view the same text).
+  constexpr basic_org_details(basic_org_details&&) noexcept = default;
+  /// Copy assignment.
+  constexpr basic_org_details& operator=(const basic_org_details&) = default;
+  /// Move assignment.
+  constexpr basic_org_details& operator=(basic_org_details&&) noexcept = default;
+  /// Refused: a list copied or moved out of a type that owns its text
+  /// (gdos::owned_org_details) views that text and dies with its owner. Keep the owner, or bind
+  /// a reference.
+  template <class Owner>
+    requires(std::derived_from<std::remove_cvref_t<Owner>, basic_org_details> &&
+             !std::same_as<std::remove_cvref_t<Owner>, basic_org_details>)
+  basic_org_details(Owner&& owner_keep_it_instead_of_a_sliced_copy) = delete;
+  /// Refused, as the constructor from a type that owns its text.
+  template <class Owner>
+    requires(std::derived_from<std::remove_cvref_t<Owner>, basic_org_details> &&
+             !std::same_as<std::remove_cvref_t<Owner>, basic_org_details>)
+  basic_org_details& operator=(Owner&& owner_keep_it_instead_of_a_sliced_copy) = delete;
+
   std::optional<S> status;                  ///< `Status`, as sent (see status_kind()).
   std::vector<basic_org_match<S>> matches;  ///< In ascending index order.
   /// Unknown fields of every level, tagged with their match index (0: un-indexed).
@@ -2659,6 +2763,11 @@ struct basic_org_details {
   /// `unknown_fields` changes.
   [[nodiscard]] constexpr unknown_fields_view<basic_org_unknown_field<S>> unknown_fields_of(
       std::uint32_t match = 0) const noexcept;
+
+  /// The unknown field named `name` (compared decoded) of match `match` (0: un-indexed), or
+  /// nullptr. Linear in the number of unknown fields. Valid until `unknown_fields` changes.
+  [[nodiscard]] constexpr const basic_org_unknown_field<S>* find_unknown(
+      std::uint32_t match, std::string_view name) const noexcept;
 };
 
 /// Decoded equality; unknown fields compared match by match, in time and memory as for replies.
@@ -3296,6 +3405,8 @@ constexpr std::string_view to_string(response_errc e) noexcept {
       return "legacy_format";
     case html_body:
       return "html_body";
+    case json_body:
+      return "json_body";
     case not_urlencoded:
       return "not_urlencoded";
     case missing_error_code:
@@ -3345,6 +3456,9 @@ constexpr std::string_view message(response_errc e) noexcept {
       return "newline-delimited reply (the legacy format), not url-encoded";
     case html_body:
       return "HTML page instead of a url-encoded reply";
+    case json_body:
+      return "JSON body (the reply to responseFormat=2) instead of a url-encoded reply: ask for "
+             "responseFormat=1";
     case not_urlencoded:
       return "not a url-encoded reply (no '=' anywhere)";
     case missing_error_code:
@@ -3774,6 +3888,14 @@ constexpr unknown_fields_view<basic_unknown_field<S>> basic_response<S>::unknown
           (static_cast<std::uint64_t>(order) << 32) | certificate};
 }
 
+template <class S>
+constexpr const basic_unknown_field<S>* basic_response<S>::find_unknown(
+    std::uint32_t order, std::uint32_t certificate, std::string_view name) const noexcept {
+  for (const basic_unknown_field<S>& u : unknown_fields)
+    if (u.order == order && u.certificate == certificate && detail::str_eq(u.name, name)) return &u;
+  return nullptr;
+}
+
 template <class S1, class S2>
 constexpr bool operator==(const basic_response<S1>& a, const basic_response<S2>& b) noexcept {
   if (!detail::known_equal(a, b) || a.orders.size() != b.orders.size()) return false;
@@ -3802,6 +3924,14 @@ template <class S>
 constexpr unknown_fields_view<basic_org_unknown_field<S>> basic_org_details<S>::unknown_fields_of(
     std::uint32_t match) const noexcept {
   return {std::span<const basic_org_unknown_field<S>>(unknown_fields), match};
+}
+
+template <class S>
+constexpr const basic_org_unknown_field<S>* basic_org_details<S>::find_unknown(
+    std::uint32_t match, std::string_view name) const noexcept {
+  for (const basic_org_unknown_field<S>& u : unknown_fields)
+    if (u.match == match && detail::str_eq(u.name, name)) return &u;
+  return nullptr;
 }
 
 template <class S1, class S2>
@@ -3838,6 +3968,14 @@ template <class Lazy = void>
 [[nodiscard]] constexpr result<response, parse_error> parse_response(
     std::string_view body GDOS_LIFETIMEBOUND, const parse_options& options = {});
 
+/// Refused: the reply would view a body that dies at the end of the full expression
+/// (`*gdos::parse_response(fetch())` reads freed memory). Keep the body in a variable, or let
+/// parse_reply() (reply.hpp) take it over and keep it: `gdos::parse_reply(fetch())`.
+template <class Lazy = void, class String>
+  requires detail::temporary_string<String>
+result<response, parse_error> parse_response(String&& temporary_body_use_parse_reply,
+                                             const parse_options& options = {}) = delete;
+
 /// Parses a reply held in mutable memory, decoding every key and value in place first, so the
 /// strings of the result are plain text (each decoded exactly once: a `%2541` in the body is
 /// `%41` in the result). The result's views point into `body` and live as long as it does.
@@ -3849,14 +3987,24 @@ template <class Lazy = void>
     std::span<char> body GDOS_LIFETIMEBOUND, const parse_options& options = {});
 
 /// Parses a suggestedOrgDetails list: `list` is the field's value decoded once (the outer
-/// decoding), which the caller owns, e.g. `std::string list = o.suggested_org_details->decode();`
-/// or a decoded_order's value. The result's strings are encoded_views into `list` (the inner
-/// decoding is done on demand, so `%26` in an organization name stays inside the name) and
-/// live as long as `list`. Un-indexed names belong to match 1. strict mode refuses a list
-/// without `Status`, duplicate keys and bad indices. Only std::bad_alloc can escape.
+/// decoding), which the caller owns, e.g.
+/// `std::string list = decode_or(o.suggested_org_details, "");` or a decoded_order's value
+/// (org_details_of(order) in reply.hpp does both steps and keeps the text). The result's strings
+/// are encoded_views into `list` (the inner decoding is done on demand, so `%26` in an organization
+/// name stays inside the name) and live as long as `list`. Un-indexed names belong to match 1.
+/// strict mode refuses a list without `Status`, duplicate keys and bad indices. Only std::bad_alloc
+/// can escape.
 template <class Lazy = void>
 [[nodiscard]] constexpr result<org_details, parse_error> parse_org_details(
     std::string_view list GDOS_LIFETIMEBOUND, const parse_options& options = {});
+
+/// Refused: the list would view text that dies at the end of the full expression
+/// (`parse_org_details(o.suggested_org_details->decode())` reads freed memory). Keep the text in
+/// a variable, or call org_details_of(order) (reply.hpp), which keeps it.
+template <class Lazy = void, class String>
+  requires detail::temporary_string<String>
+result<org_details, parse_error> parse_org_details(String&& temporary_list_use_org_details_of,
+                                                   const parse_options& options = {}) = delete;
 
 /// Decodes the raw suggestedOrgDetails value `value` into `buffer`, then parses it as
 /// parse_org_details(list). The result's strings point into `buffer`, which the caller owns and
@@ -4768,7 +4916,7 @@ namespace gdos::detail {
   return n;
 }
 
-/// Checks done before splitting: size, the legacy newline format, emptiness, HTML.
+/// Checks done before splitting: size, the legacy newline format, emptiness, HTML, JSON.
 /// Returns the usable size (trailing newline removed) or sets `err`.
 [[nodiscard]] constexpr std::size_t precheck(const char* b, std::size_t n, const parse_options& opt,
                                              parse_error& err) noexcept {
@@ -4807,6 +4955,12 @@ namespace gdos::detail {
   while (i < size && (b[i] == ' ' || b[i] == '\t' || b[i] == '\r' || b[i] == '\n')) ++i;
   if (i < size && b[i] == '<') {
     err = {response_errc::html_body, i, {}, api_code::success, {}};
+    return 0;
+  }
+  // A url-encoded reply starts with a name (errorCode, usually); `{` starts the JSON object a
+  // responseFormat=2 request gets back.
+  if (i < size && b[i] == '{') {
+    err = {response_errc::json_body, i, {}, api_code::success, {}};
     return 0;
   }
   return size;
@@ -5485,6 +5639,186 @@ constexpr result<decoded_org_details, parse_error> parse_org_details_in_place(
 }  // namespace gdos
 // ---- end gdos/impl/parse_response.hpp ----
 // ---- end gdos/parse_response.hpp ----
+// ---- begin gdos/reply.hpp ----
+/// @file reply.hpp
+/// @brief Layer 3, owning: a parsed reply (or suggestedOrgDetails list) together with the text
+/// its views point into, for callers who keep a result past the body's scope or return it from a
+/// function.
+///
+/// The parsers copy nothing: a `gdos::response` views the body it was parsed from and dies with
+/// it. That is the fast path, and the wrong one for
+///
+///     gdos::response load() { std::string b = fetch(); return *gdos::parse_response(b); }
+///
+/// whose views point into `b` once `b` is gone. The owning types here are the same model plus
+/// the text, kept on the heap behind a `std::shared_ptr<const std::string>`: moving or copying
+/// one never moves the bytes, so the views stay valid as long as any copy lives.
+///
+/// - gdos::reply *is* a gdos::response that owns its body: what parse_reply() returns, and what
+///   get_detailed_order_status() returns (with the HTTP status and Content-Type);
+/// - gdos::owned_org_details *is* a gdos::org_details that owns its list: what org_details_of()
+///   returns for an order's suggestedOrgDetails.
+///
+/// One concept, twice: pass either wherever a `const response&` (or `const org_details&`) is
+/// taken. Keep the owning object, not a copy of its base: a `gdos::response` copied out of a reply
+/// views the reply's body and dies with it (see reply).
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+
+namespace gdos {
+
+namespace detail {
+struct reply_access;
+}  // namespace detail
+
+/// A parsed reply that owns its body: a gdos::response (`r.orders`, `r.unknown_fields`...) whose
+/// views point into a body this object keeps alive.
+///
+/// The body lives on the heap behind a `shared_ptr<const std::string>`, so moving or copying a
+/// reply never moves the bytes, and views taken from a reply stay valid as long as that reply
+/// (or a copy sharing the body) lives. Return a reply, not a response, from a function:
+/// `gdos::reply load() { return gdos::parse_reply(fetch()).value_or(gdos::reply{}); }`. The
+/// accessors that return views are refused on a temporary reply (`(*parse_reply(b)).body()` does
+/// not compile), whose body may die with it.
+///
+/// From get_detailed_order_status() it also carries the HTTP status and Content-Type; from
+/// parse_reply() they are 0 and empty.
+class reply : public response {
+ public:
+  /// An empty reply (no body, no orders).
+  reply() = default;
+
+  /// The parsed response (this object); its strings view body().
+  [[nodiscard]] const response& get() const& noexcept GDOS_LIFETIMEBOUND { return *this; }
+  /// Refused: the response would view the body of a temporary reply.
+  [[nodiscard]] const response& get() const&& = delete;
+  /// The raw body, as received. Valid as long as this reply or a copy of it.
+  [[nodiscard]] std::string_view body() const& noexcept GDOS_LIFETIMEBOUND {
+    return body_ ? std::string_view(*body_) : std::string_view();
+  }
+  /// Refused: the view would dangle with a temporary reply.
+  [[nodiscard]] std::string_view body() const&& = delete;
+  /// The HTTP status of the reply (200), or 0 for a reply from parse_reply().
+  [[nodiscard]] int http_status() const noexcept { return status_; }
+  /// The Content-Type received, or empty for a reply from parse_reply().
+  [[nodiscard]] const std::string& content_type() const& noexcept GDOS_LIFETIMEBOUND {
+    return content_type_;
+  }
+  /// The Content-Type of a temporary reply, copied out.
+  [[nodiscard]] std::string content_type() const&& { return content_type_; }
+
+ private:
+  friend struct detail::reply_access;
+  std::shared_ptr<const std::string> body_;
+  int status_ = 0;
+  std::string content_type_;
+};
+
+/// A parsed suggestedOrgDetails list that owns its text: a gdos::org_details whose views point
+/// into the decoded list this object keeps alive (shared, immutable, as in reply).
+class owned_org_details : public org_details {
+ public:
+  /// An empty list (no Status, no match): status_kind() is org_status::missing.
+  owned_org_details() = default;
+
+  /// The parsed list (this object); its strings view list().
+  [[nodiscard]] const org_details& get() const& noexcept GDOS_LIFETIMEBOUND { return *this; }
+  /// Refused: the list would view the text of a temporary.
+  [[nodiscard]] const org_details& get() const&& = delete;
+  /// The list, decoded once (the text parse_org_details() reads). Valid as long as this object
+  /// or a copy of it.
+  [[nodiscard]] std::string_view list() const& noexcept GDOS_LIFETIMEBOUND {
+    return list_ ? std::string_view(*list_) : std::string_view();
+  }
+  /// Refused: the view would dangle with a temporary.
+  [[nodiscard]] std::string_view list() const&& = delete;
+
+ private:
+  friend struct detail::reply_access;
+  std::shared_ptr<const std::string> list_;
+};
+
+/// Parses a reply body it takes over: the owning counterpart of parse_response(), for a body
+/// that is a temporary (`parse_reply(fetch())`) or that the caller moves in
+/// (`parse_reply(std::move(body))`). The reply keeps the body alive (see reply).
+///
+/// Errors as parse_response(). The body dies with a failed parse, so the error's views (`key`,
+/// `legacy_message`) are emptied; its code, offset and legacy_code remain. Only std::bad_alloc
+/// can escape. Not constexpr (the body lives in a shared_ptr).
+template <class Lazy = void>
+[[nodiscard]] result<reply, parse_error> parse_reply(std::string&& body,
+                                                     const parse_options& options = {});
+
+/// The suggestedOrgDetails list of order `o`, parsed into an object that owns its text: the
+/// field's value decoded once (the outer decoding), then parse_org_details(). An order without
+/// the field gives an empty list (status_kind() is org_status::missing), not an error. Errors as
+/// parse_org_details(), with their views emptied (the text dies with a failed parse). Only
+/// std::bad_alloc can escape.
+template <class Lazy = void, response_string S>
+[[nodiscard]] result<owned_org_details, parse_error> org_details_of(
+    const basic_order<S>& o, const parse_options& options = {});
+
+// ---- implementation -------------------------------------------------------------------------
+
+namespace detail {
+
+/// Builds the owning types; the one place that touches their private members.
+struct reply_access {
+  static reply make(std::shared_ptr<const std::string> body, response&& parsed, int status,
+                    std::string content_type) {
+    reply r;
+    static_cast<response&>(r) = std::move(parsed);
+    r.body_ = std::move(body);  // the parsed views point into *body, which does not move
+    r.status_ = status;
+    r.content_type_ = std::move(content_type);
+    return r;
+  }
+  static owned_org_details make(std::shared_ptr<const std::string> list, org_details&& parsed) {
+    owned_org_details d;
+    static_cast<org_details&>(d) = std::move(parsed);
+    d.list_ = std::move(list);
+    return d;
+  }
+};
+
+/// A parse error whose text is about to die: its views emptied.
+inline parse_error without_views(parse_error e) noexcept {
+  e.key = {};
+  e.legacy_message = {};
+  return e;
+}
+
+}  // namespace detail
+
+template <class Lazy>
+result<reply, parse_error> parse_reply(std::string&& body, const parse_options& options) {
+  auto owned = std::make_shared<const std::string>(std::move(body));
+  auto parsed = parse_response<Lazy>(std::string_view(*owned), options);
+  if (!parsed) return detail::without_views(parsed.error());
+  return detail::reply_access::make(std::move(owned), std::move(parsed).value(), 0, {});
+}
+
+template <class Lazy, response_string S>
+result<owned_org_details, parse_error> org_details_of(const basic_order<S>& o,
+                                                      const parse_options& options) {
+  if (!o.suggested_org_details) return owned_org_details{};
+  std::shared_ptr<const std::string> list;
+  if constexpr (std::is_same_v<S, form::encoded_view>)
+    list = std::make_shared<const std::string>(o.suggested_org_details->decode());
+  else
+    list = std::make_shared<const std::string>(*o.suggested_org_details);
+  auto parsed = parse_org_details<Lazy>(std::string_view(*list), options);
+  if (!parsed) return detail::without_views(parsed.error());
+  return detail::reply_access::make(std::move(list), std::move(parsed).value());
+}
+
+}  // namespace gdos
+// ---- end gdos/reply.hpp ----
 // ---- begin gdos/write_response.hpp ----
 /// @file write_response.hpp
 /// @brief Layer 3, writing: a reply (or a suggestedOrgDetails list) as the body a server sends,
@@ -5622,6 +5956,17 @@ struct round_trip_check {
   constexpr explicit operator bool() const noexcept { return code == round_trip_errc::ok; }
   /// Member-wise equality.
   friend constexpr bool operator==(const round_trip_check&, const round_trip_check&) = default;
+
+  /// One line: message(code) and where (`... known name of its level: order 1, unknown field
+  /// 1`), or `ok`.
+  [[nodiscard]] std::string message() const;
+
+  /// Prints message().
+  template <string_view_stream Stream>
+  friend Stream& operator<<(Stream& os, const round_trip_check& c) {
+    os << std::string_view(c.message());
+    return os;
+  }
 };
 
 /// Checks that write_response(r) parses back, with the same options, to a reply equal to `r`:
@@ -6085,6 +6430,24 @@ constexpr std::string_view message(round_trip_errc e) noexcept {
       return "text larger than the configured maximum body size";
   }
   return "unknown round-trip error";
+}
+
+inline std::string round_trip_check::message() const {
+  if (code == round_trip_errc::ok) return "ok";
+  std::string out(gdos::message(code));
+  std::string_view sep = ": ";
+  const auto where = [&](std::string_view what, std::uint64_t v) {
+    out += sep;
+    out += what;
+    out += ' ';
+    out += detail::to_decimal(v).view();
+    sep = ", ";
+  };
+  if (order != 0) where("order", order);
+  if (certificate != 0) where("certificate", certificate);
+  if (match != 0) where("match", match);
+  if (unknown_index != npos) where("unknown field", unknown_index);
+  return out;
 }
 
 namespace detail {
@@ -7322,186 +7685,6 @@ std::string describe(const basic_change<S>& c) {
 }  // namespace gdos
 // ---- end gdos/impl/progress.hpp ----
 // ---- end gdos/progress.hpp ----
-// ---- begin gdos/reply.hpp ----
-/// @file reply.hpp
-/// @brief Layer 3, owning: a parsed reply (or suggestedOrgDetails list) together with the text
-/// its views point into, for callers who keep a result past the body's scope or return it from a
-/// function.
-///
-/// The parsers copy nothing: a `gdos::response` views the body it was parsed from and dies with
-/// it. That is the fast path, and the wrong one for
-///
-///     gdos::response load() { std::string b = fetch(); return *gdos::parse_response(b); }
-///
-/// whose views point into `b` once `b` is gone. The owning types here are the same model plus
-/// the text, kept on the heap behind a `std::shared_ptr<const std::string>`: moving or copying
-/// one never moves the bytes, so the views stay valid as long as any copy lives.
-///
-/// - gdos::reply *is* a gdos::response that owns its body: what parse_reply() returns, and what
-///   get_detailed_order_status() returns (with the HTTP status and Content-Type);
-/// - gdos::owned_org_details *is* a gdos::org_details that owns its list: what org_details_of()
-///   returns for an order's suggestedOrgDetails.
-///
-/// One concept, twice: pass either wherever a `const response&` (or `const org_details&`) is
-/// taken. Keep the owning object, not a copy of its base: a `gdos::response` copied out of a reply
-/// views the reply's body and dies with it (see reply).
-
-#include <memory>
-#include <optional>
-#include <string>
-#include <string_view>
-#include <type_traits>
-#include <utility>
-
-namespace gdos {
-
-namespace detail {
-struct reply_access;
-}  // namespace detail
-
-/// A parsed reply that owns its body: a gdos::response (`r.orders`, `r.unknown_fields`...) whose
-/// views point into a body this object keeps alive.
-///
-/// The body lives on the heap behind a `shared_ptr<const std::string>`, so moving or copying a
-/// reply never moves the bytes, and views taken from a reply stay valid as long as that reply
-/// (or a copy sharing the body) lives. Return a reply, not a response, from a function:
-/// `gdos::reply load() { return gdos::parse_reply(fetch()).value_or(gdos::reply{}); }`. The
-/// accessors that return views are refused on a temporary reply (`(*parse_reply(b)).body()` does
-/// not compile), whose body may die with it.
-///
-/// From get_detailed_order_status() it also carries the HTTP status and Content-Type; from
-/// parse_reply() they are 0 and empty.
-class reply : public response {
- public:
-  /// An empty reply (no body, no orders).
-  reply() = default;
-
-  /// The parsed response (this object); its strings view body().
-  [[nodiscard]] const response& get() const& noexcept GDOS_LIFETIMEBOUND { return *this; }
-  /// Refused: the response would view the body of a temporary reply.
-  [[nodiscard]] const response& get() const&& = delete;
-  /// The raw body, as received. Valid as long as this reply or a copy of it.
-  [[nodiscard]] std::string_view body() const& noexcept GDOS_LIFETIMEBOUND {
-    return body_ ? std::string_view(*body_) : std::string_view();
-  }
-  /// Refused: the view would dangle with a temporary reply.
-  [[nodiscard]] std::string_view body() const&& = delete;
-  /// The HTTP status of the reply (200), or 0 for a reply from parse_reply().
-  [[nodiscard]] int http_status() const noexcept { return status_; }
-  /// The Content-Type received, or empty for a reply from parse_reply().
-  [[nodiscard]] const std::string& content_type() const& noexcept GDOS_LIFETIMEBOUND {
-    return content_type_;
-  }
-  /// The Content-Type of a temporary reply, copied out.
-  [[nodiscard]] std::string content_type() const&& { return content_type_; }
-
- private:
-  friend struct detail::reply_access;
-  std::shared_ptr<const std::string> body_;
-  int status_ = 0;
-  std::string content_type_;
-};
-
-/// A parsed suggestedOrgDetails list that owns its text: a gdos::org_details whose views point
-/// into the decoded list this object keeps alive (shared, immutable, as in reply).
-class owned_org_details : public org_details {
- public:
-  /// An empty list (no Status, no match): status_kind() is org_status::missing.
-  owned_org_details() = default;
-
-  /// The parsed list (this object); its strings view list().
-  [[nodiscard]] const org_details& get() const& noexcept GDOS_LIFETIMEBOUND { return *this; }
-  /// Refused: the list would view the text of a temporary.
-  [[nodiscard]] const org_details& get() const&& = delete;
-  /// The list, decoded once (the text parse_org_details() reads). Valid as long as this object
-  /// or a copy of it.
-  [[nodiscard]] std::string_view list() const& noexcept GDOS_LIFETIMEBOUND {
-    return list_ ? std::string_view(*list_) : std::string_view();
-  }
-  /// Refused: the view would dangle with a temporary.
-  [[nodiscard]] std::string_view list() const&& = delete;
-
- private:
-  friend struct detail::reply_access;
-  std::shared_ptr<const std::string> list_;
-};
-
-/// Parses a reply body it takes over: the owning counterpart of parse_response(), for a body
-/// that is a temporary (`parse_reply(fetch())`) or that the caller moves in
-/// (`parse_reply(std::move(body))`). The reply keeps the body alive (see reply).
-///
-/// Errors as parse_response(). The body dies with a failed parse, so the error's views (`key`,
-/// `legacy_message`) are emptied; its code, offset and legacy_code remain. Only std::bad_alloc
-/// can escape. Not constexpr (the body lives in a shared_ptr).
-template <class Lazy = void>
-[[nodiscard]] result<reply, parse_error> parse_reply(std::string&& body,
-                                                     const parse_options& options = {});
-
-/// The suggestedOrgDetails list of order `o`, parsed into an object that owns its text: the
-/// field's value decoded once (the outer decoding), then parse_org_details(). An order without
-/// the field gives an empty list (status_kind() is org_status::missing), not an error. Errors as
-/// parse_org_details(), with their views emptied (the text dies with a failed parse). Only
-/// std::bad_alloc can escape.
-template <class Lazy = void, response_string S>
-[[nodiscard]] result<owned_org_details, parse_error> org_details_of(
-    const basic_order<S>& o, const parse_options& options = {});
-
-// ---- implementation -------------------------------------------------------------------------
-
-namespace detail {
-
-/// Builds the owning types; the one place that touches their private members.
-struct reply_access {
-  static reply make(std::shared_ptr<const std::string> body, response&& parsed, int status,
-                    std::string content_type) {
-    reply r;
-    static_cast<response&>(r) = std::move(parsed);
-    r.body_ = std::move(body);  // the parsed views point into *body, which does not move
-    r.status_ = status;
-    r.content_type_ = std::move(content_type);
-    return r;
-  }
-  static owned_org_details make(std::shared_ptr<const std::string> list, org_details&& parsed) {
-    owned_org_details d;
-    static_cast<org_details&>(d) = std::move(parsed);
-    d.list_ = std::move(list);
-    return d;
-  }
-};
-
-/// A parse error whose text is about to die: its views emptied.
-inline parse_error without_views(parse_error e) noexcept {
-  e.key = {};
-  e.legacy_message = {};
-  return e;
-}
-
-}  // namespace detail
-
-template <class Lazy>
-result<reply, parse_error> parse_reply(std::string&& body, const parse_options& options) {
-  auto owned = std::make_shared<const std::string>(std::move(body));
-  auto parsed = parse_response<Lazy>(std::string_view(*owned), options);
-  if (!parsed) return detail::without_views(parsed.error());
-  return detail::reply_access::make(std::move(owned), std::move(parsed).value(), 0, {});
-}
-
-template <class Lazy, response_string S>
-result<owned_org_details, parse_error> org_details_of(const basic_order<S>& o,
-                                                      const parse_options& options) {
-  if (!o.suggested_org_details) return owned_org_details{};
-  std::shared_ptr<const std::string> list;
-  if constexpr (std::is_same_v<S, form::encoded_view>)
-    list = std::make_shared<const std::string>(o.suggested_org_details->decode());
-  else
-    list = std::make_shared<const std::string>(*o.suggested_org_details);
-  auto parsed = parse_org_details<Lazy>(std::string_view(*list), options);
-  if (!parsed) return detail::without_views(parsed.error());
-  return detail::reply_access::make(std::move(list), std::move(parsed).value());
-}
-
-}  // namespace gdos
-// ---- end gdos/reply.hpp ----
 // ---- begin gdos/request.hpp ----
 /// @file request.hpp
 /// @brief Layer 2: the GetDetailedOrderStatus request, for clients (a typed request, validation,
@@ -7892,6 +8075,15 @@ struct validation_result {
   /// Member-wise equality.
   friend constexpr bool operator==(const validation_result&,
                                    const validation_result&) noexcept = default;
+  /// One line: the field's wire name and the problem (`loginName: too long`), or `ok`. What
+  /// `<<` prints.
+  [[nodiscard]] constexpr std::string message() const {
+    if (code == request_errc::ok) return "ok";
+    std::string out(field_name(field));
+    out += ": ";
+    out += gdos::message(code);
+    return out;
+  }
 };
 
 /// Checks `r` against the API's rules, in field order: login name 1..64 characters, password
@@ -7951,6 +8143,22 @@ struct encode_result {
   [[nodiscard]] constexpr validation_result validation() const noexcept {
     return code == request_errc::buffer_too_small ? validation_result{}
                                                   : validation_result{code, field};
+  }
+  /// One line: `ok`, `buffer too small: N bytes needed`, or the validation error
+  /// (`loginName: too long`). What `<<` prints.
+  [[nodiscard]] constexpr std::string message() const {
+    if (code != request_errc::buffer_too_small) return validation().message();
+    std::string out(gdos::message(code));
+    out += ": ";
+    out += detail::to_decimal(size).view();
+    out += " bytes needed";
+    return out;
+  }
+  /// Prints message().
+  template <string_view_stream Stream>
+  friend Stream& operator<<(Stream& os, const encode_result& r) {
+    os << std::string_view(r.message());
+    return os;
   }
   /// Member-wise equality.
   friend constexpr bool operator==(const encode_result&, const encode_result&) noexcept = default;
@@ -8543,9 +8751,12 @@ result<parsed_request, api_error> parse_request(String&& body) = delete;
 /// 2. call the transport once with `POST <url>`, `application/x-www-form-urlencoded`, the body;
 /// 3. check what came back, in this order: a transport failure (no reply at all), an HTTP
 ///    status other than 200, an empty body, a Content-Type that is not url-encoded (unless the
-///    body is a reply format gdos recognises but does not read, such as the legacy newline
-///    format: then that is what is reported), a body parse_response() refuses, an errorCode
-///    other than 0. Each is a call_error carrying what was seen (call_errc says which);
+///    body is a reply format gdos recognises but does not read: the legacy newline format, or
+///    JSON, the reply to responseFormat=2, by its `{` or its application/json type; then that is
+///    what is reported, as a malformed_reply with response_errc::legacy_format or json_body), a
+///    body parse_response() refuses, an errorCode other than 0. Each is a call_error carrying
+///    what was seen (call_errc says which). A request with response_format::json is sent as
+///    asked, and its JSON reply reported as json_body: this function reads url-encoded replies;
 /// 4. return a gdos::reply (reply.hpp) that owns the body and the parsed response viewing it.
 ///
 /// **Transport failures** are values, not exceptions: a transport that could not connect,
@@ -8711,20 +8922,38 @@ concept returns_http_response =
 template <class T>
 concept transport = std::invocable<T&, const http_request&> && detail::returns_http_response<T>;
 
+namespace detail {
+
+/// True when the media type of `content_type` is `lower` (given in lower case): compared ASCII
+/// case-insensitively, with surrounding spaces and any parameters (`; charset=UTF-8`) ignored, as
+/// RFC 9110 compares media types.
+[[nodiscard]] constexpr bool media_type_is(std::string_view content_type,
+                                           std::string_view lower) noexcept {
+  std::string_view t = content_type.substr(0, content_type.find(';'));
+  while (!t.empty() && (t.front() == ' ' || t.front() == '\t')) t.remove_prefix(1);
+  while (!t.empty() && (t.back() == ' ' || t.back() == '\t')) t.remove_suffix(1);
+  if (t.size() != lower.size()) return false;
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    char c = t[i];
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (c != lower[i]) return false;
+  }
+  return true;
+}
+
+}  // namespace detail
+
 /// True when `content_type` names application/x-www-form-urlencoded: the media type compared
 /// ASCII case-insensitively, with surrounding spaces and any parameters (`; charset=UTF-8`)
 /// ignored, as RFC 9110 compares media types.
 [[nodiscard]] constexpr bool is_form_content_type(std::string_view content_type) noexcept {
-  std::string_view t = content_type.substr(0, content_type.find(';'));
-  while (!t.empty() && (t.front() == ' ' || t.front() == '\t')) t.remove_prefix(1);
-  while (!t.empty() && (t.back() == ' ' || t.back() == '\t')) t.remove_suffix(1);
-  if (t.size() != request_content_type.size()) return false;
-  for (std::size_t i = 0; i < t.size(); ++i) {
-    char c = t[i];
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    if (c != request_content_type[i]) return false;
-  }
-  return true;
+  return detail::media_type_is(content_type, request_content_type);
+}
+
+/// True when `content_type` names application/json, the type Sectigo documents for the reply
+/// to responseFormat=2 (compared as is_form_content_type() compares).
+[[nodiscard]] constexpr bool is_json_content_type(std::string_view content_type) noexcept {
+  return detail::media_type_is(content_type, "application/json");
 }
 
 // =============================================================================================
@@ -8740,8 +8969,9 @@ enum class call_errc : std::uint8_t {
   http_status,      ///< A reply with an HTTP status other than 200.
   empty_body,       ///< A 200 reply with an empty body.
   content_type,     ///< A 200 reply whose Content-Type is not application/x-www-form-urlencoded.
-  malformed_reply,  ///< A body parse_response() refuses (HTML page, legacy format, garbage).
-  api_error,        ///< A well-formed reply whose errorCode is not 0 (-16 wrong password...).
+  /// A body parse_response() refuses (HTML page, legacy format, JSON, garbage).
+  malformed_reply,
+  api_error,  ///< A well-formed reply whose errorCode is not 0 (-16 wrong password...).
 };
 
 /// The identifier of `e` ("transport", "api_error", ...); "unknown" for a value that is not an
@@ -8833,6 +9063,13 @@ struct call_error {
   /// `no reply (tls_verification): ...`). Safe to print: holds no password. Non-printable
   /// bytes of received text are shown as `?`.
   [[nodiscard]] std::string message() const;
+
+  /// Prints message().
+  template <string_view_stream Stream>
+  friend Stream& operator<<(Stream& os, const call_error& e) {
+    os << std::string_view(e.message());
+    return os;
+  }
 };
 
 // =============================================================================================
@@ -9195,13 +9432,19 @@ inline void keep_parse_error(call_error& e, const parse_error& p, std::string_vi
 }
 
 /// For a body behind a Content-Type other than url-encoded: the parse error when the body is a
-/// reply format gdos recognises but does not read (the legacy newline format), which says more
-/// than the header does. (Other such formats, e.g. a JSON reply, belong here.)
+/// reply format gdos recognises but does not read, which says more than the header does: the
+/// legacy newline format, or JSON (a body starting with `{`, or any body sent as
+/// application/json: what responseFormat=2 gets back).
 template <class Body>
 [[nodiscard]] std::optional<parse_error> recognised_foreign_body(const Body& body,
+                                                                 std::string_view content_type,
                                                                  const parse_options& options) {
   auto parsed = parse_response(body, options);
-  if (!parsed && parsed.error().code == response_errc::legacy_format) return parsed.error();
+  if (!parsed && (parsed.error().code == response_errc::legacy_format ||
+                  parsed.error().code == response_errc::json_body))
+    return parsed.error();
+  if (is_json_content_type(content_type))
+    return parse_error{response_errc::json_body, 0, {}, api_code::success, {}};
   return std::nullopt;
 }
 
@@ -9231,7 +9474,8 @@ result<reply, call_error> check_http_response(Http&& http, const call_options& o
   }
   if (http.body.empty()) return fail(call_errc::empty_body);
   if (options.check_content_type && !is_form_content_type(http.content_type)) {
-    if (const auto foreign = detail::recognised_foreign_body(http.body, options.parse)) {
+    if (const auto foreign =
+            detail::recognised_foreign_body(http.body, http.content_type, options.parse)) {
       detail::keep_parse_error(e, *foreign, secret);
       return fail(call_errc::malformed_reply);
     }
