@@ -43,6 +43,15 @@ TEST_CASE("README: parsing a reply and walking its orders and certificates") {
   using namespace std::chrono;
   CHECK(when == local_days{2025y / June / 11} + 11h + 57min);
 
+  auto v =
+      gdos::parse_response("errorCode=0&1_orderNumber=7&1_1_validityPeriodEnd=2026-05-02+23%3A59");
+  const gdos::unknown_field* end = v ? v->find_unknown(1, 1, "validityPeriodEnd") : nullptr;
+  std::optional<std::chrono::local_seconds> until =
+      end ? gdos::parse_date_time(end->value) : std::nullopt;
+  // until == 2026-05-02 23:59 local time; nullopt when the field is absent or not a date
+
+  CHECK(until == local_days{2026y / May / 2} + 23h + 59min);
+
   std::string copy(body);  // any mutable memory
   gdos::result<gdos::decoded_response, gdos::parse_error> plain =
       gdos::parse_response_in_place(copy);
