@@ -171,6 +171,15 @@ TEST_CASE("both transports read an order over verified TLS, shaped by queryType"
         names.push_back(u.name.decode());
       CHECK(names == std::vector<std::string>{"validityPeriodStart", "validityPeriodEnd",
                                               "validityPeriodDays", "slId"});
+      // One call per field (find_unknown), and the dates have orderDateTime's shape, which
+      // parse_date_time() reads: the fixture's 2025-05-02 09:20 and 2026-05-02 23:59.
+      const gdos::unknown_field* start = y->find_unknown(1, 1, "validityPeriodStart");
+      const gdos::unknown_field* end = y->find_unknown(1, 1, "validityPeriodEnd");
+      REQUIRE(start != nullptr);
+      REQUIRE(end != nullptr);
+      using namespace std::chrono;
+      CHECK(gdos::parse_date_time(start->value) == local_days{2025y / May / 2} + 9h + 20min);
+      CHECK(gdos::parse_date_time(end->value) == local_days{2026y / May / 2} + 23h + 59min);
 
       req.show_validity_period = gdos::yes_no::no;
       const auto n = gdos::get_detailed_order_status(t.call, req, o);
