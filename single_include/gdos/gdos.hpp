@@ -3969,8 +3969,8 @@ template <class Lazy = void>
     std::string_view body GDOS_LIFETIMEBOUND, const parse_options& options = {});
 
 /// Refused: the reply would view a body that dies at the end of the full expression
-/// (`*gdos::parse_response(fetch())` reads freed memory). Keep the body in a variable, or let
-/// parse_reply() (reply.hpp) take it over and keep it: `gdos::parse_reply(fetch())`.
+/// (`*parse_response(fetch())` reads freed memory). Keep the body in a variable, or let
+/// parse_reply() (reply.hpp) take it over and keep it: `parse_reply(fetch())`.
 template <class Lazy = void, class String>
   requires detail::temporary_string<String>
 result<response, parse_error> parse_response(String&& temporary_body_use_parse_reply,
