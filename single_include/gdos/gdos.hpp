@@ -630,6 +630,13 @@ class result {
 /// other function is `noexcept`. Views returned here point into the caller's input and live as
 /// long as it does.
 
+// ---- begin gdos/detail/form_codec.hpp ----
+/// @file detail/form_codec.hpp
+/// @brief The form layer's internals: the byte tables, the scans for `%` and `+`, the portable
+/// decoder, the escape table of the encoders, the one-byte decoder of the comparisons and the
+/// UTF-8 decoding step. Used by gdos/form.hpp and its bodies (impl/form.hpp), and by the other
+/// layers' encoders; not part of the API.
+
 // ---- begin gdos/detail/simd.hpp ----
 /// @file detail/simd.hpp
 /// @brief The percent-decoding and scanning kernels behind form.hpp, for x86-64: SSE2 (every
@@ -1328,96 +1335,16 @@ load_avx512_constants() noexcept {
 #endif  // GDOS_DETAIL_X86_KERNELS
 // ---- end gdos/detail/simd.hpp ----
 
-#include <algorithm>
 #include <array>
 #include <bit>
-#include <concepts>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
-#include <iterator>
-#include <optional>
-#include <span>
 #include <string>
 #include <string_view>
 #include <type_traits>
 
 namespace gdos::form {
-
-// ---------------------------------------------------------------------------------------------
-// Results
-// ---------------------------------------------------------------------------------------------
-
-/// Outcome of writing into caller memory. Output is never truncated silently: when the
-/// destination is too small, `ok` is false and `size` still says how many bytes the whole
-/// output needs, so the caller can size a buffer and call again.
-struct write_result {
-  std::size_t size = 0;  ///< Bytes the complete output needs (and, when ok, wrote).
-  bool ok = false;       ///< True when all `size` bytes were written.
-  /// True when the whole output was written.
-  constexpr explicit operator bool() const noexcept { return ok; }
-  /// Member-wise equality.
-  friend constexpr bool operator==(const write_result&, const write_result&) = default;
-};
-
-/// Errors of the strict decoder.
-enum class errc : std::uint8_t {
-  ok = 0,            ///< No error.
-  malformed_escape,  ///< A `%` not followed by two hexadecimal digits.
-};
-
-/// The identifier of `e` ("ok", "malformed_escape").
-[[nodiscard]] constexpr std::string_view to_string(errc e) noexcept {
-  switch (e) {
-    case errc::ok:
-      return "ok";
-    case errc::malformed_escape:
-      return "malformed_escape";
-  }
-  return "unknown";
-}
-
-/// One English sentence (without final period) saying what `e` means.
-[[nodiscard]] constexpr std::string_view message(errc e) noexcept {
-  switch (e) {
-    case errc::ok:
-      return "no error";
-    case errc::malformed_escape:
-      return "malformed percent escape ('%' not followed by two hex digits)";
-  }
-  return "unknown form error";
-}
-
-/// Outcome of check_strict(): `offset` is the byte offset of the offending `%` (or the input's
-/// size when there is none).
-struct check_result {
-  errc code = errc::ok;    ///< What went wrong, errc::ok when nothing did.
-  std::size_t offset = 0;  ///< Where, in bytes from the start of the checked text.
-  /// True when the text has no malformed escape.
-  constexpr explicit operator bool() const noexcept { return code == errc::ok; }
-  /// Member-wise equality.
-  friend constexpr bool operator==(const check_result&, const check_result&) = default;
-
-  /// One line: message(code) and the offset (`malformed percent escape ... at byte 7`), or `ok`.
-  [[nodiscard]] std::string message() const {
-    if (code == errc::ok) return "ok";
-    std::string out(form::message(code));
-    out += " at byte ";
-    out += gdos::detail::to_decimal(offset).view();
-    return out;
-  }
-
-  /// Prints message().
-  template <string_view_stream Stream>
-  friend Stream& operator<<(Stream& os, const check_result& r) {
-    os << std::string_view(r.message());
-    return os;
-  }
-};
-
-// Makes gdos' enumeration printer (common.hpp) visible to argument-dependent lookup for the
-// enumerations of this namespace: `os << gdos::form::errc::ok` prints `ok`.
-using gdos::operator<<;
 
 namespace detail {
 
@@ -1548,15 +1475,6 @@ constexpr char* decode_portable(const char* p, const char* end, char* dest) noex
 
 }  // namespace detail
 
-// ---------------------------------------------------------------------------------------------
-// Percent-encoding
-// ---------------------------------------------------------------------------------------------
-
-/// True for the bytes the urlencoded serializer writes as they are: `A-Z a-z 0-9 * - . _`.
-[[nodiscard]] constexpr bool is_unreserved(char c) noexcept {
-  return detail::unreserved_table[static_cast<unsigned char>(c)];
-}
-
 namespace detail {
 
 /// For each byte: its encoded form in the first 1 or 3 chars, and that length in the 4th.
@@ -1594,156 +1512,6 @@ constexpr char* encode_with_slack(std::string_view plain, char* p) noexcept {
 
 }  // namespace detail
 
-/// Number of bytes encode() produces for `plain`.
-[[nodiscard]] constexpr std::size_t encoded_size(std::string_view plain) noexcept {
-  // One load and add per byte, no branch: this runs over every value a writer sizes.
-  std::size_t n = 0;
-  for (char c : plain)
-    n += static_cast<std::size_t>(detail::escape_table[static_cast<unsigned char>(c)][3]);
-  return n;
-}
-
-/// Encodes `plain` at `dest`, which must hold encoded_size(plain) bytes.
-/// @return one past the last byte written.
-constexpr char* encode_unchecked(std::string_view plain, char* dest) noexcept {
-  for (char c : plain) {
-    if (is_unreserved(c)) {
-      *dest++ = c;
-    } else if (c == ' ') {
-      *dest++ = '+';
-    } else {
-      const auto u = static_cast<unsigned char>(c);
-      *dest++ = '%';
-      *dest++ = detail::hex_upper[u >> 4];
-      *dest++ = detail::hex_upper[u & 15];
-    }
-  }
-  return dest;
-}
-
-/// Encodes `plain` into `dest` when it fits; writes nothing otherwise.
-/// @return the encoded size and whether it was written.
-[[nodiscard]] constexpr write_result encode_to(std::string_view plain,
-                                               std::span<char> dest) noexcept {
-  const std::size_t n = encoded_size(plain);
-  if (n > dest.size()) return {n, false};
-  [[maybe_unused]] const char* end = encode_unchecked(plain, dest.data());
-  GDOS_ASSERT(end == dest.data() + n);  // encode_unchecked's precondition held
-  return {n, true};
-}
-
-/// Appends the encoding of `plain` to `out`.
-constexpr void encode_append(std::string& out, std::string_view plain) {
-  const std::size_t old = out.size();
-  out.resize(old + encoded_size(plain));
-  [[maybe_unused]] const char* end = encode_unchecked(plain, out.data() + old);
-  GDOS_ASSERT(end == out.data() + out.size());
-}
-
-/// The encoding of `plain` as a new string.
-[[nodiscard]] constexpr std::string encode(std::string_view plain) {
-  std::string out;
-  encode_append(out, plain);
-  return out;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Decoding (lenient, WHATWG)
-// ---------------------------------------------------------------------------------------------
-
-/// True when decoding changes `encoded`, i.e. it holds a `+` or a `%`. (A `%` that starts no
-/// valid escape decodes to itself, but is counted here: checking that costs more than it saves.)
-[[nodiscard]] constexpr bool needs_decoding(std::string_view encoded) noexcept {
-  const char* end = encoded.data() + encoded.size();
-  return detail::find_special(encoded.data(), end) != end;
-}
-
-/// Number of bytes decode() produces for `encoded`.
-[[nodiscard]] constexpr std::size_t decoded_size(std::string_view encoded) noexcept {
-  std::size_t n = encoded.size();
-  const char* p = encoded.data();
-  const char* end = p + encoded.size();
-#if GDOS_DETAIL_X86_KERNELS
-  if (!std::is_constant_evaluated()) return n - 2 * ::gdos::detail::simd::count_escapes(p, end);
-#endif
-  while ((p = detail::find_char(p, end, '%')) != end) {
-    if (detail::valid_escape_at(p, end)) {
-      n -= 2;
-      p += 3;
-    } else {
-      ++p;
-    }
-  }
-  return n;
-}
-
-/// Decodes `encoded` at `dest`, which must hold decoded_size(encoded) bytes. `dest` may equal
-/// `encoded.data()` (decoding in place), since the output never overtakes the input.
-/// @return one past the last byte written.
-constexpr char* decode_unchecked(std::string_view encoded, char* dest) noexcept {
-  const char* p = encoded.data();
-  const char* end = p + encoded.size();
-#if GDOS_DETAIL_X86_KERNELS
-  // The SIMD kernels (detail/simd.hpp): byte for byte the same output.
-  if (!std::is_constant_evaluated()) return ::gdos::detail::simd::decode(p, end, dest);
-#endif
-  return detail::decode_portable(p, end, dest);
-}
-
-/// Decodes `encoded` into `dest` when it fits; writes nothing otherwise.
-[[nodiscard]] constexpr write_result decode_to(std::string_view encoded,
-                                               std::span<char> dest) noexcept {
-  // Decoding never lengthens text: room for the input is room for the output, and then one
-  // pass does, without sizing first.
-  if (dest.size() >= encoded.size())
-    return {static_cast<std::size_t>(decode_unchecked(encoded, dest.data()) - dest.data()), true};
-  const std::size_t n = decoded_size(encoded);
-  if (n > dest.size()) return {n, false};
-  [[maybe_unused]] const char* end = decode_unchecked(encoded, dest.data());
-  GDOS_ASSERT(end == dest.data() + n);  // decode_unchecked's precondition held
-  return {n, true};
-}
-
-/// Appends the decoding of `encoded` to `out`.
-constexpr void decode_append(std::string& out, std::string_view encoded) {
-  const std::size_t old = out.size();
-  out.resize(old + decoded_size(encoded));
-  [[maybe_unused]] const char* end = decode_unchecked(encoded, out.data() + old);
-  GDOS_ASSERT(end == out.data() + out.size());
-}
-
-/// The decoding of `encoded` as a new string.
-[[nodiscard]] constexpr std::string decode(std::string_view encoded) {
-  std::string out;
-  decode_append(out, encoded);
-  return out;
-}
-
-/// Decodes `text` in place. @return the decoded size; bytes past it are left as they were.
-constexpr std::size_t decode_in_place(std::span<char> text) noexcept {
-  const std::string_view in(text.data(), text.size());
-  return static_cast<std::size_t>(decode_unchecked(in, text.data()) - text.data());
-}
-
-/// Strict mode: finds the first `%` that is not followed by two hex digits.
-[[nodiscard]] constexpr check_result check_strict(std::string_view encoded) noexcept {
-  const char* begin = encoded.data();
-  const char* end = begin + encoded.size();
-#if GDOS_DETAIL_X86_KERNELS
-  if (!std::is_constant_evaluated()) {
-    const char* bad = ::gdos::detail::simd::find_malformed(begin, end);
-    if (bad == end) return {errc::ok, encoded.size()};
-    return {errc::malformed_escape, static_cast<std::size_t>(bad - begin)};
-  }
-#endif
-  for (const char* p = begin; (p = detail::find_char(p, end, '%')) != end;) {
-    if (!detail::valid_escape_at(p, end))
-      return {errc::malformed_escape, static_cast<std::size_t>(p - begin)};
-    p += 3;
-  }
-  return {errc::ok, encoded.size()};
-}
-
 namespace detail {
 
 /// Reads one decoded byte from [p, end), advancing p. p must be != end.
@@ -1764,6 +1532,184 @@ namespace detail {
 }
 
 }  // namespace detail
+
+namespace detail {
+
+struct utf8_step {
+  std::size_t length;  // bytes consumed
+  bool valid;          // false: these bytes decode to U+FFFD
+};
+
+/// One step of the WHATWG UTF-8 decoder at p (p != end): a valid sequence, or the maximal
+/// invalid subpart that becomes one U+FFFD.
+[[nodiscard]] constexpr utf8_step utf8_next(const char* p, const char* end) noexcept {
+  GDOS_ASSERT(p != end);
+  const auto b = static_cast<unsigned char>(*p);
+  if (b < 0x80) return {1, true};
+  unsigned need = 0;
+  unsigned char lower = 0x80;
+  unsigned char upper = 0xBF;
+  if (b >= 0xC2 && b <= 0xDF) {
+    need = 1;
+  } else if (b >= 0xE0 && b <= 0xEF) {
+    need = 2;
+    if (b == 0xE0) lower = 0xA0;
+    if (b == 0xED) upper = 0x9F;
+  } else if (b >= 0xF0 && b <= 0xF4) {
+    need = 3;
+    if (b == 0xF0) lower = 0x90;
+    if (b == 0xF4) upper = 0x8F;
+  } else {
+    return {1, false};
+  }
+  std::size_t n = 1;
+  for (unsigned i = 0; i < need; ++i) {
+    if (p + n == end) return {n, false};
+    const auto c = static_cast<unsigned char>(p[n]);
+    if (c < lower || c > upper) return {n, false};
+    lower = 0x80;
+    upper = 0xBF;
+    ++n;
+  }
+  return {n, true};
+}
+
+}  // namespace detail
+
+}  // namespace gdos::form
+// ---- end gdos/detail/form_codec.hpp ----
+
+#include <algorithm>
+#include <array>
+#include <bit>
+#include <concepts>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <iterator>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <type_traits>
+
+namespace gdos::form {
+
+// ---------------------------------------------------------------------------------------------
+// Results
+// ---------------------------------------------------------------------------------------------
+
+/// Outcome of writing into caller memory. Output is never truncated silently: when the
+/// destination is too small, `ok` is false and `size` still says how many bytes the whole
+/// output needs, so the caller can size a buffer and call again.
+struct write_result {
+  std::size_t size = 0;  ///< Bytes the complete output needs (and, when ok, wrote).
+  bool ok = false;       ///< True when all `size` bytes were written.
+  /// True when the whole output was written.
+  constexpr explicit operator bool() const noexcept { return ok; }
+  /// Member-wise equality.
+  friend constexpr bool operator==(const write_result&, const write_result&) = default;
+};
+
+/// Errors of the strict decoder.
+enum class errc : std::uint8_t {
+  ok = 0,            ///< No error.
+  malformed_escape,  ///< A `%` not followed by two hexadecimal digits.
+};
+
+/// The identifier of `e` ("ok", "malformed_escape").
+[[nodiscard]] constexpr std::string_view to_string(errc e) noexcept;
+
+/// One English sentence (without final period) saying what `e` means.
+[[nodiscard]] constexpr std::string_view message(errc e) noexcept;
+
+/// Outcome of check_strict(): `offset` is the byte offset of the offending `%` (or the input's
+/// size when there is none).
+struct check_result {
+  errc code = errc::ok;    ///< What went wrong, errc::ok when nothing did.
+  std::size_t offset = 0;  ///< Where, in bytes from the start of the checked text.
+  /// True when the text has no malformed escape.
+  constexpr explicit operator bool() const noexcept { return code == errc::ok; }
+  /// Member-wise equality.
+  friend constexpr bool operator==(const check_result&, const check_result&) = default;
+
+  /// One line: message(code) and the offset (`malformed percent escape ... at byte 7`), or `ok`.
+  [[nodiscard]] std::string message() const {
+    if (code == errc::ok) return "ok";
+    std::string out(form::message(code));
+    out += " at byte ";
+    out += gdos::detail::to_decimal(offset).view();
+    return out;
+  }
+
+  /// Prints message().
+  template <string_view_stream Stream>
+  friend Stream& operator<<(Stream& os, const check_result& r) {
+    os << std::string_view(r.message());
+    return os;
+  }
+};
+
+// Makes gdos' enumeration printer (common.hpp) visible to argument-dependent lookup for the
+// enumerations of this namespace: `os << gdos::form::errc::ok` prints `ok`.
+using gdos::operator<<;
+
+// ---------------------------------------------------------------------------------------------
+// Percent-encoding
+// ---------------------------------------------------------------------------------------------
+
+/// True for the bytes the urlencoded serializer writes as they are: `A-Z a-z 0-9 * - . _`.
+[[nodiscard]] constexpr bool is_unreserved(char c) noexcept;
+
+/// Number of bytes encode() produces for `plain`.
+[[nodiscard]] constexpr std::size_t encoded_size(std::string_view plain) noexcept;
+
+/// Encodes `plain` at `dest`, which must hold encoded_size(plain) bytes.
+/// @return one past the last byte written.
+constexpr char* encode_unchecked(std::string_view plain, char* dest) noexcept;
+
+/// Encodes `plain` into `dest` when it fits; writes nothing otherwise.
+/// @return the encoded size and whether it was written.
+[[nodiscard]] constexpr write_result encode_to(std::string_view plain,
+                                               std::span<char> dest) noexcept;
+
+/// Appends the encoding of `plain` to `out`.
+constexpr void encode_append(std::string& out, std::string_view plain);
+
+/// The encoding of `plain` as a new string.
+[[nodiscard]] constexpr std::string encode(std::string_view plain);
+
+// ---------------------------------------------------------------------------------------------
+// Decoding (lenient, WHATWG)
+// ---------------------------------------------------------------------------------------------
+
+/// True when decoding changes `encoded`, i.e. it holds a `+` or a `%`. (A `%` that starts no
+/// valid escape decodes to itself, but is counted here: checking that costs more than it saves.)
+[[nodiscard]] constexpr bool needs_decoding(std::string_view encoded) noexcept;
+
+/// Number of bytes decode() produces for `encoded`.
+[[nodiscard]] constexpr std::size_t decoded_size(std::string_view encoded) noexcept;
+
+/// Decodes `encoded` at `dest`, which must hold decoded_size(encoded) bytes. `dest` may equal
+/// `encoded.data()` (decoding in place), since the output never overtakes the input.
+/// @return one past the last byte written.
+constexpr char* decode_unchecked(std::string_view encoded, char* dest) noexcept;
+
+/// Decodes `encoded` into `dest` when it fits; writes nothing otherwise.
+[[nodiscard]] constexpr write_result decode_to(std::string_view encoded,
+                                               std::span<char> dest) noexcept;
+
+/// Appends the decoding of `encoded` to `out`.
+constexpr void decode_append(std::string& out, std::string_view encoded);
+
+/// The decoding of `encoded` as a new string.
+[[nodiscard]] constexpr std::string decode(std::string_view encoded);
+
+/// Decodes `text` in place. @return the decoded size; bytes past it are left as they were.
+constexpr std::size_t decode_in_place(std::span<char> text) noexcept;
+
+/// Strict mode: finds the first `%` that is not followed by two hex digits.
+[[nodiscard]] constexpr check_result check_strict(std::string_view encoded) noexcept;
 
 // ---------------------------------------------------------------------------------------------
 // encoded_view
@@ -1815,16 +1761,7 @@ class GDOS_DETAIL_VIEW_OF_STRING encoded_view {
   [[nodiscard]] constexpr std::string decode() const { return form::decode(raw_); }
 
   /// True when the decoded text equals `plain`, without allocating.
-  [[nodiscard]] constexpr bool equals_decoded(std::string_view plain) const noexcept {
-    const char* p = raw_.data();
-    const char* end = p + raw_.size();
-    // Decoding only shrinks text by at most 3 to 1, which bounds a quick size check.
-    if (plain.size() > raw_.size() || plain.size() * 3 < raw_.size()) return false;
-    for (char c : plain) {
-      if (p == end || detail::next_decoded(p, end) != c) return false;
-    }
-    return p == end;
-  }
+  [[nodiscard]] constexpr bool equals_decoded(std::string_view plain) const noexcept;
 
   /// Decoded equality with plain text: `encoded_view("a+b%21") == "a b!"`. The same as
   /// equals_decoded().
@@ -1872,16 +1809,12 @@ class GDOS_DETAIL_VIEW_OF_STRING encoded_view {
 /// The decoded text of `v`, or `fallback` when `v` is empty (an absent field):
 /// `decode_or(order.status, "-")`. Found by argument-dependent lookup.
 [[nodiscard]] constexpr std::string decode_or(const std::optional<encoded_view>& v,
-                                              std::string_view fallback) {
-  return v ? v->decode() : std::string(fallback);
-}
+                                              std::string_view fallback);
 
 /// The text of `v`, or `fallback` when `v` is empty: the same call for a reply of plain strings
 /// (a decoded_response), so generic code can call `gdos::form::decode_or` on either kind.
 [[nodiscard]] constexpr std::string decode_or(const std::optional<std::string_view>& v,
-                                              std::string_view fallback) {
-  return std::string(v ? *v : fallback);
-}
+                                              std::string_view fallback);
 
 // ---------------------------------------------------------------------------------------------
 // fields(): splitting a body
@@ -1939,27 +1872,7 @@ class GDOS_DETAIL_VIEW_OF_STRING fields_view {
     friend class fields_view;
     constexpr iterator(const char* p, const char* end) noexcept : end_(end) { load(p); }
 
-    constexpr void load(const char* p) noexcept {
-      while (p != end_) {
-        const char* amp = detail::find_char(p, end_, '&');
-        if (amp != p) {
-          piece_ = p;
-          next_ = amp == end_ ? end_ : amp + 1;
-          const char* eq = detail::find_char(p, amp, '=');
-          field_.name = encoded_view(std::string_view(p, static_cast<std::size_t>(eq - p)));
-          field_.value =
-              eq == amp
-                  // Empty, yet placed at the piece's end so offsets computed from it still hold.
-                  // NOLINTNEXTLINE(bugprone-string-constructor)
-                  ? encoded_view(std::string_view(amp, 0))
-                  : encoded_view(std::string_view(eq + 1, static_cast<std::size_t>(amp - eq - 1)));
-          return;
-        }
-        p = amp + 1;
-      }
-      piece_ = end_;
-      next_ = end_;
-    }
+    constexpr void load(const char* p) noexcept;
 
     const char* piece_ = nullptr;
     const char* next_ = nullptr;
@@ -1994,9 +1907,7 @@ class GDOS_DETAIL_VIEW_OF_STRING fields_view {
 };
 
 /// The fields of `body` (see fields_view).
-[[nodiscard]] constexpr fields_view fields(std::string_view body GDOS_LIFETIMEBOUND) noexcept {
-  return fields_view(body);
-}
+[[nodiscard]] constexpr fields_view fields(std::string_view body GDOS_LIFETIMEBOUND) noexcept;
 
 /// Refused: the fields would view a string that dies at the end of the full expression
 /// (`for (auto& f : fields(fetch()))` reads freed memory). Keep the body in a variable.
@@ -2011,30 +1922,6 @@ fields_view fields(String&& body) = delete;
 /// Integers a writer formats in decimal: every integer type but bool and the character types.
 template <class T>
 concept decimal_integer = gdos::detail::decimal_integer<T>;
-
-namespace detail {
-
-/// Size of `[&]name=value` once encoded; names and values are encoded only when `encode`.
-[[nodiscard]] constexpr std::size_t pair_size(bool sep, std::string_view name,
-                                              std::string_view value, bool encode) noexcept {
-  return (sep ? 1 : 0) + 1 +
-         (encode ? encoded_size(name) + encoded_size(value) : name.size() + value.size());
-}
-
-constexpr char* write_pair(char* p, bool sep, std::string_view name, std::string_view value,
-                           bool encode) noexcept {
-  if (sep) *p++ = '&';
-  if (encode) {
-    p = encode_unchecked(name, p);
-    *p++ = '=';
-    return encode_unchecked(value, p);
-  }
-  p = std::copy(name.begin(), name.end(), p);
-  *p++ = '=';
-  return std::copy(value.begin(), value.end(), p);
-}
-
-}  // namespace detail
 
 /// Writes `name=value&...` into caller memory, encoding names and values.
 ///
@@ -2068,18 +1955,7 @@ class buffer_writer {
   }
 
  private:
-  constexpr buffer_writer& put(std::string_view name, std::string_view value,
-                               bool encode) noexcept {
-    const bool sep = needed_ != 0;
-    const std::size_t n = detail::pair_size(sep, name, value, encode);
-    needed_ += n;
-    if (ok_ && n <= static_cast<std::size_t>(end_ - pos_)) {
-      pos_ = detail::write_pair(pos_, sep, name, value, encode);
-    } else {
-      ok_ = false;
-    }
-    return *this;
-  }
+  constexpr buffer_writer& put(std::string_view name, std::string_view value, bool encode) noexcept;
 
   char* begin_;
   char* pos_;
@@ -2112,13 +1988,7 @@ class string_writer {
   [[nodiscard]] constexpr const std::string& str() const noexcept { return *out_; }
 
  private:
-  constexpr string_writer& put(std::string_view name, std::string_view value, bool encode) {
-    const bool sep = !out_->empty();
-    const std::size_t old = out_->size();
-    out_->resize(old + detail::pair_size(sep, name, value, encode));
-    detail::write_pair(out_->data() + old, sep, name, value, encode);
-    return *this;
-  }
+  constexpr string_writer& put(std::string_view name, std::string_view value, bool encode);
 
   std::string* out_;
 };
@@ -2127,51 +1997,274 @@ class string_writer {
 // UTF-8
 // ---------------------------------------------------------------------------------------------
 
+/// True when `text` is well-formed UTF-8 (no overlongs, surrogates or values past U+10FFFF).
+[[nodiscard]] constexpr bool is_valid_utf8(std::string_view text) noexcept;
+
+/// Number of characters in `text`: Unicode code points, where each invalid sequence counts as
+/// the one U+FFFD that WHATWG decoding would turn it into.
+[[nodiscard]] constexpr std::size_t utf8_length(std::string_view text) noexcept;
+
+/// `text` with each invalid UTF-8 sequence replaced by U+FFFD, as WHATWG decoding does.
+[[nodiscard]] constexpr std::string to_utf8_lossy(std::string_view text);
+
+}  // namespace gdos::form
+
+// ---- begin gdos/impl/form.hpp ----
+/// @file impl/form.hpp
+/// @brief The bodies of gdos/form.hpp: the names of the errors, percent-encoding and decoding,
+/// encoded_view's comparison, fields(), the writers and the UTF-8 functions. Included at the end
+/// of that header.
+
+#include <algorithm>
+#include <cstddef>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace gdos::form {
+
+constexpr std::string_view to_string(errc e) noexcept {
+  switch (e) {
+    case errc::ok:
+      return "ok";
+    case errc::malformed_escape:
+      return "malformed_escape";
+  }
+  return "unknown";
+}
+
+constexpr std::string_view message(errc e) noexcept {
+  switch (e) {
+    case errc::ok:
+      return "no error";
+    case errc::malformed_escape:
+      return "malformed percent escape ('%' not followed by two hex digits)";
+  }
+  return "unknown form error";
+}
+
+constexpr bool is_unreserved(char c) noexcept {
+  return detail::unreserved_table[static_cast<unsigned char>(c)];
+}
+
+constexpr std::size_t encoded_size(std::string_view plain) noexcept {
+  // One load and add per byte, no branch: this runs over every value a writer sizes.
+  std::size_t n = 0;
+  for (char c : plain)
+    n += static_cast<std::size_t>(detail::escape_table[static_cast<unsigned char>(c)][3]);
+  return n;
+}
+
+constexpr char* encode_unchecked(std::string_view plain, char* dest) noexcept {
+  for (char c : plain) {
+    if (is_unreserved(c)) {
+      *dest++ = c;
+    } else if (c == ' ') {
+      *dest++ = '+';
+    } else {
+      const auto u = static_cast<unsigned char>(c);
+      *dest++ = '%';
+      *dest++ = detail::hex_upper[u >> 4];
+      *dest++ = detail::hex_upper[u & 15];
+    }
+  }
+  return dest;
+}
+
+constexpr write_result encode_to(std::string_view plain, std::span<char> dest) noexcept {
+  const std::size_t n = encoded_size(plain);
+  if (n > dest.size()) return {n, false};
+  [[maybe_unused]] const char* end = encode_unchecked(plain, dest.data());
+  GDOS_ASSERT(end == dest.data() + n);  // encode_unchecked's precondition held
+  return {n, true};
+}
+
+constexpr void encode_append(std::string& out, std::string_view plain) {
+  const std::size_t old = out.size();
+  out.resize(old + encoded_size(plain));
+  [[maybe_unused]] const char* end = encode_unchecked(plain, out.data() + old);
+  GDOS_ASSERT(end == out.data() + out.size());
+}
+
+constexpr std::string encode(std::string_view plain) {
+  std::string out;
+  encode_append(out, plain);
+  return out;
+}
+
+constexpr bool needs_decoding(std::string_view encoded) noexcept {
+  const char* end = encoded.data() + encoded.size();
+  return detail::find_special(encoded.data(), end) != end;
+}
+
+constexpr std::size_t decoded_size(std::string_view encoded) noexcept {
+  std::size_t n = encoded.size();
+  const char* p = encoded.data();
+  const char* end = p + encoded.size();
+#if GDOS_DETAIL_X86_KERNELS
+  if (!std::is_constant_evaluated()) return n - 2 * ::gdos::detail::simd::count_escapes(p, end);
+#endif
+  while ((p = detail::find_char(p, end, '%')) != end) {
+    if (detail::valid_escape_at(p, end)) {
+      n -= 2;
+      p += 3;
+    } else {
+      ++p;
+    }
+  }
+  return n;
+}
+
+constexpr char* decode_unchecked(std::string_view encoded, char* dest) noexcept {
+  const char* p = encoded.data();
+  const char* end = p + encoded.size();
+#if GDOS_DETAIL_X86_KERNELS
+  // The SIMD kernels (detail/simd.hpp): byte for byte the same output.
+  if (!std::is_constant_evaluated()) return ::gdos::detail::simd::decode(p, end, dest);
+#endif
+  return detail::decode_portable(p, end, dest);
+}
+
+constexpr write_result decode_to(std::string_view encoded, std::span<char> dest) noexcept {
+  // Decoding never lengthens text: room for the input is room for the output, and then one
+  // pass does, without sizing first.
+  if (dest.size() >= encoded.size())
+    return {static_cast<std::size_t>(decode_unchecked(encoded, dest.data()) - dest.data()), true};
+  const std::size_t n = decoded_size(encoded);
+  if (n > dest.size()) return {n, false};
+  [[maybe_unused]] const char* end = decode_unchecked(encoded, dest.data());
+  GDOS_ASSERT(end == dest.data() + n);  // decode_unchecked's precondition held
+  return {n, true};
+}
+
+constexpr void decode_append(std::string& out, std::string_view encoded) {
+  const std::size_t old = out.size();
+  out.resize(old + decoded_size(encoded));
+  [[maybe_unused]] const char* end = decode_unchecked(encoded, out.data() + old);
+  GDOS_ASSERT(end == out.data() + out.size());
+}
+
+constexpr std::string decode(std::string_view encoded) {
+  std::string out;
+  decode_append(out, encoded);
+  return out;
+}
+
+constexpr std::size_t decode_in_place(std::span<char> text) noexcept {
+  const std::string_view in(text.data(), text.size());
+  return static_cast<std::size_t>(decode_unchecked(in, text.data()) - text.data());
+}
+
+constexpr check_result check_strict(std::string_view encoded) noexcept {
+  const char* begin = encoded.data();
+  const char* end = begin + encoded.size();
+#if GDOS_DETAIL_X86_KERNELS
+  if (!std::is_constant_evaluated()) {
+    const char* bad = ::gdos::detail::simd::find_malformed(begin, end);
+    if (bad == end) return {errc::ok, encoded.size()};
+    return {errc::malformed_escape, static_cast<std::size_t>(bad - begin)};
+  }
+#endif
+  for (const char* p = begin; (p = detail::find_char(p, end, '%')) != end;) {
+    if (!detail::valid_escape_at(p, end))
+      return {errc::malformed_escape, static_cast<std::size_t>(p - begin)};
+    p += 3;
+  }
+  return {errc::ok, encoded.size()};
+}
+
+constexpr bool encoded_view::equals_decoded(std::string_view plain) const noexcept {
+  const char* p = raw_.data();
+  const char* end = p + raw_.size();
+  // Decoding only shrinks text by at most 3 to 1, which bounds a quick size check.
+  if (plain.size() > raw_.size() || plain.size() * 3 < raw_.size()) return false;
+  for (char c : plain) {
+    if (p == end || detail::next_decoded(p, end) != c) return false;
+  }
+  return p == end;
+}
+
+constexpr std::string decode_or(const std::optional<encoded_view>& v, std::string_view fallback) {
+  return v ? v->decode() : std::string(fallback);
+}
+
+constexpr std::string decode_or(const std::optional<std::string_view>& v,
+                                std::string_view fallback) {
+  return std::string(v ? *v : fallback);
+}
+
+constexpr void fields_view::iterator::load(const char* p) noexcept {
+  while (p != end_) {
+    const char* amp = detail::find_char(p, end_, '&');
+    if (amp != p) {
+      piece_ = p;
+      next_ = amp == end_ ? end_ : amp + 1;
+      const char* eq = detail::find_char(p, amp, '=');
+      field_.name = encoded_view(std::string_view(p, static_cast<std::size_t>(eq - p)));
+      field_.value =
+          eq == amp
+              // Empty, yet placed at the piece's end so offsets computed from it still hold.
+              // NOLINTNEXTLINE(bugprone-string-constructor)
+              ? encoded_view(std::string_view(amp, 0))
+              : encoded_view(std::string_view(eq + 1, static_cast<std::size_t>(amp - eq - 1)));
+      return;
+    }
+    p = amp + 1;
+  }
+  piece_ = end_;
+  next_ = end_;
+}
+
+constexpr fields_view fields(std::string_view body) noexcept { return fields_view(body); }
+
 namespace detail {
 
-struct utf8_step {
-  std::size_t length;  // bytes consumed
-  bool valid;          // false: these bytes decode to U+FFFD
-};
+/// Size of `[&]name=value` once encoded; names and values are encoded only when `encode`.
+[[nodiscard]] constexpr std::size_t pair_size(bool sep, std::string_view name,
+                                              std::string_view value, bool encode) noexcept {
+  return (sep ? 1 : 0) + 1 +
+         (encode ? encoded_size(name) + encoded_size(value) : name.size() + value.size());
+}
 
-/// One step of the WHATWG UTF-8 decoder at p (p != end): a valid sequence, or the maximal
-/// invalid subpart that becomes one U+FFFD.
-[[nodiscard]] constexpr utf8_step utf8_next(const char* p, const char* end) noexcept {
-  GDOS_ASSERT(p != end);
-  const auto b = static_cast<unsigned char>(*p);
-  if (b < 0x80) return {1, true};
-  unsigned need = 0;
-  unsigned char lower = 0x80;
-  unsigned char upper = 0xBF;
-  if (b >= 0xC2 && b <= 0xDF) {
-    need = 1;
-  } else if (b >= 0xE0 && b <= 0xEF) {
-    need = 2;
-    if (b == 0xE0) lower = 0xA0;
-    if (b == 0xED) upper = 0x9F;
-  } else if (b >= 0xF0 && b <= 0xF4) {
-    need = 3;
-    if (b == 0xF0) lower = 0x90;
-    if (b == 0xF4) upper = 0x8F;
-  } else {
-    return {1, false};
+constexpr char* write_pair(char* p, bool sep, std::string_view name, std::string_view value,
+                           bool encode) noexcept {
+  if (sep) *p++ = '&';
+  if (encode) {
+    p = encode_unchecked(name, p);
+    *p++ = '=';
+    return encode_unchecked(value, p);
   }
-  std::size_t n = 1;
-  for (unsigned i = 0; i < need; ++i) {
-    if (p + n == end) return {n, false};
-    const auto c = static_cast<unsigned char>(p[n]);
-    if (c < lower || c > upper) return {n, false};
-    lower = 0x80;
-    upper = 0xBF;
-    ++n;
-  }
-  return {n, true};
+  p = std::copy(name.begin(), name.end(), p);
+  *p++ = '=';
+  return std::copy(value.begin(), value.end(), p);
 }
 
 }  // namespace detail
 
-/// True when `text` is well-formed UTF-8 (no overlongs, surrogates or values past U+10FFFF).
-[[nodiscard]] constexpr bool is_valid_utf8(std::string_view text) noexcept {
+constexpr buffer_writer& buffer_writer::put(std::string_view name, std::string_view value,
+                                            bool encode) noexcept {
+  const bool sep = needed_ != 0;
+  const std::size_t n = detail::pair_size(sep, name, value, encode);
+  needed_ += n;
+  if (ok_ && n <= static_cast<std::size_t>(end_ - pos_)) {
+    pos_ = detail::write_pair(pos_, sep, name, value, encode);
+  } else {
+    ok_ = false;
+  }
+  return *this;
+}
+
+constexpr string_writer& string_writer::put(std::string_view name, std::string_view value,
+                                            bool encode) {
+  const bool sep = !out_->empty();
+  const std::size_t old = out_->size();
+  out_->resize(old + detail::pair_size(sep, name, value, encode));
+  detail::write_pair(out_->data() + old, sep, name, value, encode);
+  return *this;
+}
+
+constexpr bool is_valid_utf8(std::string_view text) noexcept {
   const char* p = text.data();
   const char* end = p + text.size();
   while (p != end) {
@@ -2182,9 +2275,7 @@ struct utf8_step {
   return true;
 }
 
-/// Number of characters in `text`: Unicode code points, where each invalid sequence counts as
-/// the one U+FFFD that WHATWG decoding would turn it into.
-[[nodiscard]] constexpr std::size_t utf8_length(std::string_view text) noexcept {
+constexpr std::size_t utf8_length(std::string_view text) noexcept {
   std::size_t n = 0;
   const char* p = text.data();
   const char* end = p + text.size();
@@ -2195,8 +2286,7 @@ struct utf8_step {
   return n;
 }
 
-/// `text` with each invalid UTF-8 sequence replaced by U+FFFD, as WHATWG decoding does.
-[[nodiscard]] constexpr std::string to_utf8_lossy(std::string_view text) {
+constexpr std::string to_utf8_lossy(std::string_view text) {
   std::string out;
   out.reserve(text.size());
   const char* p = text.data();
@@ -2213,6 +2303,7 @@ struct utf8_step {
 }
 
 }  // namespace gdos::form
+// ---- end gdos/impl/form.hpp ----
 // ---- end gdos/form.hpp ----
 // ---- begin gdos/progress.hpp ----
 /// @file progress.hpp
@@ -7777,17 +7868,7 @@ enum class query_type : std::uint8_t {
 };
 
 /// The identifier of `q` ("status", "detailed", "detailed_with_replacements").
-[[nodiscard]] constexpr std::string_view to_string(query_type q) noexcept {
-  switch (q) {
-    case query_type::status:
-      return "status";
-    case query_type::detailed:
-      return "detailed";
-    case query_type::detailed_with_replacements:
-      return "detailed_with_replacements";
-  }
-  return "unknown";
-}
+[[nodiscard]] constexpr std::string_view to_string(query_type q) noexcept;
 
 /// An optional Y/N flag (`showValidityPeriod`).
 enum class yes_no : std::uint8_t {
@@ -7797,17 +7878,7 @@ enum class yes_no : std::uint8_t {
 };
 
 /// The identifier of `v` ("unset", "yes", "no").
-[[nodiscard]] constexpr std::string_view to_string(yes_no v) noexcept {
-  switch (v) {
-    case yes_no::unset:
-      return "unset";
-    case yes_no::yes:
-      return "yes";
-    case yes_no::no:
-      return "no";
-  }
-  return "unknown";
-}
+[[nodiscard]] constexpr std::string_view to_string(yes_no v) noexcept;
 
 /// The reply format asked for (`responseFormat`); the enumerators' values are the wire values.
 ///
@@ -7826,17 +7897,7 @@ enum class response_format : std::uint8_t {
 };
 
 /// The identifier of `f` ("url_encoded", "json", "omitted").
-[[nodiscard]] constexpr std::string_view to_string(response_format f) noexcept {
-  switch (f) {
-    case response_format::url_encoded:
-      return "url_encoded";
-    case response_format::json:
-      return "json";
-    case response_format::omitted:
-      return "omitted";
-  }
-  return "unknown";
-}
+[[nodiscard]] constexpr std::string_view to_string(response_format f) noexcept;
 
 /// Text a request borrows: a view that must outlive the request, and that refuses to be made
 /// from a temporary string.
@@ -7970,51 +8031,11 @@ enum class request_field : std::uint8_t {
 };
 
 /// The field's name on the wire, as the API spells it ("loginName", "certificateID", ...).
-[[nodiscard]] constexpr std::string_view field_name(request_field f) noexcept {
-  switch (f) {
-    case request_field::login_name:
-      return "loginName";
-    case request_field::login_password:
-      return "loginPassword";
-    case request_field::order_number:
-      return "orderNumber";
-    case request_field::certificate_id:
-      return "certificateID";
-    case request_field::query_type:
-      return "queryType";
-    case request_field::show_validity_period:
-      return "showValidityPeriod";
-    case request_field::response_format:
-      return "responseFormat";
-    case request_field::sid:
-      return "SID";
-  }
-  return "unknown";
-}
+[[nodiscard]] constexpr std::string_view field_name(request_field f) noexcept;
 
 /// The identifier of `f` ("login_name", "certificate_id", ...); field_name() gives the name on
 /// the wire.
-[[nodiscard]] constexpr std::string_view to_string(request_field f) noexcept {
-  switch (f) {
-    case request_field::login_name:
-      return "login_name";
-    case request_field::login_password:
-      return "login_password";
-    case request_field::order_number:
-      return "order_number";
-    case request_field::certificate_id:
-      return "certificate_id";
-    case request_field::query_type:
-      return "query_type";
-    case request_field::show_validity_period:
-      return "show_validity_period";
-    case request_field::response_format:
-      return "response_format";
-    case request_field::sid:
-      return "sid";
-  }
-  return "unknown";
-}
+[[nodiscard]] constexpr std::string_view to_string(request_field f) noexcept;
 
 /// What is wrong with a request.
 enum class request_errc : std::uint8_t {
@@ -8027,43 +8048,11 @@ enum class request_errc : std::uint8_t {
 };
 
 /// The identifier of `e` ("missing", "too_long", ...).
-[[nodiscard]] constexpr std::string_view to_string(request_errc e) noexcept {
-  switch (e) {
-    case request_errc::ok:
-      return "ok";
-    case request_errc::missing:
-      return "missing";
-    case request_errc::too_long:
-      return "too_long";
-    case request_errc::not_positive:
-      return "not_positive";
-    case request_errc::out_of_range:
-      return "out_of_range";
-    case request_errc::buffer_too_small:
-      return "buffer_too_small";
-  }
-  return "unknown";
-}
+[[nodiscard]] constexpr std::string_view to_string(request_errc e) noexcept;
 
 /// A short English description of `e` ("too long", "not a positive integer", ...), as
 /// validation_result prints it after the field's name.
-[[nodiscard]] constexpr std::string_view message(request_errc e) noexcept {
-  switch (e) {
-    case request_errc::ok:
-      return "ok";
-    case request_errc::missing:
-      return "missing";
-    case request_errc::too_long:
-      return "too long";
-    case request_errc::not_positive:
-      return "not a positive integer";
-    case request_errc::out_of_range:
-      return "out of range";
-    case request_errc::buffer_too_small:
-      return "buffer too small";
-  }
-  return "unknown request error";
-}
+[[nodiscard]] constexpr std::string_view message(request_errc e) noexcept;
 
 /// Outcome of validate(): the first rule the request breaks, and in which field. It holds no
 /// part of any value, so it is safe to log; `<<` prints it as `loginName: too long` (or `ok`).
@@ -8092,37 +8081,7 @@ struct validation_result {
 /// one of its named values. It answers "would the API accept this request" (json is a valid
 /// response_format even though gdos' parser reads only url_encoded replies); the SID is not
 /// checked (no rule is documented).
-[[nodiscard]] constexpr validation_result validate(const request& r) noexcept {
-  using f = request_field;
-  using e = request_errc;
-  // A character is at least one byte, so only long values pay for counting characters.
-  if (r.login_name.empty()) return {e::missing, f::login_name};
-  if (r.login_name.size() > max_login_name_length &&
-      form::utf8_length(r.login_name) > max_login_name_length)
-    return {e::too_long, f::login_name};
-  if (r.login_password.empty()) return {e::missing, f::login_password};
-  if (r.login_password.size() > max_login_password_length &&
-      form::utf8_length(r.login_password) > max_login_password_length)
-    return {e::too_long, f::login_password};
-  if (!r.order_number && !r.certificate_id) return {e::missing, f::order_number};
-  if (r.order_number && *r.order_number <= 0) return {e::not_positive, f::order_number};
-  if (r.certificate_id) {
-    if (*r.certificate_id <= 0) return {e::not_positive, f::certificate_id};
-    if (*r.certificate_id > max_certificate_id) return {e::too_long, f::certificate_id};
-  }
-  if (static_cast<unsigned>(r.query_type) > 2u) return {e::out_of_range, f::query_type};
-  if (static_cast<unsigned>(r.show_validity_period) > 2u)
-    return {e::out_of_range, f::show_validity_period};
-  switch (r.response_format) {
-    case response_format::url_encoded:
-    case response_format::json:
-    case response_format::omitted:
-      break;
-    default:
-      return {e::out_of_range, f::response_format};
-  }
-  return {};
-}
+[[nodiscard]] constexpr validation_result validate(const request& r) noexcept;
 
 // ---------------------------------------------------------------------------------------------
 // Encoding
@@ -8163,6 +8122,331 @@ struct encode_result {
   /// Member-wise equality.
   friend constexpr bool operator==(const encode_result&, const encode_result&) noexcept = default;
 };
+
+/// Size in bytes of the body encode_request_to() writes for `r`. Only meaningful for a request
+/// that passes validate() (an invalid request has no body).
+[[nodiscard]] constexpr std::size_t encoded_size(const request& r) noexcept;
+
+/// Validates `r` and writes its body into `dest` (no allocation). Writes nothing unless the
+/// request is valid and the whole body fits; see encode_result for how each case is reported.
+[[nodiscard]] constexpr encode_result encode_request_to(const request& r,
+                                                        std::span<char> dest) noexcept;
+
+/// Validates `r` and returns its body as a new string, or why the request is invalid.
+[[nodiscard]] constexpr result<std::string, validation_result> encode_request(const request& r);
+
+// ---------------------------------------------------------------------------------------------
+// Printing (the password is always masked)
+// ---------------------------------------------------------------------------------------------
+
+/// Prints `r` the way it would be encoded, with the password (whatever its value, even empty)
+/// and a set SID replaced by `***`, and invalid enumeration values shown as numbers. Never
+/// validates.
+template <string_view_stream Stream>
+Stream& operator<<(Stream& os, const request& r);
+
+/// Prints `v` as `ok`, or as the field's wire name and the problem (`loginName: too long`).
+template <string_view_stream Stream>
+Stream& operator<<(Stream& os, const validation_result& v);
+
+// ---------------------------------------------------------------------------------------------
+// Server side: Comodo's errors
+// ---------------------------------------------------------------------------------------------
+
+/// A refusal in the API's own terms: the code and the argument it is about.
+///
+/// `argument` is an argument *name*, never a value: for unrecognised_argument and
+/// invalid_argument it is the name exactly as it appears in the parsed body (still encoded, a
+/// view into the body, valid as long as the body); for missing_argument it is the documented
+/// name (a static string). Errors built by hand may view anything that outlives them.
+struct api_error {
+  api_code code = api_code::unknown_error;  ///< The errorCode.
+  std::string_view argument{};              ///< The argument's name (see above).
+
+  /// Size in bytes of message().
+  [[nodiscard]] constexpr std::size_t message_size() const noexcept;
+  /// Writes Comodo's errorMessage into `dest` when it fits; writes nothing otherwise.
+  [[nodiscard]] constexpr form::write_result message_to(std::span<char> dest) const noexcept;
+  /// Comodo's errorMessage for this error: `The 'orderNumber' argument is missing!`,
+  /// `'xxxx' is an unrecognised argument!`, `The value of the 'xxxx' argument is invalid!`, the
+  /// fixed texts of the other documented codes, and an empty message for codes the API does not
+  /// document for this call.
+  [[nodiscard]] constexpr std::string message() const;
+
+  /// Member-wise equality.
+  friend constexpr bool operator==(const api_error&, const api_error&) noexcept = default;
+};
+
+/// Prints Comodo's message for `e`.
+template <string_view_stream Stream>
+Stream& operator<<(Stream& os, const api_error& e);
+
+/// Size in bytes of the reply body error_reply_to() writes for `e`.
+[[nodiscard]] constexpr std::size_t error_reply_size(const api_error& e) noexcept;
+
+/// Writes the url-encoded reply body a server sends for `e`
+/// (`errorCode=-3&errorMessage=The+%27orderNumber%27+argument+is+missing%21`) into `dest` when
+/// it fits; writes nothing otherwise.
+[[nodiscard]] constexpr form::write_result error_reply_to(const api_error& e,
+                                                          std::span<char> dest) noexcept;
+
+/// The reply body for `e` as a new string (see error_reply_to()).
+[[nodiscard]] constexpr std::string error_reply(const api_error& e);
+
+// ---------------------------------------------------------------------------------------------
+// Server side: parsing a body
+// ---------------------------------------------------------------------------------------------
+
+/// A request as parse_request() accepted it. The integers are parsed; the strings are still
+/// encoded views into the body (valid as long as the body), decoded only when asked, so that
+/// accepting a body copies nothing.
+struct parsed_request {
+  form::encoded_view login_name{};      ///< `loginName`, 1 to 64 characters once decoded.
+  form::encoded_view login_password{};  ///< `loginPassword`, 1 to 128 characters once decoded.
+  std::optional<std::int64_t> order_number{};    ///< `orderNumber`, when sent.
+  std::optional<std::int64_t> certificate_id{};  ///< `certificateID`, when sent.
+  /// `queryType`; status when not sent (the API requires it; gdos' mock answers as for 0).
+  gdos::query_type query_type = gdos::query_type::status;
+  /// `showValidityPeriod`; unset when not sent.
+  yes_no show_validity_period = yes_no::unset;
+  /// `responseFormat`; omitted when not sent.
+  gdos::response_format response_format = gdos::response_format::omitted;
+  form::encoded_view sid{};  ///< `SID`, empty when not sent.
+
+  /// Bytes of caller memory to_request() needs: the decoded sizes of the strings that need
+  /// decoding. 0 in the common case of plain values.
+  [[nodiscard]] constexpr std::size_t decoding_buffer_size() const noexcept {
+    return (login_name.needs_decoding() ? login_name.decoded_size() : 0) +
+           (login_password.needs_decoding() ? login_password.decoded_size() : 0) +
+           (sid.needs_decoding() ? sid.decoded_size() : 0);
+  }
+
+  /// The request, its strings viewing the body when they need no decoding and `buffer`
+  /// otherwise (so the request lives as long as both). When `buffer` is smaller than
+  /// decoding_buffer_size(), nothing is written and the error says the size needed.
+  [[nodiscard]] constexpr result<request, form::write_result> to_request(
+      std::span<char> buffer GDOS_LIFETIMEBOUND) const noexcept;
+
+  /// The request, decoding into `storage` (resized to decoding_buffer_size()). The request views
+  /// the body and `storage`: it is valid while both are and `storage` is not modified.
+  [[nodiscard]] constexpr request to_request(std::string& storage GDOS_LIFETIMEBOUND) const {
+    storage.resize(decoding_buffer_size());
+    return *to_request(std::span<char>(storage));
+  }
+
+  /// True when `r` is the request this body carries (strings compared decoded, no allocation).
+  friend constexpr bool operator==(const parsed_request& p, const request& r) noexcept {
+    return p.login_name.equals_decoded(r.login_name) &&
+           p.login_password.equals_decoded(r.login_password) && p.order_number == r.order_number &&
+           p.certificate_id == r.certificate_id && p.query_type == r.query_type &&
+           p.show_validity_period == r.show_validity_period &&
+           p.response_format == r.response_format && p.sid.equals_decoded(r.sid);
+  }
+
+ private:
+  static constexpr std::string_view view(form::encoded_view v, char*& p) noexcept {
+    if (!v.needs_decoding()) return v.encoded();
+    char* begin = p;
+    p = v.decode_unchecked(p);
+    return {begin, static_cast<std::size_t>(p - begin)};
+  }
+};
+
+/// Parses a GetDetailedOrderStatus POST body the way Comodo's endpoint reads it, copying nothing.
+///
+/// Argument names are decoded and matched ASCII case-insensitively (`LOGINNAME`, `login%4Eame`);
+/// values are case-sensitive. An argument sent with an empty value counts as not sent. Integers
+/// are decimal digits only once decoded (no sign, no space; leading zeros allowed): orderNumber
+/// 1..2^63-1 in at most 19 digits, certificateID positive in at most 16 digits, queryType 0..2,
+/// responseFormat 1..2 (the values Sectigo documents); showValidityPeriod is `Y` or `N`; SID any
+/// text. loginName and loginPassword follow validate()'s limits.
+///
+/// Each refusal is one of Comodo's errors, checked in this order:
+/// 1. walking the fields in body order, the first that is
+///    - not a documented argument: api_code::unrecognised_argument (-2),
+///    - a repeat of an argument already seen (in any case): api_code::invalid_argument (-4),
+///    - a documented argument with an invalid value: api_code::invalid_argument (-4),
+///    each naming the argument as it appears in the body (still encoded);
+/// 2. then api_code::missing_argument (-3) for loginName, then loginPassword, then orderNumber
+///    when neither orderNumber nor certificateID was sent.
+/// Any byte sequence is accepted as input: malformed bodies (stray `%`, `=` or `&`, binary) end in
+/// one of these errors. Errors name arguments only, never a value, so the password is never part
+/// of one (a client that leaves an `&` in its password unescaped splits it into pieces the server
+/// can only see as argument names; encode_request_to() always escapes it).
+[[nodiscard]] constexpr result<parsed_request, api_error> parse_request(
+    std::string_view body GDOS_LIFETIMEBOUND) noexcept;
+
+/// Refused: the parsed request and its errors view the body, which a temporary string takes
+/// with it at the end of the full expression. Keep the body in a variable.
+template <class String>
+  requires detail::temporary_string<String>
+result<parsed_request, api_error> parse_request(String&& body) = delete;
+
+}  // namespace gdos
+
+// ---- begin gdos/impl/request.hpp ----
+/// @file impl/request.hpp
+/// @brief The bodies of gdos/request.hpp: the names of the enumerators, validate(), the encoder,
+/// printing with the password masked, Comodo's error messages and replies, and
+/// parse_request(). Included at the end of that header.
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace gdos {
+
+constexpr std::string_view to_string(query_type q) noexcept {
+  switch (q) {
+    case query_type::status:
+      return "status";
+    case query_type::detailed:
+      return "detailed";
+    case query_type::detailed_with_replacements:
+      return "detailed_with_replacements";
+  }
+  return "unknown";
+}
+
+constexpr std::string_view to_string(yes_no v) noexcept {
+  switch (v) {
+    case yes_no::unset:
+      return "unset";
+    case yes_no::yes:
+      return "yes";
+    case yes_no::no:
+      return "no";
+  }
+  return "unknown";
+}
+
+constexpr std::string_view to_string(response_format f) noexcept {
+  switch (f) {
+    case response_format::url_encoded:
+      return "url_encoded";
+    case response_format::json:
+      return "json";
+    case response_format::omitted:
+      return "omitted";
+  }
+  return "unknown";
+}
+
+constexpr std::string_view field_name(request_field f) noexcept {
+  switch (f) {
+    case request_field::login_name:
+      return "loginName";
+    case request_field::login_password:
+      return "loginPassword";
+    case request_field::order_number:
+      return "orderNumber";
+    case request_field::certificate_id:
+      return "certificateID";
+    case request_field::query_type:
+      return "queryType";
+    case request_field::show_validity_period:
+      return "showValidityPeriod";
+    case request_field::response_format:
+      return "responseFormat";
+    case request_field::sid:
+      return "SID";
+  }
+  return "unknown";
+}
+
+constexpr std::string_view to_string(request_field f) noexcept {
+  switch (f) {
+    case request_field::login_name:
+      return "login_name";
+    case request_field::login_password:
+      return "login_password";
+    case request_field::order_number:
+      return "order_number";
+    case request_field::certificate_id:
+      return "certificate_id";
+    case request_field::query_type:
+      return "query_type";
+    case request_field::show_validity_period:
+      return "show_validity_period";
+    case request_field::response_format:
+      return "response_format";
+    case request_field::sid:
+      return "sid";
+  }
+  return "unknown";
+}
+
+constexpr std::string_view to_string(request_errc e) noexcept {
+  switch (e) {
+    case request_errc::ok:
+      return "ok";
+    case request_errc::missing:
+      return "missing";
+    case request_errc::too_long:
+      return "too_long";
+    case request_errc::not_positive:
+      return "not_positive";
+    case request_errc::out_of_range:
+      return "out_of_range";
+    case request_errc::buffer_too_small:
+      return "buffer_too_small";
+  }
+  return "unknown";
+}
+
+constexpr std::string_view message(request_errc e) noexcept {
+  switch (e) {
+    case request_errc::ok:
+      return "ok";
+    case request_errc::missing:
+      return "missing";
+    case request_errc::too_long:
+      return "too long";
+    case request_errc::not_positive:
+      return "not a positive integer";
+    case request_errc::out_of_range:
+      return "out of range";
+    case request_errc::buffer_too_small:
+      return "buffer too small";
+  }
+  return "unknown request error";
+}
+
+constexpr validation_result validate(const request& r) noexcept {
+  using f = request_field;
+  using e = request_errc;
+  // A character is at least one byte, so only long values pay for counting characters.
+  if (r.login_name.empty()) return {e::missing, f::login_name};
+  if (r.login_name.size() > max_login_name_length &&
+      form::utf8_length(r.login_name) > max_login_name_length)
+    return {e::too_long, f::login_name};
+  if (r.login_password.empty()) return {e::missing, f::login_password};
+  if (r.login_password.size() > max_login_password_length &&
+      form::utf8_length(r.login_password) > max_login_password_length)
+    return {e::too_long, f::login_password};
+  if (!r.order_number && !r.certificate_id) return {e::missing, f::order_number};
+  if (r.order_number && *r.order_number <= 0) return {e::not_positive, f::order_number};
+  if (r.certificate_id) {
+    if (*r.certificate_id <= 0) return {e::not_positive, f::certificate_id};
+    if (*r.certificate_id > max_certificate_id) return {e::too_long, f::certificate_id};
+  }
+  if (static_cast<unsigned>(r.query_type) > 2u) return {e::out_of_range, f::query_type};
+  if (static_cast<unsigned>(r.show_validity_period) > 2u)
+    return {e::out_of_range, f::show_validity_period};
+  switch (r.response_format) {
+    case response_format::url_encoded:
+    case response_format::json:
+    case response_format::omitted:
+      break;
+    default:
+      return {e::out_of_range, f::response_format};
+  }
+  return {};
+}
 
 namespace detail {
 
@@ -8227,9 +8511,7 @@ constexpr char* write_request(const request& r, char* p) noexcept {
 
 }  // namespace detail
 
-/// Size in bytes of the body encode_request_to() writes for `r`. Only meaningful for a request
-/// that passes validate() (an invalid request has no body).
-[[nodiscard]] constexpr std::size_t encoded_size(const request& r) noexcept {
+constexpr std::size_t encoded_size(const request& r) noexcept {
   std::size_t n = detail::k_login_name.size() + form::encoded_size(r.login_name) +
                   detail::k_login_password.size() + form::encoded_size(r.login_password) +
                   detail::k_query_type.size() + 1;
@@ -8242,10 +8524,7 @@ constexpr char* write_request(const request& r, char* p) noexcept {
   return n;
 }
 
-/// Validates `r` and writes its body into `dest` (no allocation). Writes nothing unless the
-/// request is valid and the whole body fits; see encode_result for how each case is reported.
-[[nodiscard]] constexpr encode_result encode_request_to(const request& r,
-                                                        std::span<char> dest) noexcept {
+constexpr encode_result encode_request_to(const request& r, std::span<char> dest) noexcept {
   const validation_result v = validate(r);
   if (!v) return {0, v.code, v.field};
   // A buffer that holds the worst case is written in one pass, without sizing first: the common
@@ -8262,8 +8541,7 @@ constexpr char* write_request(const request& r, char* p) noexcept {
   return {n, request_errc::ok, {}};
 }
 
-/// Validates `r` and returns its body as a new string, or why the request is invalid.
-[[nodiscard]] constexpr result<std::string, validation_result> encode_request(const request& r) {
+constexpr result<std::string, validation_result> encode_request(const request& r) {
   const validation_result v = validate(r);
   if (!v) return v;
   // Sized for the worst case and trimmed, so that the values are read once; at most a few
@@ -8272,10 +8550,6 @@ constexpr char* write_request(const request& r, char* p) noexcept {
   body.resize(static_cast<std::size_t>(detail::write_request(r, body.data()) - body.data()));
   return body;
 }
-
-// ---------------------------------------------------------------------------------------------
-// Printing (the password is always masked)
-// ---------------------------------------------------------------------------------------------
 
 namespace detail {
 
@@ -8297,9 +8571,6 @@ void print_integer(Stream& os, std::int64_t v) {
 
 }  // namespace detail
 
-/// Prints `r` the way it would be encoded, with the password (whatever its value, even empty)
-/// and a set SID replaced by `***`, and invalid enumeration values shown as numbers. Never
-/// validates.
 template <string_view_stream Stream>
 Stream& operator<<(Stream& os, const request& r) {
   os << detail::k_login_name;
@@ -8331,7 +8602,6 @@ Stream& operator<<(Stream& os, const request& r) {
   return os;
 }
 
-/// Prints `v` as `ok`, or as the field's wire name and the problem (`loginName: too long`).
 template <string_view_stream Stream>
 Stream& operator<<(Stream& os, const validation_result& v) {
   if (v) {
@@ -8341,34 +8611,6 @@ Stream& operator<<(Stream& os, const validation_result& v) {
   }
   return os;
 }
-
-// ---------------------------------------------------------------------------------------------
-// Server side: Comodo's errors
-// ---------------------------------------------------------------------------------------------
-
-/// A refusal in the API's own terms: the code and the argument it is about.
-///
-/// `argument` is an argument *name*, never a value: for unrecognised_argument and
-/// invalid_argument it is the name exactly as it appears in the parsed body (still encoded, a
-/// view into the body, valid as long as the body); for missing_argument it is the documented
-/// name (a static string). Errors built by hand may view anything that outlives them.
-struct api_error {
-  api_code code = api_code::unknown_error;  ///< The errorCode.
-  std::string_view argument{};              ///< The argument's name (see above).
-
-  /// Size in bytes of message().
-  [[nodiscard]] constexpr std::size_t message_size() const noexcept;
-  /// Writes Comodo's errorMessage into `dest` when it fits; writes nothing otherwise.
-  [[nodiscard]] constexpr form::write_result message_to(std::span<char> dest) const noexcept;
-  /// Comodo's errorMessage for this error: `The 'orderNumber' argument is missing!`,
-  /// `'xxxx' is an unrecognised argument!`, `The value of the 'xxxx' argument is invalid!`, the
-  /// fixed texts of the other documented codes, and an empty message for codes the API does not
-  /// document for this call.
-  [[nodiscard]] constexpr std::string message() const;
-
-  /// Member-wise equality.
-  friend constexpr bool operator==(const api_error&, const api_error&) noexcept = default;
-};
 
 namespace detail {
 
@@ -8425,7 +8667,6 @@ constexpr std::string api_error::message() const {
   return out;
 }
 
-/// Prints Comodo's message for `e`.
 template <string_view_stream Stream>
 Stream& operator<<(Stream& os, const api_error& e) {
   const detail::message_parts m = detail::message_of(e);
@@ -8440,19 +8681,14 @@ inline constexpr std::string_view k_error_message = "&errorMessage=";
 
 }  // namespace detail
 
-/// Size in bytes of the reply body error_reply_to() writes for `e`.
-[[nodiscard]] constexpr std::size_t error_reply_size(const api_error& e) noexcept {
+constexpr std::size_t error_reply_size(const api_error& e) noexcept {
   const detail::message_parts m = detail::message_of(e);
   return detail::k_error_code.size() + detail::decimal_size(to_int(e.code)) +
          detail::k_error_message.size() + form::encoded_size(m.prefix) +
          form::encoded_size(m.argument) + form::encoded_size(m.suffix);
 }
 
-/// Writes the url-encoded reply body a server sends for `e`
-/// (`errorCode=-3&errorMessage=The+%27orderNumber%27+argument+is+missing%21`) into `dest` when
-/// it fits; writes nothing otherwise.
-[[nodiscard]] constexpr form::write_result error_reply_to(const api_error& e,
-                                                          std::span<char> dest) noexcept {
+constexpr form::write_result error_reply_to(const api_error& e, std::span<char> dest) noexcept {
   const std::size_t n = error_reply_size(e);
   if (n > dest.size()) return {n, false};
   const detail::message_parts m = detail::message_of(e);
@@ -8465,85 +8701,28 @@ inline constexpr std::string_view k_error_message = "&errorMessage=";
   return {n, true};
 }
 
-/// The reply body for `e` as a new string (see error_reply_to()).
-[[nodiscard]] constexpr std::string error_reply(const api_error& e) {
+constexpr std::string error_reply(const api_error& e) {
   std::string out(error_reply_size(e), '\0');
   (void)error_reply_to(e, out);
   return out;
 }
 
-// ---------------------------------------------------------------------------------------------
-// Server side: parsing a body
-// ---------------------------------------------------------------------------------------------
-
-/// A request as parse_request() accepted it. The integers are parsed; the strings are still
-/// encoded views into the body (valid as long as the body), decoded only when asked, so that
-/// accepting a body copies nothing.
-struct parsed_request {
-  form::encoded_view login_name{};      ///< `loginName`, 1 to 64 characters once decoded.
-  form::encoded_view login_password{};  ///< `loginPassword`, 1 to 128 characters once decoded.
-  std::optional<std::int64_t> order_number{};    ///< `orderNumber`, when sent.
-  std::optional<std::int64_t> certificate_id{};  ///< `certificateID`, when sent.
-  /// `queryType`; status when not sent (the API requires it; gdos' mock answers as for 0).
-  gdos::query_type query_type = gdos::query_type::status;
-  /// `showValidityPeriod`; unset when not sent.
-  yes_no show_validity_period = yes_no::unset;
-  /// `responseFormat`; omitted when not sent.
-  gdos::response_format response_format = gdos::response_format::omitted;
-  form::encoded_view sid{};  ///< `SID`, empty when not sent.
-
-  /// Bytes of caller memory to_request() needs: the decoded sizes of the strings that need
-  /// decoding. 0 in the common case of plain values.
-  [[nodiscard]] constexpr std::size_t decoding_buffer_size() const noexcept {
-    return (login_name.needs_decoding() ? login_name.decoded_size() : 0) +
-           (login_password.needs_decoding() ? login_password.decoded_size() : 0) +
-           (sid.needs_decoding() ? sid.decoded_size() : 0);
-  }
-
-  /// The request, its strings viewing the body when they need no decoding and `buffer`
-  /// otherwise (so the request lives as long as both). When `buffer` is smaller than
-  /// decoding_buffer_size(), nothing is written and the error says the size needed.
-  [[nodiscard]] constexpr result<request, form::write_result> to_request(
-      std::span<char> buffer GDOS_LIFETIMEBOUND) const noexcept {
-    const std::size_t need = decoding_buffer_size();
-    if (need > buffer.size()) return form::write_result{need, false};
-    char* p = buffer.data();
-    request r;
-    r.login_name = view(login_name, p);
-    r.login_password = view(login_password, p);
-    r.order_number = order_number;
-    r.certificate_id = certificate_id;
-    r.query_type = query_type;
-    r.show_validity_period = show_validity_period;
-    r.response_format = response_format;
-    r.sid = view(sid, p);
-    return r;
-  }
-
-  /// The request, decoding into `storage` (resized to decoding_buffer_size()). The request views
-  /// the body and `storage`: it is valid while both are and `storage` is not modified.
-  [[nodiscard]] constexpr request to_request(std::string& storage GDOS_LIFETIMEBOUND) const {
-    storage.resize(decoding_buffer_size());
-    return *to_request(std::span<char>(storage));
-  }
-
-  /// True when `r` is the request this body carries (strings compared decoded, no allocation).
-  friend constexpr bool operator==(const parsed_request& p, const request& r) noexcept {
-    return p.login_name.equals_decoded(r.login_name) &&
-           p.login_password.equals_decoded(r.login_password) && p.order_number == r.order_number &&
-           p.certificate_id == r.certificate_id && p.query_type == r.query_type &&
-           p.show_validity_period == r.show_validity_period &&
-           p.response_format == r.response_format && p.sid.equals_decoded(r.sid);
-  }
-
- private:
-  static constexpr std::string_view view(form::encoded_view v, char*& p) noexcept {
-    if (!v.needs_decoding()) return v.encoded();
-    char* begin = p;
-    p = v.decode_unchecked(p);
-    return {begin, static_cast<std::size_t>(p - begin)};
-  }
-};
+constexpr result<request, form::write_result> parsed_request::to_request(
+    std::span<char> buffer) const noexcept {
+  const std::size_t need = decoding_buffer_size();
+  if (need > buffer.size()) return form::write_result{need, false};
+  char* p = buffer.data();
+  request r;
+  r.login_name = view(login_name, p);
+  r.login_password = view(login_password, p);
+  r.order_number = order_number;
+  r.certificate_id = certificate_id;
+  r.query_type = query_type;
+  r.show_validity_period = show_validity_period;
+  r.response_format = response_format;
+  r.sid = view(sid, p);
+  return r;
+}
 
 namespace detail {
 
@@ -8606,29 +8785,7 @@ template <std::size_t MaxChars>
 
 }  // namespace detail
 
-/// Parses a GetDetailedOrderStatus POST body the way Comodo's endpoint reads it, copying nothing.
-///
-/// Argument names are decoded and matched ASCII case-insensitively (`LOGINNAME`, `login%4Eame`);
-/// values are case-sensitive. An argument sent with an empty value counts as not sent. Integers
-/// are decimal digits only once decoded (no sign, no space; leading zeros allowed): orderNumber
-/// 1..2^63-1 in at most 19 digits, certificateID positive in at most 16 digits, queryType 0..2,
-/// responseFormat 1..2 (the values Sectigo documents); showValidityPeriod is `Y` or `N`; SID any
-/// text. loginName and loginPassword follow validate()'s limits.
-///
-/// Each refusal is one of Comodo's errors, checked in this order:
-/// 1. walking the fields in body order, the first that is
-///    - not a documented argument: api_code::unrecognised_argument (-2),
-///    - a repeat of an argument already seen (in any case): api_code::invalid_argument (-4),
-///    - a documented argument with an invalid value: api_code::invalid_argument (-4),
-///    each naming the argument as it appears in the body (still encoded);
-/// 2. then api_code::missing_argument (-3) for loginName, then loginPassword, then orderNumber
-///    when neither orderNumber nor certificateID was sent.
-/// Any byte sequence is accepted as input: malformed bodies (stray `%`, `=` or `&`, binary) end in
-/// one of these errors. Errors name arguments only, never a value, so the password is never part
-/// of one (a client that leaves an `&` in its password unescaped splits it into pieces the server
-/// can only see as argument names; encode_request_to() always escapes it).
-[[nodiscard]] constexpr result<parsed_request, api_error> parse_request(
-    std::string_view body GDOS_LIFETIMEBOUND) noexcept {
+constexpr result<parsed_request, api_error> parse_request(std::string_view body) noexcept {
   parsed_request out;
   std::array<bool, detail::field_names.size()> seen{};
   bool has_name = false;
@@ -8696,13 +8853,8 @@ template <std::size_t MaxChars>
   return out;
 }
 
-/// Refused: the parsed request and its errors view the body, which a temporary string takes
-/// with it at the end of the full expression. Keep the body in a variable.
-template <class String>
-  requires detail::temporary_string<String>
-result<parsed_request, api_error> parse_request(String&& body) = delete;
-
 }  // namespace gdos
+// ---- end gdos/impl/request.hpp ----
 // ---- end gdos/request.hpp ----
 // ---- begin gdos/retry.hpp ----
 /// @file retry.hpp
@@ -8828,62 +8980,10 @@ enum class transport_errc : std::uint8_t {
 
 /// The identifier of `e` ("connect", "tls_verification", ...); "unknown" for a value that is
 /// not an enumerator.
-[[nodiscard]] constexpr std::string_view to_string(transport_errc e) noexcept {
-  switch (e) {
-    case transport_errc::ok:
-      return "ok";
-    case transport_errc::invalid_url:
-      return "invalid_url";
-    case transport_errc::resolve:
-      return "resolve";
-    case transport_errc::connect:
-      return "connect";
-    case transport_errc::timeout:
-      return "timeout";
-    case transport_errc::tls_handshake:
-      return "tls_handshake";
-    case transport_errc::tls_verification:
-      return "tls_verification";
-    case transport_errc::send:
-      return "send";
-    case transport_errc::receive:
-      return "receive";
-    case transport_errc::too_large:
-      return "too_large";
-    case transport_errc::other:
-      return "other";
-  }
-  return "unknown";
-}
+[[nodiscard]] constexpr std::string_view to_string(transport_errc e) noexcept;
 
 /// One English sentence (without final period) saying what `e` means.
-[[nodiscard]] constexpr std::string_view message(transport_errc e) noexcept {
-  switch (e) {
-    case transport_errc::ok:
-      return "a reply arrived";
-    case transport_errc::invalid_url:
-      return "the URL could not be used";
-    case transport_errc::resolve:
-      return "the host name did not resolve";
-    case transport_errc::connect:
-      return "no connection could be made";
-    case transport_errc::timeout:
-      return "the exchange took longer than the transport allows";
-    case transport_errc::tls_handshake:
-      return "TLS could not be set up";
-    case transport_errc::tls_verification:
-      return "the server's certificate is not trusted or does not match the host";
-    case transport_errc::send:
-      return "the connection broke while sending";
-    case transport_errc::receive:
-      return "the connection broke while receiving";
-    case transport_errc::too_large:
-      return "the reply exceeded the transport's size limit";
-    case transport_errc::other:
-      return "the transport failed";
-  }
-  return "unknown transport error";
-}
+[[nodiscard]] constexpr std::string_view message(transport_errc e) noexcept;
 
 /// What a transport returns: a reply (status != 0), or a failure (status 0, `failure` says why).
 ///
@@ -8922,39 +9022,14 @@ concept returns_http_response =
 template <class T>
 concept transport = std::invocable<T&, const http_request&> && detail::returns_http_response<T>;
 
-namespace detail {
-
-/// True when the media type of `content_type` is `lower` (given in lower case): compared ASCII
-/// case-insensitively, with surrounding spaces and any parameters (`; charset=UTF-8`) ignored, as
-/// RFC 9110 compares media types.
-[[nodiscard]] constexpr bool media_type_is(std::string_view content_type,
-                                           std::string_view lower) noexcept {
-  std::string_view t = content_type.substr(0, content_type.find(';'));
-  while (!t.empty() && (t.front() == ' ' || t.front() == '\t')) t.remove_prefix(1);
-  while (!t.empty() && (t.back() == ' ' || t.back() == '\t')) t.remove_suffix(1);
-  if (t.size() != lower.size()) return false;
-  for (std::size_t i = 0; i < t.size(); ++i) {
-    char c = t[i];
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    if (c != lower[i]) return false;
-  }
-  return true;
-}
-
-}  // namespace detail
-
 /// True when `content_type` names application/x-www-form-urlencoded: the media type compared
 /// ASCII case-insensitively, with surrounding spaces and any parameters (`; charset=UTF-8`)
 /// ignored, as RFC 9110 compares media types.
-[[nodiscard]] constexpr bool is_form_content_type(std::string_view content_type) noexcept {
-  return detail::media_type_is(content_type, request_content_type);
-}
+[[nodiscard]] constexpr bool is_form_content_type(std::string_view content_type) noexcept;
 
 /// True when `content_type` names application/json, the type Sectigo documents for the reply
 /// to responseFormat=2 (compared as is_form_content_type() compares).
-[[nodiscard]] constexpr bool is_json_content_type(std::string_view content_type) noexcept {
-  return detail::media_type_is(content_type, "application/json");
-}
+[[nodiscard]] constexpr bool is_json_content_type(std::string_view content_type) noexcept;
 
 // =============================================================================================
 // Errors
@@ -8976,56 +9051,11 @@ enum class call_errc : std::uint8_t {
 
 /// The identifier of `e` ("transport", "api_error", ...); "unknown" for a value that is not an
 /// enumerator.
-[[nodiscard]] constexpr std::string_view to_string(call_errc e) noexcept {
-  switch (e) {
-    case call_errc::ok:
-      return "ok";
-    case call_errc::insecure_url:
-      return "insecure_url";
-    case call_errc::invalid_request:
-      return "invalid_request";
-    case call_errc::transport:
-      return "transport";
-    case call_errc::http_status:
-      return "http_status";
-    case call_errc::empty_body:
-      return "empty_body";
-    case call_errc::content_type:
-      return "content_type";
-    case call_errc::malformed_reply:
-      return "malformed_reply";
-    case call_errc::api_error:
-      return "api_error";
-  }
-  return "unknown";
-}
+[[nodiscard]] constexpr std::string_view to_string(call_errc e) noexcept;
 
 /// One English sentence (without final period) saying what `e` means; call_error::message()
 /// says what was seen.
-[[nodiscard]] constexpr std::string_view message(call_errc e) noexcept {
-  switch (e) {
-    case call_errc::ok:
-      return "no error";
-    case call_errc::insecure_url:
-      return "the URL is not https, so nothing was sent (call_options::allow_plain_http allows "
-             "http)";
-    case call_errc::invalid_request:
-      return "the request is invalid, so nothing was sent";
-    case call_errc::transport:
-      return "no HTTP reply arrived";
-    case call_errc::http_status:
-      return "the reply's HTTP status is not 200";
-    case call_errc::empty_body:
-      return "the reply's body is empty";
-    case call_errc::content_type:
-      return "the reply's Content-Type is not application/x-www-form-urlencoded";
-    case call_errc::malformed_reply:
-      return "the reply's body is not a reply gdos can read";
-    case call_errc::api_error:
-      return "the API answered with an error code";
-  }
-  return "unknown call error";
-}
+[[nodiscard]] constexpr std::string_view message(call_errc e) noexcept;
 
 /// A failed call, with what was seen. It owns all its text (nothing views the reply body, which
 /// is gone), and none of that text contains the password.
@@ -9119,9 +9149,159 @@ template <class Transport>
 [[nodiscard]] result<reply, call_error> get_detailed_order_status(Transport&& t, const request& req,
                                                                   const call_options& options = {});
 
-// =============================================================================================
-// Implementation
-// =============================================================================================
+}  // namespace gdos
+
+// ---- begin gdos/impl/transport.hpp ----
+/// @file impl/transport.hpp
+/// @brief The bodies of gdos/transport.hpp: the names of the errors, the Content-Type checks,
+/// the password scrubbing of the texts a call_error keeps, check_http_response() and
+/// get_detailed_order_status(). Included at the end of that header.
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace gdos {
+
+constexpr std::string_view to_string(transport_errc e) noexcept {
+  switch (e) {
+    case transport_errc::ok:
+      return "ok";
+    case transport_errc::invalid_url:
+      return "invalid_url";
+    case transport_errc::resolve:
+      return "resolve";
+    case transport_errc::connect:
+      return "connect";
+    case transport_errc::timeout:
+      return "timeout";
+    case transport_errc::tls_handshake:
+      return "tls_handshake";
+    case transport_errc::tls_verification:
+      return "tls_verification";
+    case transport_errc::send:
+      return "send";
+    case transport_errc::receive:
+      return "receive";
+    case transport_errc::too_large:
+      return "too_large";
+    case transport_errc::other:
+      return "other";
+  }
+  return "unknown";
+}
+
+constexpr std::string_view message(transport_errc e) noexcept {
+  switch (e) {
+    case transport_errc::ok:
+      return "a reply arrived";
+    case transport_errc::invalid_url:
+      return "the URL could not be used";
+    case transport_errc::resolve:
+      return "the host name did not resolve";
+    case transport_errc::connect:
+      return "no connection could be made";
+    case transport_errc::timeout:
+      return "the exchange took longer than the transport allows";
+    case transport_errc::tls_handshake:
+      return "TLS could not be set up";
+    case transport_errc::tls_verification:
+      return "the server's certificate is not trusted or does not match the host";
+    case transport_errc::send:
+      return "the connection broke while sending";
+    case transport_errc::receive:
+      return "the connection broke while receiving";
+    case transport_errc::too_large:
+      return "the reply exceeded the transport's size limit";
+    case transport_errc::other:
+      return "the transport failed";
+  }
+  return "unknown transport error";
+}
+
+namespace detail {
+
+/// True when the media type of `content_type` is `lower` (given in lower case): compared ASCII
+/// case-insensitively, with surrounding spaces and any parameters (`; charset=UTF-8`) ignored, as
+/// RFC 9110 compares media types.
+[[nodiscard]] constexpr bool media_type_is(std::string_view content_type,
+                                           std::string_view lower) noexcept {
+  std::string_view t = content_type.substr(0, content_type.find(';'));
+  while (!t.empty() && (t.front() == ' ' || t.front() == '\t')) t.remove_prefix(1);
+  while (!t.empty() && (t.back() == ' ' || t.back() == '\t')) t.remove_suffix(1);
+  if (t.size() != lower.size()) return false;
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    char c = t[i];
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (c != lower[i]) return false;
+  }
+  return true;
+}
+
+}  // namespace detail
+
+constexpr bool is_form_content_type(std::string_view content_type) noexcept {
+  return detail::media_type_is(content_type, request_content_type);
+}
+
+constexpr bool is_json_content_type(std::string_view content_type) noexcept {
+  return detail::media_type_is(content_type, "application/json");
+}
+
+constexpr std::string_view to_string(call_errc e) noexcept {
+  switch (e) {
+    case call_errc::ok:
+      return "ok";
+    case call_errc::insecure_url:
+      return "insecure_url";
+    case call_errc::invalid_request:
+      return "invalid_request";
+    case call_errc::transport:
+      return "transport";
+    case call_errc::http_status:
+      return "http_status";
+    case call_errc::empty_body:
+      return "empty_body";
+    case call_errc::content_type:
+      return "content_type";
+    case call_errc::malformed_reply:
+      return "malformed_reply";
+    case call_errc::api_error:
+      return "api_error";
+  }
+  return "unknown";
+}
+
+constexpr std::string_view message(call_errc e) noexcept {
+  switch (e) {
+    case call_errc::ok:
+      return "no error";
+    case call_errc::insecure_url:
+      return "the URL is not https, so nothing was sent (call_options::allow_plain_http allows "
+             "http)";
+    case call_errc::invalid_request:
+      return "the request is invalid, so nothing was sent";
+    case call_errc::transport:
+      return "no HTTP reply arrived";
+    case call_errc::http_status:
+      return "the reply's HTTP status is not 200";
+    case call_errc::empty_body:
+      return "the reply's body is empty";
+    case call_errc::content_type:
+      return "the reply's Content-Type is not application/x-www-form-urlencoded";
+    case call_errc::malformed_reply:
+      return "the reply's body is not a reply gdos can read";
+    case call_errc::api_error:
+      return "the API answered with an error code";
+  }
+  return "unknown call error";
+}
 
 namespace detail {
 
@@ -9548,6 +9728,7 @@ result<reply, call_error> get_detailed_order_status(Transport&& t, const request
 }
 
 }  // namespace gdos
+// ---- end gdos/impl/transport.hpp ----
 // ---- end gdos/transport.hpp ----
 
 #include <array>
