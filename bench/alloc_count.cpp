@@ -116,7 +116,7 @@ void raw_free(void* ptr) noexcept { std::free(ptr); }
 
 #endif
 
-// The array and nothrow forms of libstdc++ forward to these, so replacing these counts them all.
+// The array forms of libstdc++ forward to these, so replacing these counts them all.
 void* operator new(std::size_t size) {
   ++g_allocations;
   if (void* p = raw_alloc(size)) return p;
@@ -127,6 +127,19 @@ void* operator new(std::size_t size, std::align_val_t alignment) {
   if (void* p = raw_aligned_alloc(size, static_cast<std::size_t>(alignment))) return p;
   throw std::bad_alloc();
 }
+// The non-throwing forms too: libstdc++ builds them on the two above, but a sanitizer's runtime
+// defines its own, whose blocks the replaced operator delete would then free (ASan reports an
+// alloc-dealloc mismatch). gdos asks for memory this way in its noexcept writers and equality.
+void* operator new(std::size_t size, const std::nothrow_t&) noexcept {
+  ++g_allocations;
+  return raw_alloc(size);
+}
+void* operator new(std::size_t size, std::align_val_t alignment, const std::nothrow_t&) noexcept {
+  ++g_allocations;
+  return raw_aligned_alloc(size, static_cast<std::size_t>(alignment));
+}
+void operator delete(void* ptr, const std::nothrow_t&) noexcept { raw_free(ptr); }
+void operator delete(void* ptr, std::align_val_t, const std::nothrow_t&) noexcept { raw_free(ptr); }
 void operator delete(void* ptr) noexcept { raw_free(ptr); }
 void operator delete(void* ptr, std::size_t) noexcept { raw_free(ptr); }
 void operator delete(void* ptr, std::align_val_t) noexcept { raw_free(ptr); }
