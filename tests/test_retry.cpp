@@ -293,6 +293,17 @@ constexpr bool no_jitter_gives_the_ceiling_and_odd_policies_are_read_sensibly() 
          gdos::backoff_delay(huge, 40, 5) <= ms::max() && gdos::backoff_delay(huge, 40, 5) >= ms(0);
 }
 
+constexpr bool a_zero_ceiling_takes_no_steps() {
+  // A ceiling of 0 (initial delay 0 or below) never grows: it must be found without a step per
+  // failure. Before, this looped 2^32 - 1 times; in constant evaluation that exceeds every
+  // compiler's step limit, so this test did not compile (fuzz_progress found it at run time).
+  const gdos::retry_policy zero{.initial_delay = 0ms};
+  const gdos::retry_policy below{.initial_delay = -3s, .multiplier = 3};
+  return gdos::backoff_ceiling(zero, 0xFFFFFFFFu) == 0ms &&
+         gdos::backoff_delay(zero, 0xFFFFFFFFu, 7) == 0ms &&
+         gdos::backoff_ceiling(below, 0xFFFFFFFFu) == 0ms && gdos::backoff_ceiling(zero, 1) == 0ms;
+}
+
 constexpr bool decide_retry_stops_after_max_retries() {
   // A call_error built field by field: it has std::strings, which clang cannot make constant.
   gdos::call_error e;
@@ -335,6 +346,10 @@ TEST_CASE("a fixed seed gives exact delays") { CHECK_BOTH_WAYS(fixed_seeds_give_
 
 TEST_CASE("no jitter gives the ceiling; out-of-range policy values are read sensibly") {
   CHECK_BOTH_WAYS(no_jitter_gives_the_ceiling_and_odd_policies_are_read_sensibly);
+}
+
+TEST_CASE("an initial delay of 0 gives 0 after any number of failures, in a few steps") {
+  CHECK_BOTH_WAYS(a_zero_ceiling_takes_no_steps);
 }
 
 TEST_CASE("decide_retry retries while max_retries allows, after the backoff delay") {
