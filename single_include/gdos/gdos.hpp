@@ -9952,9 +9952,12 @@ template <class T>
   const std::uint64_t cap = nonneg(policy.max_delay);
   std::uint64_t d = nonneg(policy.initial_delay);
   if (d >= cap) return ms(static_cast<ms::rep>(cap));
+  // A ceiling of 0 stays 0 whatever the multiplier (without this, the loop below ran `failures`
+  // times: 2^32 steps for an initial delay of 0, found by fuzz_progress).
+  if (d == 0) return ms(0);
   const std::uint64_t m = policy.multiplier < 1 ? 1 : policy.multiplier;
-  // With m >= 2 the ceiling reaches the cap within 64 steps, so the loop is short; with m == 1
-  // it never grows.
+  // With m >= 2 and d >= 1 the ceiling reaches the cap within 64 steps, so the loop is short;
+  // with m == 1 it never grows.
   for (std::uint32_t i = 1; m > 1 && i < failures && d < cap; ++i) d = d > cap / m ? cap : d * m;
   return ms(static_cast<ms::rep>(d < cap ? d : cap));
 }
