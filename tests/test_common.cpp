@@ -15,13 +15,10 @@
 #include <utility>
 #include <vector>
 
-#if defined(__unix__)
-#include <sys/resource.h>
-#include <sys/wait.h>
-#include <unistd.h>
-#endif
-
 #include "constexpr_check.hpp"
+#if defined(__unix__)
+#include "death_test.hpp"
+#endif
 
 using namespace std::literals;
 using gdos::api_code;
@@ -152,42 +149,8 @@ TEST_CASE("api_code prints as its identifier, or as its integer when undocumente
 
 #if defined(__unix__)
 
-struct death {
-  bool signalled = false;
-  int signal = 0;
-  std::string stderr_text;
-};
-
-// Runs `fn` in a child process whose stderr goes to a pipe; reports how it ended and what it
-// wrote. The child gets no core file (a trap would otherwise dump one).
-template <class Fn>
-death run_in_child(Fn fn) {
-  int fds[2];
-  REQUIRE(pipe(fds) == 0);
-  const pid_t pid = fork();
-  REQUIRE(pid >= 0);
-  if (pid == 0) {
-    const rlimit no_core{0, 0};
-    setrlimit(RLIMIT_CORE, &no_core);
-    dup2(fds[1], 2);
-    close(fds[0]);
-    close(fds[1]);
-    fn();
-    _exit(0);  // not reached when fn traps
-  }
-  close(fds[1]);
-  death d;
-  char buf[512];
-  ssize_t n = 0;
-  while ((n = read(fds[0], buf, sizeof buf)) > 0)
-    d.stderr_text.append(buf, static_cast<std::size_t>(n));
-  close(fds[0]);
-  int status = 0;
-  REQUIRE(waitpid(pid, &status, 0) == pid);
-  d.signalled = WIFSIGNALED(status);
-  d.signal = d.signalled ? WTERMSIG(status) : 0;
-  return d;
-}
+using gdos_test::death;
+using gdos_test::run_in_child;
 
 // __builtin_trap is an illegal instruction on x86 (SIGILL) and a breakpoint on some other
 // architectures (SIGTRAP).

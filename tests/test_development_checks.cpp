@@ -6,8 +6,6 @@
 #include <gdos/gdos.hpp>
 //
 #include <doctest/doctest.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <csignal>
 #include <cstdlib>
@@ -15,6 +13,7 @@
 #include <string_view>
 
 #include "constexpr_check.hpp"
+#include "death_test.hpp"
 
 namespace {
 
@@ -27,37 +26,8 @@ constexpr bool checked_code_runs_at_compile_time() {
          gdos::detail::to_decimal(-42).view() == "-42";
 }
 
-struct death {
-  bool signalled = false;
-  int signal = 0;
-  std::string err;
-};
-
-// Runs `fn` in a child whose stderr goes to a pipe; reports how it ended and what it wrote.
-template <class Fn>
-death run_in_child(Fn fn) {
-  int fds[2];
-  REQUIRE(pipe(fds) == 0);
-  const pid_t pid = fork();
-  REQUIRE(pid >= 0);
-  if (pid == 0) {
-    close(fds[0]);
-    dup2(fds[1], 2);
-    fn();
-    _exit(0);
-  }
-  close(fds[1]);
-  death d;
-  char buf[512];
-  for (ssize_t n; (n = read(fds[0], buf, sizeof buf)) > 0;)
-    d.err.append(buf, static_cast<std::size_t>(n));
-  close(fds[0]);
-  int status = 0;
-  REQUIRE(waitpid(pid, &status, 0) == pid);
-  d.signalled = WIFSIGNALED(status);
-  d.signal = d.signalled ? WTERMSIG(status) : 0;
-  return d;
-}
+using gdos_test::death;
+using gdos_test::run_in_child;
 
 }  // namespace
 
@@ -73,6 +43,6 @@ TEST_CASE("a broken precondition aborts with one line naming the check and its p
   });
   CHECK(d.signalled);
   CHECK(d.signal == SIGABRT);
-  CHECK(d.err.find("gdos development check failed: p != end") != std::string::npos);
-  CHECK(d.err.find("detail/form_codec.hpp:") != std::string::npos);
+  CHECK(d.stderr_text.find("gdos development check failed: p != end") != std::string::npos);
+  CHECK(d.stderr_text.find("detail/form_codec.hpp:") != std::string::npos);
 }
