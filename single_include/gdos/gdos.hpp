@@ -5356,12 +5356,15 @@ class response_parser : public parser_base<S, InPlace> {
     using text_rows = kind_rows<certificate_type, value_kind::text>;
     const char* const end = end_;
     const std::uint32_t max_index = opt_.max_index;
+    // Read once: as a member it was reloaded after every store into a certificate, which the
+    // compiler cannot prove is not the parser.
+    const bool counting = this->count_fields_;
     while (p < end) {
       if (*p == '&') {
         ++p;
         continue;
       }
-      if (!count_field(p)) return nullptr;
+      if (counting && !count_field(p)) return nullptr;
       // Scalars rather than a piece: they stay in registers on the paths that need no store().
       std::uint32_t x = 0;
       std::uint32_t y = 0;
