@@ -1,10 +1,12 @@
 /// @file config.hpp
 /// @brief Compiler feature macros shared by every gdos header, and the development checks.
 ///
-/// Two macros are for users: GDOS_LIFETIMEBOUND (it documents which argument a returned view
-/// points into) and GDOS_DEVELOPMENT_CHECKS (define it to 1 to turn the library's internal
-/// assertions on). The `GDOS_DETAIL_*` macros are the parsers' code-generation hints, kept here
-/// so that every header agrees on them; they are not part of the API.
+/// Three macros are for users: GDOS_LIFETIMEBOUND (it documents which argument a returned view
+/// points into), GDOS_DEVELOPMENT_CHECKS (define it to 1 to turn the library's internal
+/// assertions on) and GDOS_SEPARATE_COMPILATION (define it to 1 to compile the parsers once, in
+/// the one file that includes gdos/src.hpp). The `GDOS_DETAIL_*` macros are the parsers'
+/// code-generation hints, kept here so that every header agrees on them; they are not part of the
+/// API.
 #pragma once
 
 #include <gdos/version.hpp>
@@ -58,6 +60,22 @@ namespace gdos::detail {
 #define GDOS_ASSERT(cond) static_cast<void>(0)
 #endif
 
+// ---- separate compilation (opt-in) ------------------------------------------------------------
+
+#ifndef GDOS_SEPARATE_COMPILATION
+/// 1 compiles the reply parsers (parse_response(), parse_response_in_place(),
+/// parse_org_details(), parse_org_details_in_place()) once, in the one source file of the program
+/// that includes gdos/src.hpp, instead of in every translation unit that calls one; the other
+/// units call them and compile none of their code. Off (0) unless defined: gdos is header-only by
+/// default. Define it the same in every translation unit of the program, like GDOS_NO_SIMD (the
+/// parsers' inline definitions differ between the modes), and link the file that includes
+/// gdos/src.hpp. Results are identical in both modes, and the parsers stay usable in constant
+/// expressions (these evaluate the header's templates). Needs include/ (the single header has no
+/// gdos/src.hpp). Why and what it saves: bench/README.md, Compile time; how: README.md, Build
+/// options.
+#define GDOS_SEPARATE_COMPILATION 0
+#endif
+
 // ---- code-generation hints for the parsers (not API) ----------------------------------------
 
 #if defined(__GNUC__) || defined(__clang__)
@@ -75,6 +93,16 @@ namespace gdos::detail {
 #define GDOS_DETAIL_LIKELY(x) (x)
 #define GDOS_DETAIL_ALWAYS_INLINE inline
 #define GDOS_DETAIL_COLD
+#endif
+
+// True during constant evaluation. The builtin rather than std::is_constant_evaluated(): g++
+// folds it while parsing, so the branch not taken is never compiled, even at -O0, where
+// std::is_constant_evaluated() is a function call. The separately compiled mode relies on it: a
+// unit calling a parser at run time must not compile the parser's code.
+#if defined(__GNUC__) || defined(__clang__)
+#define GDOS_DETAIL_CONSTANT_EVALUATED() __builtin_is_constant_evaluated()
+#else
+#define GDOS_DETAIL_CONSTANT_EVALUATED() std::is_constant_evaluated()
 #endif
 
 // 1 when the parsers may scan 16 bytes at a time with SSE2 (every x86-64 target has it); 0 with

@@ -21,6 +21,11 @@
 /// Compile time). The parameter is passed on to the implementation so that the call in the body
 /// depends on it, because clang instantiates a constexpr function named in a non-dependent call
 /// as soon as it reads the template's body.
+///
+/// @note With GDOS_SEPARATE_COMPILATION defined to 1 (opt-in, config.hpp), a call at run time
+/// goes to a copy of the parser compiled once, in the one file of the program that includes
+/// gdos/src.hpp, and the calling unit compiles none of the parser's code; constant evaluation
+/// still runs the templates. The results are the same in both modes.
 #pragma once
 
 #include <gdos/common.hpp>
