@@ -32,10 +32,12 @@
 /// @file config.hpp
 /// @brief Compiler feature macros shared by every gdos header, and the development checks.
 ///
-/// Two macros are for users: GDOS_LIFETIMEBOUND (it documents which argument a returned view
-/// points into) and GDOS_DEVELOPMENT_CHECKS (define it to 1 to turn the library's internal
-/// assertions on). The `GDOS_DETAIL_*` macros are the parsers' code-generation hints, kept here
-/// so that every header agrees on them; they are not part of the API.
+/// Three macros are for users: GDOS_LIFETIMEBOUND (it documents which argument a returned view
+/// points into), GDOS_DEVELOPMENT_CHECKS (define it to 1 to turn the library's internal
+/// assertions on) and GDOS_SEPARATE_COMPILATION (define it to 1 to compile the parsers once, in
+/// the one file that includes gdos/src.hpp). The `GDOS_DETAIL_*` macros are the parsers'
+/// code-generation hints, kept here so that every header agrees on them; they are not part of the
+/// API.
 
 // ---- begin gdos/version.hpp ----
 /// @file version.hpp
@@ -102,6 +104,22 @@ namespace gdos::detail {
 #define GDOS_ASSERT(cond) static_cast<void>(0)
 #endif
 
+// ---- separate compilation (opt-in) ------------------------------------------------------------
+
+#ifndef GDOS_SEPARATE_COMPILATION
+/// 1 compiles the reply parsers (parse_response(), parse_response_in_place(),
+/// parse_org_details(), parse_org_details_in_place()) once, in the one source file of the program
+/// that includes gdos/src.hpp, instead of in every translation unit that calls one; the other
+/// units call them and compile none of their code. Off (0) unless defined: gdos is header-only by
+/// default. Define it the same in every translation unit of the program, like GDOS_NO_SIMD (the
+/// parsers' inline definitions differ between the modes), and link the file that includes
+/// gdos/src.hpp. Results are identical in both modes, and the parsers stay usable in constant
+/// expressions (these evaluate the header's templates). Needs include/ (the single header has no
+/// gdos/src.hpp). Why and what it saves: bench/README.md, Compile time; how: README.md, Build
+/// options.
+#define GDOS_SEPARATE_COMPILATION 0
+#endif
+
 // ---- code-generation hints for the parsers (not API) ----------------------------------------
 
 #if defined(__GNUC__) || defined(__clang__)
@@ -119,6 +137,16 @@ namespace gdos::detail {
 #define GDOS_DETAIL_LIKELY(x) (x)
 #define GDOS_DETAIL_ALWAYS_INLINE inline
 #define GDOS_DETAIL_COLD
+#endif
+
+// True during constant evaluation. The builtin rather than std::is_constant_evaluated(): g++
+// folds it while parsing, so the branch not taken is never compiled, even at -O0, where
+// std::is_constant_evaluated() is a function call. The separately compiled mode relies on it: a
+// unit calling a parser at run time must not compile the parser's code.
+#if defined(__GNUC__) || defined(__clang__)
+#define GDOS_DETAIL_CONSTANT_EVALUATED() __builtin_is_constant_evaluated()
+#else
+#define GDOS_DETAIL_CONSTANT_EVALUATED() std::is_constant_evaluated()
 #endif
 
 // 1 when the parsers may scan 16 bytes at a time with SSE2 (every x86-64 target has it); 0 with
@@ -2411,6 +2439,11 @@ constexpr std::string to_utf8_lossy(std::string_view text) {
 /// Compile time). The parameter is passed on to the implementation so that the call in the body
 /// depends on it, because clang instantiates a constexpr function named in a non-dependent call
 /// as soon as it reads the template's body.
+///
+/// @note With GDOS_SEPARATE_COMPILATION defined to 1 (opt-in, config.hpp), a call at run time
+/// goes to a copy of the parser compiled once, in the one file of the program that includes
+/// gdos/src.hpp, and the calling unit compiles none of the parser's code; constant evaluation
+/// still runs the templates. The results are the same in both modes.
 
 // ---- begin gdos/response_model.hpp ----
 /// @file response_model.hpp
@@ -4127,7 +4160,8 @@ template <class Lazy = void>
 // ---- begin gdos/impl/parse_response.hpp ----
 /// @file impl/parse_response.hpp
 /// @brief The bodies of gdos/parse_response.hpp: each entry point hands its text to the parser
-/// of detail/reply_parser.hpp. Included at the end of that header.
+/// of detail/reply_parser.hpp, or, with GDOS_SEPARATE_COMPILATION, at run time to the copy
+/// compiled once by gdos/src.hpp. Included at the end of that header.
 
 // ---- begin gdos/detail/reply_parser.hpp ----
 /// @file detail/reply_parser.hpp
@@ -5705,28 +5739,70 @@ template <class S, bool InPlace, class /* Lazy: see parse_response.hpp */>
 
 #include <span>
 #include <string_view>
+#include <type_traits>
 
 namespace gdos {
+
+#if GDOS_SEPARATE_COMPILATION
+// In this mode each parser runs its template only in constant evaluation, in an `if` of its own:
+// g++ drops the branch not taken before compiling it (the builtin is folded while parsing), but
+// code after a `return` is compiled (early optimizations, 0.2 s for the lazy parser) before it is
+// found unreachable, so the run-time call must be what follows the `if`, not what precedes it.
+namespace detail {
+// Defined by gdos/src.hpp, in one file of the program. Not inline and not constexpr: a call at
+// run time is a call, and only constant evaluation uses the templates of detail/reply_parser.hpp
+// in the calling unit (which then compiles none of their code).
+[[nodiscard]] result<response, parse_error> compiled_parse_response(std::string_view body,
+                                                                    const parse_options& options);
+[[nodiscard]] result<decoded_response, parse_error> compiled_parse_response_in_place(
+    std::span<char> body, const parse_options& options);
+[[nodiscard]] result<org_details, parse_error> compiled_parse_org_details(
+    std::string_view list, const parse_options& options);
+[[nodiscard]] result<decoded_org_details, parse_error> compiled_parse_org_details_in_place(
+    std::span<char> list, const parse_options& options);
+}  // namespace detail
+#endif
 
 template <class Lazy>
 constexpr result<response, parse_error> parse_response(std::string_view body,
                                                        const parse_options& options) {
+#if GDOS_SEPARATE_COMPILATION
+  if (GDOS_DETAIL_CONSTANT_EVALUATED())
+    return detail::parse_response_impl<form::encoded_view, false, Lazy>(body.data(), body.size(),
+                                                                        nullptr, options);
+  return detail::compiled_parse_response(body, options);
+#else
   return detail::parse_response_impl<form::encoded_view, false, Lazy>(body.data(), body.size(),
                                                                       nullptr, options);
+#endif
 }
 
 template <class Lazy>
 constexpr result<decoded_response, parse_error> parse_response_in_place(
     std::span<char> body, const parse_options& options) {
+#if GDOS_SEPARATE_COMPILATION
+  if (GDOS_DETAIL_CONSTANT_EVALUATED())
+    return detail::parse_response_impl<std::string_view, true, Lazy>(body.data(), body.size(),
+                                                                     body.data(), options);
+  return detail::compiled_parse_response_in_place(body, options);
+#else
   return detail::parse_response_impl<std::string_view, true, Lazy>(body.data(), body.size(),
                                                                    body.data(), options);
+#endif
 }
 
 template <class Lazy>
 constexpr result<org_details, parse_error> parse_org_details(std::string_view list,
                                                              const parse_options& options) {
+#if GDOS_SEPARATE_COMPILATION
+  if (GDOS_DETAIL_CONSTANT_EVALUATED())
+    return detail::parse_org_details_impl<form::encoded_view, false, Lazy>(list.data(), list.size(),
+                                                                           nullptr, options);
+  return detail::compiled_parse_org_details(list, options);
+#else
   return detail::parse_org_details_impl<form::encoded_view, false, Lazy>(list.data(), list.size(),
                                                                          nullptr, options);
+#endif
 }
 
 template <class Lazy>
@@ -5741,8 +5817,15 @@ constexpr result<org_details, parse_error> parse_org_details(const form::encoded
 template <class Lazy>
 constexpr result<decoded_org_details, parse_error> parse_org_details_in_place(
     std::span<char> list, const parse_options& options) {
+#if GDOS_SEPARATE_COMPILATION
+  if (GDOS_DETAIL_CONSTANT_EVALUATED())
+    return detail::parse_org_details_impl<std::string_view, true, Lazy>(list.data(), list.size(),
+                                                                        list.data(), options);
+  return detail::compiled_parse_org_details_in_place(list, options);
+#else
   return detail::parse_org_details_impl<std::string_view, true, Lazy>(list.data(), list.size(),
                                                                       list.data(), options);
+#endif
 }
 
 }  // namespace gdos
