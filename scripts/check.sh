@@ -97,6 +97,9 @@ compile_time() {
   echo "$out"
   summary+=("     compile time: $(grep -m1 "^ratio" <<<"$out" | tr -s " ")")
   summary+=("     compile time floor: $(grep -m1 "toy typed parser after <gdos/gdos.hpp>" <<<"$out" | tr -s " ")")
+  # #14: the parsing header + parse_response against Boost.URL's split (when Boost is installed),
+  # header-only and with the opt-in GDOS_SEPARATE_COMPILATION.
+  summary+=("     parsing unit / Boost.URL split: $( (grep -m2 "^parsing header.*/ Boost.URL" <<<"$out" || true) | sed 's/.*(\(.*\)) \/.*: /\1: /' | paste -sd ';' -)")
 }
 
 fuzz() {

@@ -23,7 +23,10 @@ with gdos' API can avoid:
                 keeping unknown fields; no errors, limits, decoding, out-of-order keys or
                 duplicates. A lower bound on what any typed parser's instantiation costs;
   parsing header  includes only <gdos/parse_response.hpp> (the reply model and its parsers) and
-                calls gdos::parse_response: what a unit that only reads replies pays;
+                calls gdos::parse_response: what a unit that only reads replies pays; timed
+                twice: header-only (the default), and with GDOS_SEPARATE_COMPILATION=1 (opt-in:
+                the call goes to the parser compiled once in the file with gdos/src.hpp, whose
+                own cost, paid once per program, is timed apart);
   peer splits   (when installed) Boost.URL's params_view and cpp-httplib's parse_query_text
                 splitting the same body into decoded (name, value) strings, untyped.
 
@@ -70,6 +73,8 @@ PARSE_RESPONSE = """\
   const auto r = gdos::parse_response(body.substr(static_cast<std::size_t>(argc - 1)));
   return r ? static_cast<int>(r->orders.size()) : 1;"""
 
+SEPARATE_LABEL = "  opt-in GDOS_SEPARATE_COMPILATION=1, same unit"
+
 # Used only while the umbrella header has no response layer yet (the report says so).
 PARSE_FORM = """\
   int n = 0;
@@ -88,7 +93,7 @@ int main(int argc, char**) {{
 
 
 PARSE_ONLY_TU = """\
-#include <gdos/parse_response.hpp>
+{define}#include <gdos/parse_response.hpp>
 
 int main(int argc, char**) {{
   const std::string_view body = "{reply}";
@@ -369,11 +374,19 @@ def main() -> int:
                           unit("toy_gdos", TOY_PARSER_TU.format(
                               includes=f"{includes}\n#include <gdos/gdos.hpp>", reply=reply))))
             floor.append(("<gdos/parse_response.hpp> + parse_response",
-                          unit("parse_only", PARSE_ONLY_TU.format(reply=reply,
+                          unit("parse_only", PARSE_ONLY_TU.format(define="", reply=reply,
                                                                  body=PARSE_RESPONSE))))
+            if (INCLUDE / "gdos" / "src.hpp").is_file():
+                separate = "#define GDOS_SEPARATE_COMPILATION 1\n"
+                floor.append((SEPARATE_LABEL,
+                              unit("parse_only_separate",
+                                   PARSE_ONLY_TU.format(define=separate, reply=reply,
+                                                        body=PARSE_RESPONSE))))
+                floor.append(("  the once-per-program file (gdos/src.hpp)",
+                              unit("separate_src", "#include <gdos/src.hpp>\n")))
             for i, other in enumerate(args.compare):
                 src = unit(f"parse_only_other{i}",
-                           PARSE_ONLY_TU.format(reply=reply, body=PARSE_RESPONSE))
+                           PARSE_ONLY_TU.format(define="", reply=reply, body=PARSE_RESPONSE))
                 OTHER_INCLUDE[src] = Path(other).resolve()
                 floor.append((f"  same, -I {other}", src))
             for i, (label, (header, text)) in enumerate(PEER_SPLIT_TUS.items()):
@@ -405,6 +418,8 @@ def main() -> int:
             peers = {k: v for k, v in by_label.items() if k.endswith("split (untyped)")}
             parsing = {"this tree": parse_only} if parse_only is not None else {}
             parsing.update({k.strip(): v for k, v in by_label.items() if k.startswith("  same")})
+            if SEPARATE_LABEL in by_label:
+                parsing["opt-in GDOS_SEPARATE_COMPILATION, this tree"] = by_label[SEPARATE_LABEL]
             if parsing and peers:
                 print()
                 for label, secs in peers.items():
