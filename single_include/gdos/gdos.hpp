@@ -977,25 +977,35 @@ GDOS_DETAIL_ALWAYS_INLINE void scan_masks(const char* p, const char* end, Fn&& f
 // of at most 16 bytes ends before p + 16, where the next block starts. The last bytes are
 // written exactly (masked stores, or decode_words()).
 
+/// High bit of each byte of w that is '%' or '+' (exact for the lowest one); 0 when none is.
+[[nodiscard]] GDOS_DETAIL_ALWAYS_INLINE std::uint64_t special_bytes(std::uint64_t w) noexcept {
+  const std::uint64_t pct = w ^ 0x2525252525252525ULL;
+  const std::uint64_t plus = w ^ 0x2B2B2B2B2B2B2B2BULL;
+  return ((pct - 0x0101010101010101ULL) & ~pct & 0x8080808080808080ULL) |
+         ((plus - 0x0101010101010101ULL) & ~plus & 0x8080808080808080ULL);
+}
 /// Decodes [p, end) at d eight bytes at a time: a word without '%' or '+' is copied whole, the
-/// bytes before a special one singly. Exact, and safe in place (each word is read before the
-/// output, which is never ahead of the input, reaches it). The short texts, and the last bytes
-/// of the SSE2 and AVX2 kernels.
+/// bytes before a special one singly. The last 1-7 bytes, when the word before them was copied
+/// whole and they are plain, are one store of the word that ends at `end` (its first bytes
+/// rewritten with what they already hold), else singly. Exact, and safe in place (each word is
+/// read before the output, which is never ahead of the input, reaches it). The short texts, and
+/// the last bytes of the SSE2 and AVX2 kernels.
 [[nodiscard]] GDOS_DETAIL_ALWAYS_INLINE char* decode_words(const char* p, const char* end,
                                                            char* d) noexcept {
+  bool after_plain = false;  // the last step copied the word before p whole
+  std::uint64_t prev = 0;    // that word
   while (end - p >= 8) {
     const std::uint64_t w = load64(p);
-    const std::uint64_t pct = w ^ 0x2525252525252525ULL;
-    const std::uint64_t plus = w ^ 0x2B2B2B2B2B2B2B2BULL;
-    // High bit of each byte that is zero in pct or plus (exact for the lowest such byte).
-    const std::uint64_t m = ((pct - 0x0101010101010101ULL) & ~pct & 0x8080808080808080ULL) |
-                            ((plus - 0x0101010101010101ULL) & ~plus & 0x8080808080808080ULL);
+    const std::uint64_t m = special_bytes(w);
     if (m == 0) {
       store64(d, w);
       d += 8;
       p += 8;
+      after_plain = true;
+      prev = w;
       continue;
     }
+    after_plain = false;
     const int k = std::countr_zero(m) >> 3;
     for (int i = 0; i < k; ++i) d[i] = p[i];
     d += k;
@@ -1009,6 +1019,18 @@ GDOS_DETAIL_ALWAYS_INLINE void scan_masks(const char* p, const char* end, Fn&& f
     } else {
       *d++ = '%';
       ++p;
+    }
+  }
+  if (after_plain && p != end) {
+    // The top r bytes of the word that ends at `end` are the tail; below them go the last
+    // 8 - r bytes of prev, already output as they are. In place, [end - 8, p) may already hold
+    // output, so those bytes come from prev, not from memory.
+    const auto r = static_cast<std::size_t>(end - p);
+    const unsigned low = 8 * static_cast<unsigned>(8 - r);
+    const std::uint64_t w = ((load64(end - 8) >> low) << low) | (prev >> (8 * r));
+    if (special_bytes(w) == 0) {
+      store64(d + r - 8, w);
+      return d + r;
     }
   }
   while (p != end) p += decode_one(p, end, d++);
@@ -1292,13 +1314,12 @@ load_avx512_constants() noexcept {
   return count;
 }
 
-/// The AVX-512 kernel: 64 bytes a step, every load and store masked to the text (a masked-off
-/// byte is not read, so cannot fault), so the last step is like the others and every store is
-/// exact. A block without '%' or '+' is stored as it is: most values of a reply are plain,
-/// and their decoded length is then known without waiting for the decoding.
-[[GDOS_DETAIL_AVX512_TARGET]] [[nodiscard]] inline char* decode_avx512(const char* p,
-                                                                       const char* end,
-                                                                       char* d) noexcept {
+/// The AVX-512 kernel's loop: 64 bytes a step, every load and store masked to the text (a
+/// masked-off byte is not read, so cannot fault), so the last step is like the others and every
+/// store is exact. A block without '%' or '+' is stored as it is: most values of a reply are
+/// plain, and their decoded length is then known without waiting for the decoding.
+[[GDOS_DETAIL_AVX512_TARGET]] [[gnu::noinline]] [[nodiscard]] inline char* decode_avx512_blocks(
+    const char* p, const char* end, char* d) noexcept {
   const avx512_constants k = load_avx512_constants();
   mask64 carry = 0;  // bit i: byte i of this block belongs to the last block's escape
   while (p < end) {
@@ -1331,6 +1352,32 @@ load_avx512_constants() noexcept {
   return d;
 }
 
+/// The AVX-512 kernel, for texts of any length. A text of at most 64 bytes (most names and
+/// values of a reply) is one block, without a loop: when it has no '%' or '+', one masked load,
+/// two compares and one masked store, no constant loaded. Longer texts go to
+/// decode_avx512_blocks(), kept out of line so that its prologue is not paid by short texts.
+[[GDOS_DETAIL_AVX512_TARGET]] [[nodiscard]] inline char* decode_avx512(const char* p,
+                                                                       const char* end,
+                                                                       char* d) noexcept {
+  const std::ptrdiff_t n = end - p;
+  if (n <= 64) {
+    // bzhi keeps every bit at n = 64; [p + 1, end) and [p + 2, end) are live >> 1 and >> 2.
+    const mask64 live = __builtin_ia32_bzhi_di(~0ULL, static_cast<mask64>(n));
+    const v64 v = load_masked(p, live);
+    if ((equal(v, v64{} + '%') | equal(v, v64{} + '+')) == 0) {
+      store_masked(d, v, live);
+      return d + n;
+    }
+    // One block, the last: as decode_avx512_blocks() decodes it, without its loop.
+    const avx512_constants k = load_avx512_constants();
+    mask64 carry = 0;
+    const v64 v1 = load_masked(p + 1, live >> 1);
+    const v64 v2 = load_masked(p + 2, live >> 2);
+    return d + decode_block64(k, v, v1, v2, live, carry, d);
+  }
+  return decode_avx512_blocks(p, end, d);
+}
+
 #undef GDOS_DETAIL_AVX512_TARGET
 
 /// Decodes [p, end) at d with the given kernel (one this CPU runs).
@@ -1348,23 +1395,33 @@ load_avx512_constants() noexcept {
 }
 
 /// Decodes [p, end) at d as decode() does with kernel k (one this CPU runs; `portable` means
-/// words only). Short texts (most names and values of a reply) are decoded eight bytes at a
-/// time (decode_words(), inline): under 16 bytes for every kernel, and under 64 for SSE2 and
-/// AVX2, whose vectors do not pay for their set-up and a call on them (AVX-512's masked loads
-/// and stores do, from 16 bytes on).
+/// words only). AVX-512 takes every text: its masked loads and stores make a text of up to 64
+/// bytes one step without a loop. For the others, short texts (most names and values of a
+/// reply) are decoded eight bytes at a time (decode_words(), inline): under 64 bytes, where
+/// SSE2's and AVX2's vectors do not pay for their set-up and a call.
 [[nodiscard]] GDOS_DETAIL_ALWAYS_INLINE char* decode_as(isa k, const char* p, const char* end,
                                                         char* d) noexcept {
-  if (k != isa::portable && end - p >= 16) {
-    if (k == isa::avx512) return decode_avx512(p, end, d);
-    if (end - p >= 64) return k == isa::avx2 ? decode_avx2(p, end, d) : decode_sse2(p, end, d);
-  }
+  if (k == isa::avx512) return decode_avx512(p, end, d);
+  if (k != isa::portable && end - p >= 64)
+    return k == isa::avx2 ? decode_avx2(p, end, d) : decode_sse2(p, end, d);
   return decode_words(p, end, d);
 }
 
-/// Decodes [p, end) at d with the best kernel of this CPU (chosen_isa; see decode_as()).
-[[nodiscard]] inline char* decode(const char* p, const char* end, char* d) noexcept {
-  if (end - p < 16) return decode_words(p, end, d);
+/// decode() on the CPUs without AVX-512 (and before chosen_isa is set): out of line, so that
+/// the word loop's constants and saved registers stay out of decode()'s callers.
+[[nodiscard]] inline char* decode_without_avx512(const char* p, const char* end, char* d) noexcept {
   return decode_as(chosen_isa, p, end, d);
+}
+
+/// Decodes [p, end) at d with the best kernel of this CPU (chosen_isa; see decode_as()): one
+/// test and one call, inlined into its callers. With the word loop inside it, g++ 12 kept it
+/// (or form::decode_unchecked(), which inlines it) out of line, a call for every text whose
+/// prologue saved five registers for the word loop's constants even on the way to the AVX-512
+/// kernel.
+[[nodiscard]] GDOS_DETAIL_ALWAYS_INLINE char* decode(const char* p, const char* end,
+                                                     char* d) noexcept {
+  if (chosen_isa == isa::avx512) return decode_avx512(p, end, d);
+  return decode_without_avx512(p, end, d);
 }
 
 }  // namespace gdos::detail::simd
