@@ -70,14 +70,20 @@ std::size_t ref_malformed(std::string_view s) {
   return s.size();
 }
 
+// n bytes of "abc...zab...": plain text whose every byte differs from its neighbours.
+std::string alphabet_text(std::size_t n) {
+  std::string plain(n, 'a');
+  for (std::size_t i = 0; i < n; ++i) plain[i] = static_cast<char>('a' + i % 26);
+  return plain;
+}
+
 // Texts around every block size the kernels use (8, 16, 32, 48, 64, 96): each length up to 200
 // in several fillings, and escapes, '+' and cut-off escapes placed just before, on and after
 // each block edge.
 std::vector<std::string> edge_texts() {
   std::vector<std::string> texts;
   for (std::size_t n = 0; n <= 200; ++n) {
-    std::string plain(n, 'a');
-    for (std::size_t i = 0; i < n; ++i) plain[i] = static_cast<char>('a' + i % 26);
+    const std::string plain = alphabet_text(n);
     texts.push_back(plain);
     std::string dense;
     while (dense.size() < n) dense += "%3D";
@@ -212,8 +218,7 @@ void check_text(std::string_view text) {
 std::vector<std::string> short_texts() {
   std::vector<std::string> texts;
   for (std::size_t n = 0; n <= 40; ++n) {
-    std::string plain(n, 'a');
-    for (std::size_t i = 0; i < n; ++i) plain[i] = static_cast<char>('a' + i % 26);
+    const std::string plain = alphabet_text(n);
     texts.push_back(plain);
     for (std::size_t at = 0; at < n; ++at) {
       for (const std::string_view what : {"%", "+", "%41", "%4", "%g1", "%%41"}) {
