@@ -742,8 +742,9 @@ load_avx512_constants() noexcept {
   return decode_words(p, end, d);
 }
 
-/// decode() on the CPUs without AVX-512 (and before chosen_isa is set): out of line, so that
-/// the word loop's constants and saved registers stay out of decode()'s callers.
+/// decode() on the CPUs without AVX-512 (and before chosen_isa is set). Not forced inline: g++
+/// 12 keeps it out of line (a weak symbol in gdos_bench), so that the word loop's constants and
+/// saved registers stay out of decode()'s callers.
 [[nodiscard]] inline char* decode_without_avx512(const char* p, const char* end, char* d) noexcept {
   return decode_as(chosen_isa, p, end, d);
 }
